@@ -1,0 +1,35 @@
+"""geoconflict: map conflict incidents — place names to places, incidents to regions, maps and GIS files.
+
+The public API is re-exported here. Heavy dependencies (geopandas, folium, dask)
+load lazily, on first use, so ``import geoconflict`` and the gazetteer start fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it; imported on first attribute access
+_LAZY = {
+    "Gazetteer": "geoconflict.gazetteer",
+    "Match": "geoconflict.gazetteer",
+}
+
+__all__ = ["Gazetteer", "Match"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .gazetteer import Gazetteer, Match
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'geoconflict' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

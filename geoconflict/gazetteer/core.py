@@ -1,0 +1,390 @@
+"""The :class:`Gazetteer`: resolve a place name, as a reporter wrote it, to a place."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..names import deletions, normalize_with_hint, phonetic_key
+from . import _rank
+from ._records import ABBREV, CODE, KINDS, SOURCES
+from ._store import IndexFiles, open_index
+from .match import Match
+
+__all__ = ["Gazetteer"]
+
+#: Below this similarity (0–1) a fuzzy candidate is not a match.
+FUZZY_THRESHOLD = 0.78
+#: Postings looked at per key: the best by prior, plus every one in a hinted country.
+TOP_POSTINGS = 48
+
+_default: Gazetteer | None = None
+
+PointLike = Any  # (lat, lon) tuple, shapely Point (x=lon, y=lat) or Match
+
+
+def _as_latlon(p: PointLike) -> tuple[float, float]:
+    if isinstance(p, Match):
+        return (p.latitude, p.longitude)
+    if hasattr(p, "x") and hasattr(p, "y"):
+        return (float(p.y), float(p.x))
+    lat, lon = p
+    lat, lon = float(lat), float(lon)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"near/context point {p!r} is not a (latitude, longitude) pair")
+    return (lat, lon)
+
+
+class Gazetteer:
+    """Offline place-name resolver over GeoNames, countries, divisions, regions and the curated overlay.
+
+    Use :meth:`default` to get the shared instance; it maps a cached index into
+    memory (built on first use, about a minute, then reused).
+
+    Examples
+    --------
+    >>> gaz = Gazetteer.default()
+    >>> m = gaz.resolve("Orduba")
+    >>> m.name, m.country_code
+    ('Ordubad', 'AZ')
+    >>> gaz.resolve("Armavir", country="AM").admin1
+    'Armavir'
+    >>> gaz.resolve("Zzyzzyqx") is None
+    True
+    >>> gaz.reason("Zzyzzyqx")
+    "no place named 'Zzyzzyqx' (normalised 'zzyzzyqx') and no spelling close enough"
+    """
+
+    def __init__(self, index: IndexFiles, *, online=None):
+        self._ix = index
+        self._countries: list[str] = index.manifest["countries"]
+        self._cc_id = {c: i for i, c in enumerate(self._countries)}
+        self._multi_id = self._cc_id.get("", -1)
+        self._reasons: dict[str, str] = {}
+        self.online = online
+        self._cached_resolve = lru_cache(maxsize=65_536)(self._resolve)
+
+    # ------------------------------------------------------------------ creation
+    @classmethod
+    def default(cls, *, rebuild: bool = False) -> Gazetteer:
+        """The shared offline gazetteer (GeoNames cities500 + countries + regions + overlay)."""
+        global _default
+        if _default is None or rebuild:
+            _default = cls(open_index(rebuild=rebuild))
+        return _default
+
+    @classmethod
+    def from_cache_dir(cls, root: str | Path, *, rebuild: bool = False) -> Gazetteer:
+        """A gazetteer whose index lives under ``root`` instead of the user cache."""
+        return cls(open_index(root=Path(root), rebuild=rebuild))
+
+    @property
+    def index_info(self) -> dict:
+        """The index manifest: counts, sources, build problems."""
+        return dict(self._ix.manifest)
+
+    def __len__(self) -> int:
+        return int(self._ix.manifest["places"])
+
+    def __repr__(self) -> str:
+        m = self._ix.manifest
+        return f"<Gazetteer {m['places']:,} places, {m['keys']:,} names, index {self._ix.directory}>"
+
+    # ------------------------------------------------------------------ lookup
+    def country_code(self, value: str) -> str | None:
+        """ISO alpha-2 code for a country code, ISO3 code, name or demonym (None if unknown)."""
+        if not value:
+            return None
+        v = value.strip()
+        if len(v) == 2 and v.upper() in self._cc_id:
+            return v.upper()
+        key, _ = normalize_with_hint(v)
+        kid = self._ix.exact.get(key)
+        if kid is None:
+            return None
+        a, b = int(self._ix.exact_ptr[kid]), int(self._ix.exact_ptr[kid + 1])
+        places = np.asarray(self._ix.exact_place[a:b])
+        kinds = np.asarray(self._ix.kind[places])
+        hit = places[kinds == KINDS.index("country")]
+        return self._countries[int(self._ix.cc[hit[0]])] if len(hit) else None
+
+    def _postings(self, kid: int, country_id: int | None) -> np.ndarray:
+        a, b = int(self._ix.exact_ptr[kid]), int(self._ix.exact_ptr[kid + 1])
+        if b - a <= TOP_POSTINGS or country_id is None:
+            return np.arange(a, min(b, a + TOP_POSTINGS))
+        rows = np.arange(a, b)
+        in_country = rows[np.asarray(self._ix.cc[self._ix.exact_place[a:b]]) == country_id]
+        return np.union1d(rows[:TOP_POSTINGS], in_country[:TOP_POSTINGS])
+
+    def _fuzzy_keys(self, pkey: str) -> list[tuple[int, float]]:
+        """(phonetic key id, similarity) for keys within a small edit distance."""
+        if len(pkey) < 3:
+            return []
+        depth = 1 if len(pkey) < 7 else 2
+        variants = deletions(pkey, depth)
+        h = np.fromiter((zlib.crc32(v.encode()) for v in variants), dtype=np.uint32, count=len(variants))
+        hashes = self._ix.del_hash
+        lo = np.searchsorted(hashes, h, side="left")
+        hi = np.searchsorted(hashes, h, side="right")
+        ids = set()
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+            if b > a:
+                ids.update(np.asarray(self._ix.del_phon[a:b]).tolist())
+        out = []
+        restore = self._ix.phonetic.restore_key
+        for pid in ids:
+            cand = restore(pid)
+            sim = _rank.fuzzy_similarity(pkey, cand)
+            if sim >= FUZZY_THRESHOLD:
+                out.append((pid, sim))
+        return out
+
+    def _candidates(self, key: str, country_id: int | None):
+        """(posting rows, name factors, match types, matched keys) for a normalised key."""
+        ix = self._ix
+        rows, factors, types, matched = [], [], [], []
+        kid = ix.exact.get(key)
+        if kid is not None:
+            r = self._postings(kid, country_id)
+            rows.append(r)
+            factors.append(np.full(len(r), _rank.NAME_EXACT))
+            types += ["exact"] * len(r)
+            matched += [key] * len(r)
+            if country_id is None or (np.asarray(ix.cc[ix.exact_place[r]]) == country_id).any():
+                return rows, factors, types, matched
+        if not key.isascii():
+            return rows, factors, types, matched
+        pkey = phonetic_key(key)
+        fuzzy = [(pid, 1.0, _rank.NAME_PHONETIC, "phonetic") for pid in [ix.phonetic.get(pkey)] if pid is not None]
+        if not fuzzy or country_id is not None:
+            fuzzy += [
+                (pid, sim, _rank.fuzzy_factor(sim), "fuzzy")
+                for pid, sim in self._fuzzy_keys(pkey)
+                if pid != (fuzzy[0][0] if fuzzy else None)
+            ]
+        for pid, _sim, factor, mtype in fuzzy:
+            for ekid in ix.phon_exact[ix.phon_ptr[pid] : ix.phon_ptr[pid + 1]].tolist():
+                if ekid == kid:
+                    continue
+                r = self._postings(ekid, country_id)
+                rows.append(r)
+                factors.append(np.full(len(r), factor))
+                types += [mtype] * len(r)
+                matched += [ix.exact.restore_key(ekid)] * len(r)
+        return rows, factors, types, matched
+
+    def _rank(self, name: str, country, near, context, kind: str | None, limit: int):
+        key, hint = normalize_with_hint(name)
+        if kind is not None:
+            hint = kind
+        if not key:
+            return key, []
+        country_id = None
+        if country:
+            cc = self.country_code(country)
+            if cc is None:
+                raise ValueError(f"unknown country {country!r}: give an ISO code or a country name")
+            country_id = self._cc_id.get(cc)
+        rows, factors, types, matched = self._candidates(key, country_id)
+        if not rows:
+            return key, []
+        ix = self._ix
+        rows = np.concatenate(rows)
+        factor = np.concatenate(factors)
+        place = np.asarray(ix.exact_place[rows])
+        flags = np.asarray(ix.exact_flag[rows])
+        letters = "".join(c for c in name if c.isalpha())
+        caps = letters.isupper() and len(letters) <= 5
+        score = np.asarray(ix.exact_prior[rows], dtype=float) * factor
+        is_abbrev = (flags & (ABBREV | CODE)) != 0
+        if caps:
+            score *= np.where(is_abbrev, 1.0, _rank.CAPS_NON_ABBREV)
+            keep = np.ones(len(rows), bool)
+        else:
+            score *= np.where((flags & ABBREV) != 0, _rank.ABBREV_LOWERCASE, 1.0)
+            keep = (flags & CODE) == 0
+        lat, lon = np.asarray(ix.lat[place]), np.asarray(ix.lon[place])
+        ctx_ccs, ctx_pts = frozenset(), ()
+        if context:
+            ccs, pts = set(), []
+            for c in context:
+                if isinstance(c, str):
+                    code = self.country_code(c)
+                    if code in self._cc_id:
+                        ccs.add(self._cc_id[code])
+                else:
+                    if isinstance(c, Match) and c.country_code in self._cc_id:
+                        ccs.add(self._cc_id[c.country_code])
+                    if not (isinstance(c, Match) and c.feature_kind in ("country", "continent", "region")):
+                        pts.append(_as_latlon(c))
+            ctx_ccs, ctx_pts = frozenset(ccs), tuple(pts)
+        score = score * _rank.context_factors(
+            lat,
+            lon,
+            np.asarray(ix.cc[place]),
+            np.asarray(ix.kind[place]),
+            country_id=country_id,
+            near=_as_latlon(near) if near is not None else None,
+            context_ccs=ctx_ccs,
+            context_points=ctx_pts,
+            kind_hint=hint,
+            multi_country_id=self._multi_id,
+        )
+        score = np.where(keep, score, 0.0)
+        # one entry per place: its best posting
+        order = np.lexsort((-score, place))
+        first = np.ones(len(order), bool)
+        first[1:] = place[order][1:] != place[order][:-1]
+        best = order[first]
+        best = best[np.argsort(-score[best], kind="stable")]
+        best = best[score[best] > 0]
+        return key, [(int(place[i]), float(score[i]), types[i], matched[i], factor[i]) for i in best[: max(limit, 2)]]
+
+    def _match(self, query: str, pid: int, mtype: str, matched: str, name_factor: float, dominance: float) -> Match:
+        ix = self._ix
+        if mtype == "fuzzy":
+            quality = (float(name_factor) / _rank.NAME_FUZZY) ** (1 / _rank.FUZZY_POWER)
+        else:
+            quality = 1.0 if mtype == "exact" else _rank.NAME_PHONETIC
+        return Match(
+            query=query,
+            name=ix.string("name", pid),
+            matched_name=matched,
+            match_type=mtype,
+            source=SOURCES[int(ix.source[pid])],
+            source_id=ix.string("source_id", pid),
+            country_code=self._countries[int(ix.cc[pid])],
+            admin1=ix.string("admin1_names", int(ix.admin1[pid])),
+            feature_kind=KINDS[int(ix.kind[pid])],
+            latitude=float(ix.lat[pid]),
+            longitude=float(ix.lon[pid]),
+            population=int(ix.population[pid]),
+            score=round(quality * (0.5 + 0.5 * dominance), 4),
+            note=ix.string("note", pid),
+            place_id=pid,
+            _wkb=bytes(ix.wkb(pid)),
+        )
+
+    def _dominance(self, ranked) -> float:
+        """1 - (best distinct rival / winner): how clearly the winner won."""
+        if len(ranked) < 2:
+            return 1.0
+        ix = self._ix
+        pid0, s0 = ranked[0][0], ranked[0][1]
+        others = np.array([r[0] for r in ranked[1:]])
+        d = _rank.haversine_km(ix.lat[pid0], ix.lon[pid0], ix.lat[others], ix.lon[others])
+        far = d > _rank.DISTINCT_KM
+        if not far.any():
+            return 1.0
+        rival = max(r[1] for r, f in zip(ranked[1:], far, strict=True) if f)
+        return max(0.0, 1.0 - rival / s0) if s0 > 0 else 0.0
+
+    # ------------------------------------------------------------------ public API
+    def resolve(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        near: PointLike | None = None,
+        context: Iterable[Any] | None = None,
+        kind: str | None = None,
+    ) -> Match | None:
+        """Resolve a place name to the most likely place.
+
+        Parameters
+        ----------
+        name : str
+            The name as written: any case, diacritics or none, any common
+            romanisation, small misspellings ("Orduba", "Naxçıvan", "Gubadly").
+        country : str, optional
+            Country the text is about (ISO2, ISO3, name or demonym). A strong
+            preference, not a filter: a name only known elsewhere still resolves.
+        near : (lat, lon) or shapely Point, optional
+            Prefer places near this point.
+        context : iterable, optional
+            Co-mentioned places (``Match`` objects, ``(lat, lon)`` pairs) and
+            country names/codes: candidates in the same countries and close to
+            these points rank higher.
+        kind : {"town", "admin1", "admin2"}, optional
+            Prefer a feature kind (also inferred from suffixes such as "province").
+
+        Returns
+        -------
+        Match or None
+            None when nothing matches; :meth:`reason` then says why.
+
+        Examples
+        --------
+        >>> gaz = Gazetteer.default()
+        >>> gaz.resolve("Naxçıvan").country_code
+        'AZ'
+        >>> gaz.resolve("Talin", country="Armenia").name
+        'Talin'
+        """
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a string, not {type(name).__name__}")
+        ctx = tuple(context) if context is not None else None
+        near_key = _as_latlon(near) if near is not None else None
+        try:
+            return self._cached_resolve(name, country, near_key, ctx, kind)
+        except TypeError:  # unhashable context
+            return self._resolve(name, country, near_key, ctx, kind)
+
+    def _resolve(self, name, country, near, context, kind) -> Match | None:
+        key, ranked = self._rank(name, country, near, context, kind, limit=8)
+        if ranked:
+            self._reasons.pop(name, None)
+            pid, _s, mtype, matched, factor = ranked[0]
+            return self._match(name, pid, mtype, matched, factor, self._dominance(ranked))
+        if self.online is not None:
+            m = self.online.geocode(name, country=country)
+            if m is not None:
+                return m
+        self._reasons[name] = self._explain(name, key)
+        return None
+
+    def candidates(
+        self,
+        name: str,
+        limit: int = 5,
+        *,
+        country: str | None = None,
+        near: PointLike | None = None,
+        context: Iterable[Any] | None = None,
+        kind: str | None = None,
+    ) -> list[Match]:
+        """The ``limit`` best places for a name, best first (same evidence as :meth:`resolve`).
+
+        Examples
+        --------
+        >>> [m.country_code for m in Gazetteer.default().candidates("Armavir", limit=2)]
+        ['RU', 'AM']
+        """
+        key, ranked = self._rank(name, country, near, tuple(context or ()), kind, limit=limit)
+        if not ranked:
+            self._reasons[name] = self._explain(name, key)
+            return []
+        top = ranked[0][1]
+        return [
+            self._match(name, pid, mtype, matched, factor, min(1.0, s / top) if top else 0.0)
+            for pid, s, mtype, matched, factor in ranked[:limit]
+        ]
+
+    def reason(self, name: str) -> str | None:
+        """Why the last :meth:`resolve` of ``name`` returned None (None if it did not)."""
+        if name in self._reasons:
+            return self._reasons[name]
+        key, ranked = self._rank(name, None, None, None, None, limit=1)
+        return None if ranked else self._explain(name, key)
+
+    def _explain(self, name: str, key: str) -> str:
+        if not key:
+            return f"{name!r} holds no letters to look up"
+        if not key.isascii():
+            return f"no place named {name!r} (normalised {key!r}); fuzzy matching covers Latin-script names only"
+        return f"no place named {name!r} (normalised {key!r}) and no spelling close enough"

@@ -1,0 +1,253 @@
+"""Place-name normalisation: the one place where spellings are made comparable.
+
+Every module that compares names (the gazetteer index, the geoparser, boundary
+name checks, zone names) calls these functions, so a spelling that matches in one
+place matches everywhere.
+
+Two levels of key are produced:
+
+``normalize(name)``
+    The *exact* key: case-folded, diacritics removed, Azerbaijani/Turkish letters
+    folded (ə→a, ı→i, ş→s, ç→c, ğ→g …), apostrophes and modifier letters dropped,
+    hyphens and runs of space collapsed, administrative suffixes ("City", "Şəhəri",
+    "Rayon", "district", "province" …) and a leading "the" removed.
+``phonetic_key(key)``
+    A lossy *transliteration-tolerant* key built from the exact key: the variants
+    different romanisations produce for the same sound collapse (kh/x/h, gh/g,
+    dzh/dj/zh/j/c, sh/s, ch/c, q/g, ye-/e-, -iy/-y/-i endings, doubled letters,
+    spaces). "Naxçıvan" and "Nakhchivan" share a phonetic key; so do "Qubadlı"
+    and "Gubadly". Matches on this key rank below exact matches.
+
+Examples
+--------
+>>> normalize("Naxçıvan Şəhəri")
+'naxcivan'
+>>> normalize("Syunik'i Marz")
+'syunik'
+>>> phonetic_key(normalize("Naxçıvan")) == phonetic_key(normalize("Nakhchivan"))
+True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "KIND_HINTS",
+    "deletions",
+    "is_latin",
+    "normalize",
+    "normalize_with_hint",
+    "phonetic_key",
+]
+
+# Letters that NFKD does not decompose into a base letter plus a mark, or whose
+# conventional romanisation is not the bare base letter.
+_LETTERS = str.maketrans(
+    {
+        "ə": "a",
+        "Ə": "a",
+        "ı": "i",
+        "İ": "i",
+        "ł": "l",
+        "Ł": "l",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ħ": "h",
+        "ŋ": "ng",
+    }
+)
+
+# Apostrophes, modifier letters and quotes vanish ("Kotayk'" = "Kotayk",
+# "Geghark'unik'" = "Gegharkunik", "Ma'arib" = "Maarib").
+_DROP = "'’‘ʼʻʾʿ`´ʹʺ\"“”«»"
+# Separators become a single space.
+_SEPARATORS = "-‐‑‒–—_/.,;:()[]{}·•|"
+_CHAR_MAP = str.maketrans({**{c: None for c in _DROP}, **{c: " " for c in _SEPARATORS}})
+
+# Administrative suffixes and prefixes, normalised, mapped to the feature kind they
+# signal. Longer phrases first so "autonomous republic" is not half-stripped.
+KIND_HINTS: dict[str, str] = {
+    "autonomous republic": "admin1",
+    "autonomous region": "admin1",
+    "autonomous oblast": "admin1",
+    "governorate": "admin1",
+    "province": "admin1",
+    "provinz": "admin1",
+    "prefecture": "admin1",
+    "oblast": "admin1",
+    "oblasti": "admin1",
+    "region": "admin1",
+    "state": "admin1",
+    "marz": "admin1",
+    "marzi": "admin1",
+    "ostan": "admin1",
+    "vilayet": "admin1",
+    "velayat": "admin1",
+    "ili": "admin1",
+    "district": "admin2",
+    "rayon": "admin2",
+    "rayonu": "admin2",
+    "raion": "admin2",
+    "rajon": "admin2",
+    "county": "admin2",
+    "municipality": "admin2",
+    "city": "town",
+    "town": "town",
+    "village": "town",
+    "sahari": "town",
+    "seheri": "town",
+    "shahari": "town",
+    "shakhar": "town",
+    "kendi": "town",
+    "qesebesi": "town",
+    "район": "admin2",
+    "область": "admin1",
+    "город": "town",
+    "провинция": "admin1",
+    "марз": "admin1",
+}
+_SUFFIX_RE = re.compile(
+    r"^(?P<stem>.+?)\s+(?:i\s+)?(?P<suffix>"
+    + "|".join(sorted((re.escape(k) for k in KIND_HINTS), key=len, reverse=True))
+    + r")$"
+)
+_PREFIX_RE = re.compile(r"^(?:the|city of|town of|province of|region of|district of)\s+(?=\S)")
+_ARM_GENITIVE_RE = re.compile(r"['’ʼ]i\s+(marz|region)\b", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+# Dots after single letters belong to abbreviations: "U.S." is "US", "D.C." is "DC".
+_INITIAL_DOT = re.compile(r"\b(\w)\.")
+
+
+def _fold(name: str) -> str:
+    """Case-fold and strip diacritics, keeping letters of every script."""
+    s = _ARM_GENITIVE_RE.sub(r" \1", name)
+    s = _INITIAL_DOT.sub(r"\1", s)
+    s = s.translate(_LETTERS).casefold().translate(_LETTERS)
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.translate(_CHAR_MAP)
+    return _SPACES.sub(" ", s).strip()
+
+
+@lru_cache(maxsize=262_144)
+def normalize_with_hint(name: str) -> tuple[str, str | None]:
+    """Return the exact key of ``name`` and the feature kind its suffix signals.
+
+    Parameters
+    ----------
+    name : str
+        A place name as written ("Ordubad District", "Şərur rayonu").
+
+    Returns
+    -------
+    tuple of (str, str or None)
+        The normalised key and ``"town"``, ``"admin1"``, ``"admin2"`` or ``None``
+        when the name carried no administrative suffix. A name made only of a
+        suffix ("Region") keeps it.
+
+    Examples
+    --------
+    >>> normalize_with_hint("Şərur rayonu")
+    ('sarur', 'admin2')
+    >>> normalize_with_hint("Yerevan")
+    ('yerevan', None)
+    """
+    s = _fold(name)
+    s = _PREFIX_RE.sub("", s)
+    hint = None
+    m = _SUFFIX_RE.match(s)
+    if m:
+        s = m.group("stem")
+        hint = KIND_HINTS[m.group("suffix")]
+    return s, hint
+
+
+def normalize(name: str) -> str:
+    """Return the exact comparison key of a place name.
+
+    Examples
+    --------
+    >>> normalize("Nagorno-Karabakh")
+    'nagorno karabakh'
+    >>> normalize("Xankəndi Şəhəri")
+    'xankandi'
+    """
+    return normalize_with_hint(name)[0]
+
+
+# Ordered rewrite rules for the phonetic key: multi-letter sounds before the
+# single letters they contain.
+_PHONETIC_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"\s+", ""),
+        (r"dzh|dj|zh|tch|tsch|ch|c|j", "j"),
+        (r"kh|x|h", "h"),
+        (r"gh|q", "g"),
+        (r"sh|sch", "s"),
+        (r"ph", "f"),
+        (r"w", "v"),
+        (r"ou", "u"),
+        (r"^ye", "e"),
+        (r"(iy|yy|yi|ii|y)$", "i"),
+        (r"(.)\1+", r"\1"),
+    )
+)
+
+
+@lru_cache(maxsize=262_144)
+def phonetic_key(key: str) -> str:
+    """Return the transliteration-tolerant key of an already normalised name.
+
+    Examples
+    --------
+    >>> phonetic_key("qubadli") == phonetic_key("gubadly")
+    True
+    >>> phonetic_key("yerevan") == phonetic_key("erevan")
+    True
+    """
+    s = key
+    for pattern, repl in _PHONETIC_RULES:
+        s = pattern.sub(repl, s)
+    return s
+
+
+def deletions(key: str, depth: int) -> set[str]:
+    """All strings obtained from ``key`` by deleting up to ``depth`` characters.
+
+    The deletion neighbourhood (as in SymSpell) lets fuzzy matching find names
+    within a small edit distance by exact lookups instead of a scan.
+
+    Examples
+    --------
+    >>> sorted(deletions("abc", 1))
+    ['ab', 'abc', 'ac', 'bc']
+    """
+    out = {key}
+    frontier = {key}
+    for _ in range(depth):
+        nxt = set()
+        for s in frontier:
+            for i in range(len(s)):
+                nxt.add(s[:i] + s[i + 1 :])
+        nxt -= out
+        out |= nxt
+        frontier = nxt
+    return out
+
+
+def is_latin(key: str) -> bool:
+    """True when a normalised key is written in plain a–z letters, digits and spaces."""
+    return key.isascii()

@@ -1,0 +1,55 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from geoconflict.cli import main
+
+
+def test_geocode_json(capsys, gazetteer):
+    assert main(["geocode", "Orduba", "Naxçıvan", "--country", "AZ", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [r["matches"][0]["name"] for r in out] == ["Ordubad", "Naxçıvan"]
+    assert all(0 < r["matches"][0]["score"] <= 1 for r in out)
+
+
+def test_geocode_unresolved_name_reported_and_exit_1(capsys, gazetteer):
+    assert main(["geocode", "Yerevan", "Zzyzzyqx"]) == 1
+    captured = capsys.readouterr()
+    assert "Yerevan" in captured.out
+    assert "Zzyzzyqx\tUNRESOLVED" in captured.out
+    assert "1 of 2 names unresolved" in captured.err
+
+
+def test_geocode_candidates(capsys, gazetteer):
+    assert main(["geocode", "Armavir", "--limit", "3"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3 and "(RU" in lines[0]
+
+
+def test_geocode_bad_country_is_a_clear_error(capsys, gazetteer):
+    assert main(["geocode", "Yerevan", "--country", "Atlantis"]) == 2
+    assert "unknown country" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("module", ["geopandas", "folium", "pandas", "dask"])
+def test_import_and_resolve_stay_light(module, gazetteer):
+    code = (
+        "import sys, geoconflict\n"
+        "geoconflict.Gazetteer.default().resolve('Orduba')\n"
+        f"print({module!r} in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_console_script_reads_stdin(gazetteer):
+    out = subprocess.run(
+        [sys.executable, "-m", "geoconflict", "geocode", "-", "--country", "Armenia"],
+        input="Talin\nGarni\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Talin" in out and "Garni" in out and "(AM, town)" in out
