@@ -1,9 +1,8 @@
 """Resolution quality of the default gazetteer: dev cases, namesakes, misspellings, world coverage."""
 
 import pytest
-from shapely.geometry import Point
-
 from conftest import distance_km
+from shapely.geometry import Point
 
 
 def _close(m, lat, lon, tol_km):

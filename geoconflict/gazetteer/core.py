@@ -83,6 +83,32 @@ class Gazetteer:
         """A gazetteer whose index lives under ``root`` instead of the user cache."""
         return cls(open_index(root=Path(root), rebuild=rebuild))
 
+    def with_online(self, geocoder, **options) -> Gazetteer:
+        """A gazetteer that asks ``geocoder`` (any geopy geocoder) for names it cannot resolve offline.
+
+        ``options`` go to :class:`~geoconflict.gazetteer.online.OnlineGeocoder`
+        (``min_delay_seconds``, ``timeout``, ``max_retries``, ``cache_path``).
+        Offline answers always come first; online ones are rate-limited and cached.
+        """
+        from .online import OnlineGeocoder
+
+        online = geocoder if isinstance(geocoder, OnlineGeocoder) else OnlineGeocoder(geocoder, **options)
+        return type(self)(self._ix, online=online)
+
+    def country_at(self, lat: float, lon: float) -> str:
+        """ISO alpha-2 code of the country whose outline holds the point ('' when none does)."""
+        if not hasattr(self, "_country_tree"):
+            import shapely
+
+            ids = np.flatnonzero(np.asarray(self._ix.kind) == KINDS.index("country"))
+            ids = [int(i) for i in ids if self._ix.wkb(int(i))]
+            self._country_ids = ids
+            self._country_tree = shapely.STRtree([shapely.from_wkb(bytes(self._ix.wkb(i))) for i in ids])
+        from shapely import Point
+
+        hits = self._country_tree.query(Point(lon, lat), predicate="intersects")
+        return self._countries[int(self._ix.cc[self._country_ids[int(hits[0])]])] if len(hits) else ""
+
     @property
     def index_info(self) -> dict:
         """The index manifest: counts, sources, build problems."""
@@ -342,7 +368,7 @@ class Gazetteer:
             pid, _s, mtype, matched, factor = ranked[0]
             return self._match(name, pid, mtype, matched, factor, self._dominance(ranked))
         if self.online is not None:
-            m = self.online.geocode(name, country=country)
+            m = self.online.geocode(name, country=country, country_at=self.country_at)
             if m is not None:
                 return m
         self._reasons[name] = self._explain(name, key)
