@@ -125,20 +125,23 @@ _SUFFIX_RE = re.compile(
 )
 _PREFIX_RE = re.compile(r"^(?:the|city of|town of|province of|region of|district of)\s+(?=\S)")
 _ARM_GENITIVE_RE = re.compile(r"['’ʼ]i\s+(marz|region)\b", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
+_PREFIXES = ("the ", "city of ", "town of ", "province of ", "region of ", "district of ")
 # Dots after single letters belong to abbreviations: "U.S." is "US", "D.C." is "DC".
 _INITIAL_DOT = re.compile(r"\b(\w)\.")
 
 
 def _fold(name: str) -> str:
     """Case-fold and strip diacritics, keeping letters of every script."""
-    s = _ARM_GENITIVE_RE.sub(r" \1", name)
-    s = _INITIAL_DOT.sub(r"\1", s)
-    s = s.translate(_LETTERS).casefold().translate(_LETTERS)
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    s = s.translate(_CHAR_MAP)
-    return _SPACES.sub(" ", s).strip()
+    s = name
+    if "i" in s and ("'" in s or "’" in s or "ʼ" in s):
+        s = _ARM_GENITIVE_RE.sub(r" \1", s)
+    if "." in s:
+        s = _INITIAL_DOT.sub(r"\1", s)
+    s = s.translate(_LETTERS).casefold()
+    if not s.isascii():
+        s = unicodedata.normalize("NFKD", s.translate(_LETTERS))
+        s = "".join(c for c in s if not unicodedata.combining(c))
+    return " ".join(s.translate(_CHAR_MAP).split())
 
 
 @lru_cache(maxsize=262_144)
@@ -165,13 +168,14 @@ def normalize_with_hint(name: str) -> tuple[str, str | None]:
     ('yerevan', None)
     """
     s = _fold(name)
-    s = _PREFIX_RE.sub("", s)
-    hint = None
+    if " " not in s:
+        return s, None
+    if s.startswith(_PREFIXES):
+        s = _PREFIX_RE.sub("", s)
     m = _SUFFIX_RE.match(s)
     if m:
-        s = m.group("stem")
-        hint = KIND_HINTS[m.group("suffix")]
-    return s, hint
+        return m.group("stem"), KIND_HINTS[m.group("suffix")]
+    return s, None
 
 
 def normalize(name: str) -> str:

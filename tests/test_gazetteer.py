@@ -156,12 +156,14 @@ def test_regions_and_divisions_are_areas(gazetteer, written, cc, inside):
     assert m.geometry.contains(Point(inside[1], inside[0])), (m.name, m.note)
 
 
-def test_conflict_places_missing_from_geonames_come_from_the_overlay(gazetteer):
-    for name in ("Hadrut", "Martakert", "Aghdara"):
-        m = gazetteer.resolve(name)
-        assert m.country_code == "AZ", name
-        assert m.source == "geoconflict"
-        _close(m, 39.6, 46.85, 60)
+@pytest.mark.parametrize(
+    ("name", "lat", "lon"),
+    [("Hadrut", 39.52, 47.03), ("Martakert", 40.215, 46.813), ("Aghdara", 40.215, 46.813), ("Ağdərə", 40.215, 46.813)],
+)
+def test_conflict_places_missing_from_geonames_come_from_the_overlay(gazetteer, name, lat, lon):
+    m = gazetteer.resolve(name, country="AZ")
+    assert m.source == "geoconflict"
+    _close(m, lat, lon, 5)
 
 
 def test_match_carries_provenance(gazetteer):

@@ -53,7 +53,10 @@ class _TownFinder:
                 self._by[(r.country_code, normalize(spelling))].append(r)
 
     def find(self, spec: str, cc: str) -> PlaceRecord | None:
+        """A town from ``Name``, ``Name@lat,lon`` (the nearest namesake) or ``Name/CC`` (another country)."""
         name, _, at = spec.partition("@")
+        if "/" in name:
+            name, cc = name.rsplit("/", 1)
         found = {id(r): r for r in self._by.get((cc, normalize(name)), [])}.values()
         if not found:
             return None

@@ -15,7 +15,8 @@ context factors
 
 from __future__ import annotations
 
-import numpy as np
+import math
+from dataclasses import dataclass
 
 from ._records import KIND_CODE
 
@@ -56,46 +57,53 @@ def fuzzy_factor(sim: float) -> float:
 
 
 _KIND_HINT_OK = {
-    "town": {KIND_CODE["town"]},
-    "admin2": {KIND_CODE["admin2"], KIND_CODE["admin1"]},
-    "admin1": {KIND_CODE["admin1"], KIND_CODE["region"], KIND_CODE["admin2"]},
+    "town": frozenset({KIND_CODE["town"]}),
+    "admin2": frozenset({KIND_CODE["admin2"], KIND_CODE["admin1"]}),
+    "admin1": frozenset({KIND_CODE["admin1"], KIND_CODE["region"], KIND_CODE["admin2"]}),
 }
+_R = 6371.0088
 
 
-def haversine_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance in km (vectorised); geodesic precision is not needed to rank."""
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(a, dtype=float)) for a in (lat1, lon1, lat2, lon2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km; geodesic precision is not needed to rank."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * _R * math.asin(math.sqrt(min(a, 1.0)))
 
 
-def context_factors(
-    lat: np.ndarray,
-    lon: np.ndarray,
-    cc: np.ndarray,
-    kind: np.ndarray,
-    *,
-    country_id: int | None = None,
-    near: tuple[float, float] | None = None,
-    context_ccs: frozenset[int] = frozenset(),
-    context_points: tuple[tuple[float, float], ...] = (),
-    kind_hint: str | None = None,
-    multi_country_id: int = -1,
-) -> np.ndarray:
-    """Multiply together the context factors for arrays of candidates."""
-    f = np.ones(len(lat))
-    if country_id is not None:
-        f *= np.where(cc == country_id, 1.0, np.where(cc == multi_country_id, MULTI_COUNTRY, COUNTRY_MISMATCH))
-    if near is not None:
-        d = haversine_km(lat, lon, near[0], near[1])
-        f *= 1.0 / (1.0 + d / NEAR_SCALE_KM)
-    if context_ccs:
-        same = np.isin(cc, list(context_ccs))
-        f *= np.where(same, 1.0, 0.6)
-    if context_points:
-        pts = np.asarray(context_points, dtype=float)
-        d = haversine_km(lat[:, None], lon[:, None], pts[None, :, 0], pts[None, :, 1]).min(axis=1)
-        f *= 0.5 + 0.5 / (1.0 + d / CONTEXT_SCALE_KM)
-    if kind_hint in _KIND_HINT_OK:
-        f *= np.where(np.isin(kind, list(_KIND_HINT_OK[kind_hint])), 1.0, KIND_MISMATCH)
-    return f
+@dataclass(frozen=True)
+class Evidence:
+    """The context of one lookup; :meth:`factor` scores a candidate against it."""
+
+    country_id: int | None = None
+    near: tuple[float, float] | None = None
+    context_ccs: frozenset[int] = frozenset()
+    context_points: tuple[tuple[float, float], ...] = ()
+    kind_hint: str | None = None
+    multi_country_id: int = -1
+
+    @property
+    def empty(self) -> bool:
+        return (
+            self.country_id is None
+            and self.near is None
+            and not self.context_ccs
+            and not self.context_points
+            and self.kind_hint not in _KIND_HINT_OK
+        )
+
+    def factor(self, lat: float, lon: float, cc: int, kind: int) -> float:
+        f = 1.0
+        if self.country_id is not None and cc != self.country_id:
+            f *= MULTI_COUNTRY if cc == self.multi_country_id else COUNTRY_MISMATCH
+        if self.near is not None:
+            f /= 1.0 + haversine_km(lat, lon, *self.near) / NEAR_SCALE_KM
+        if self.context_ccs and cc not in self.context_ccs:
+            f *= 0.6
+        if self.context_points:
+            d = min(haversine_km(lat, lon, a, b) for a, b in self.context_points)
+            f *= 0.5 + 0.5 / (1.0 + d / CONTEXT_SCALE_KM)
+        ok = _KIND_HINT_OK.get(self.kind_hint)
+        if ok is not None and kind not in ok:
+            f *= KIND_MISMATCH
+        return f

@@ -274,6 +274,27 @@ def countries(towns: list[PlaceRecord]) -> list[PlaceRecord]:
         else:
             continue  # nowhere to put it (should not happen with pycountry + countryinfo)
         out.append(rec)
+    # GeoNames knows a few territories ISO 3166 does not (Kosovo, XK): place them by their towns
+    seen = {r.country_code for r in out}
+    for cc, g in gnc.items():
+        if cc in seen or not towns_by_cc.get(cc):
+            continue
+        rec = PlaceRecord(
+            name=g["name"],
+            kind="country",
+            country_code=cc,
+            lat=0.0,
+            lon=0.0,
+            population=int(g.get("population") or 0),
+            source="geonames",
+            source_id=str(g.get("geonameid") or cc),
+            geometry=hull_area([(t.lon, t.lat) for t in towns_by_cc[cc]], ADMIN1_BUFFER_KM),
+            note="area: convex hull of the territory's GeoNames towns, buffered",
+        )
+        rec.add_name(g["name"], PRIMARY)
+        rec.add_name(g.get("iso3") or "", CODE)
+        place_point(rec)
+        out.append(rec)
     return out
 
 

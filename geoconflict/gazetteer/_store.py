@@ -106,6 +106,7 @@ class IndexFiles:
         self.phonetic.mmap(str(self.directory / "phonetic.marisa"))
         self._arrays: dict[str, np.ndarray] = {}
         self._blobs: dict[str, mmap.mmap] = {}
+        self._tables: dict[str, tuple] = {}
         n = manifest["places"]
         checks = [
             (len(self.lat), n),
@@ -131,9 +132,11 @@ class IndexFiles:
             if not path.exists():
                 raise AttributeError(name)
             try:
-                arrays[name] = np.load(path, mmap_mode="r", allow_pickle=False)
+                # a plain ndarray view of the map: element access without memmap overhead
+                arrays[name] = np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
             except ValueError as exc:
                 raise IndexUnusable(f"{path.name}: {exc}") from exc
+            self.__dict__[name] = arrays[name]  # later lookups skip __getattr__
         return arrays[name]
 
     def blob(self, table: str) -> mmap.mmap | bytes:
@@ -147,11 +150,14 @@ class IndexFiles:
         return self._blobs[table]
 
     def string(self, table: str, i: int) -> str:
-        off = getattr(self, f"{table}_off")
-        return self.blob(table)[int(off[i]) : int(off[i + 1])].decode("utf-8")
+        try:
+            off, blob = self._tables[table]
+        except KeyError:
+            off, blob = self._tables[table] = (getattr(self, f"{table}_off").item, self.blob(table))
+        return blob[off(i) : off(i + 1)].decode("utf-8")
 
     def wkb(self, i: int) -> bytes:
-        a, b = int(self.geom_off[i]), int(self.geom_off[i + 1])
+        a, b = self.geom_off[i : i + 2].tolist()
         return self.blob("geom")[a:b] if b > a else b""
 
 

@@ -133,19 +133,19 @@ class Gazetteer:
         kid = self._ix.exact.get(key)
         if kid is None:
             return None
-        a, b = int(self._ix.exact_ptr[kid]), int(self._ix.exact_ptr[kid + 1])
-        places = np.asarray(self._ix.exact_place[a:b])
-        kinds = np.asarray(self._ix.kind[places])
-        hit = places[kinds == KINDS.index("country")]
-        return self._countries[int(self._ix.cc[hit[0]])] if len(hit) else None
+        a, b = self._ix.exact_ptr[kid : kid + 2].tolist()
+        places = self._ix.exact_place[a:b]
+        hit = places[self._ix.kind[places] == KINDS.index("country")]
+        return self._countries[self._ix.cc.item(hit[0])] if len(hit) else None
 
-    def _postings(self, kid: int, country_id: int | None) -> np.ndarray:
-        a, b = int(self._ix.exact_ptr[kid]), int(self._ix.exact_ptr[kid + 1])
-        if b - a <= TOP_POSTINGS or country_id is None:
-            return np.arange(a, min(b, a + TOP_POSTINGS))
-        rows = np.arange(a, b)
-        in_country = rows[np.asarray(self._ix.cc[self._ix.exact_place[a:b]]) == country_id]
-        return np.union1d(rows[:TOP_POSTINGS], in_country[:TOP_POSTINGS])
+    def _postings(self, kid: int, country_id: int | None, top: int = TOP_POSTINGS) -> list[int]:
+        """Posting rows of an exact key: the ``top`` best by prior, plus the best in a hinted country."""
+        ix = self._ix
+        a, b = ix.exact_ptr[kid : kid + 2].tolist()
+        if b - a <= top or country_id is None:
+            return list(range(a, min(b, a + top)))
+        in_country = np.flatnonzero(ix.cc[ix.exact_place[a:b]] == country_id)[:top] + a
+        return sorted(set(range(a, a + top)) | set(in_country.tolist()))
 
     def _fuzzy_keys(self, pkey: str) -> list[tuple[int, float]]:
         """(phonetic key id, similarity) for keys within a small edit distance."""
@@ -160,116 +160,105 @@ class Gazetteer:
         ids = set()
         for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
             if b > a:
-                ids.update(np.asarray(self._ix.del_phon[a:b]).tolist())
+                ids.update(self._ix.del_phon[a:b].tolist())
         out = []
         restore = self._ix.phonetic.restore_key
         for pid in ids:
-            cand = restore(pid)
-            sim = _rank.fuzzy_similarity(pkey, cand)
+            sim = _rank.fuzzy_similarity(pkey, restore(pid))
             if sim >= FUZZY_THRESHOLD:
                 out.append((pid, sim))
         return out
 
-    def _candidates(self, key: str, country_id: int | None):
-        """(posting rows, name factors, match types, matched keys) for a normalised key."""
+    def _candidates(self, key: str, country_id: int | None, top: int) -> list[tuple[int, float, str, str]]:
+        """(posting row, name factor, match type, matched key) for a normalised key.
+
+        Exact matches first; transliteration and misspelling matches are added when
+        there is no exact match, or none in the hinted country.
+        """
         ix = self._ix
-        rows, factors, types, matched = [], [], [], []
+        out: list[tuple[int, float, str, str]] = []
         kid = ix.exact.get(key)
         if kid is not None:
-            r = self._postings(kid, country_id)
-            rows.append(r)
-            factors.append(np.full(len(r), _rank.NAME_EXACT))
-            types += ["exact"] * len(r)
-            matched += [key] * len(r)
-            if country_id is None or (np.asarray(ix.cc[ix.exact_place[r]]) == country_id).any():
-                return rows, factors, types, matched
+            rows = self._postings(kid, country_id, top)
+            out = [(r, _rank.NAME_EXACT, "exact", key) for r in rows]
+            if country_id is None or any(ix.cc.item(ix.exact_place.item(r)) == country_id for r in rows):
+                return out
         if not key.isascii():
-            return rows, factors, types, matched
+            return out
         pkey = phonetic_key(key)
-        fuzzy = [(pid, 1.0, _rank.NAME_PHONETIC, "phonetic") for pid in [ix.phonetic.get(pkey)] if pid is not None]
-        if not fuzzy or country_id is not None:
-            fuzzy += [
-                (pid, sim, _rank.fuzzy_factor(sim), "fuzzy")
-                for pid, sim in self._fuzzy_keys(pkey)
-                if pid != (fuzzy[0][0] if fuzzy else None)
-            ]
-        for pid, _sim, factor, mtype in fuzzy:
-            for ekid in ix.phon_exact[ix.phon_ptr[pid] : ix.phon_ptr[pid + 1]].tolist():
+        ppid = ix.phonetic.get(pkey)
+        keys = [] if ppid is None else [(ppid, _rank.NAME_PHONETIC, "phonetic")]
+        if ppid is None or country_id is not None:
+            keys += [(pid, _rank.fuzzy_factor(sim), "fuzzy") for pid, sim in self._fuzzy_keys(pkey) if pid != ppid]
+        for pid, factor, mtype in keys:
+            for ekid in ix.phon_exact[ix.phon_ptr.item(pid) : ix.phon_ptr.item(pid + 1)].tolist():
                 if ekid == kid:
                     continue
-                r = self._postings(ekid, country_id)
-                rows.append(r)
-                factors.append(np.full(len(r), factor))
-                types += [mtype] * len(r)
-                matched += [ix.exact.restore_key(ekid)] * len(r)
-        return rows, factors, types, matched
+                mkey = ix.exact.restore_key(ekid)
+                out += [(r, factor, mtype, mkey) for r in self._postings(ekid, country_id, top)]
+        return out
 
-    def _rank(self, name: str, country, near, context, kind: str | None, limit: int):
-        key, hint = normalize_with_hint(name)
-        if kind is not None:
-            hint = kind
-        if not key:
-            return key, []
+    def _evidence(self, country, near, context, hint) -> _rank.Evidence:
         country_id = None
         if country:
             cc = self.country_code(country)
             if cc is None:
                 raise ValueError(f"unknown country {country!r}: give an ISO code or a country name")
             country_id = self._cc_id.get(cc)
-        rows, factors, types, matched = self._candidates(key, country_id)
-        if not rows:
-            return key, []
-        ix = self._ix
-        rows = np.concatenate(rows)
-        factor = np.concatenate(factors)
-        place = np.asarray(ix.exact_place[rows])
-        flags = np.asarray(ix.exact_flag[rows])
-        letters = "".join(c for c in name if c.isalpha())
-        caps = letters.isupper() and len(letters) <= 5
-        score = np.asarray(ix.exact_prior[rows], dtype=float) * factor
-        is_abbrev = (flags & (ABBREV | CODE)) != 0
-        if caps:
-            score *= np.where(is_abbrev, 1.0, _rank.CAPS_NON_ABBREV)
-            keep = np.ones(len(rows), bool)
-        else:
-            score *= np.where((flags & ABBREV) != 0, _rank.ABBREV_LOWERCASE, 1.0)
-            keep = (flags & CODE) == 0
-        lat, lon = np.asarray(ix.lat[place]), np.asarray(ix.lon[place])
-        ctx_ccs, ctx_pts = frozenset(), ()
-        if context:
-            ccs, pts = set(), []
-            for c in context:
-                if isinstance(c, str):
-                    code = self.country_code(c)
-                    if code in self._cc_id:
-                        ccs.add(self._cc_id[code])
-                else:
-                    if isinstance(c, Match) and c.country_code in self._cc_id:
-                        ccs.add(self._cc_id[c.country_code])
-                    if not (isinstance(c, Match) and c.feature_kind in ("country", "continent", "region")):
-                        pts.append(_as_latlon(c))
-            ctx_ccs, ctx_pts = frozenset(ccs), tuple(pts)
-        score = score * _rank.context_factors(
-            lat,
-            lon,
-            np.asarray(ix.cc[place]),
-            np.asarray(ix.kind[place]),
+        ccs, pts = set(), []
+        for c in context or ():
+            if isinstance(c, str):
+                code = self.country_code(c)
+                if code in self._cc_id:
+                    ccs.add(self._cc_id[code])
+                continue
+            if isinstance(c, Match):
+                if c.country_code in self._cc_id:
+                    ccs.add(self._cc_id[c.country_code])
+                if c.feature_kind in ("country", "continent", "region"):
+                    continue  # an area's centre says little about where its towns are
+            pts.append(_as_latlon(c))
+        return _rank.Evidence(
             country_id=country_id,
             near=_as_latlon(near) if near is not None else None,
-            context_ccs=ctx_ccs,
-            context_points=ctx_pts,
+            context_ccs=frozenset(ccs),
+            context_points=tuple(pts),
             kind_hint=hint,
             multi_country_id=self._multi_id,
         )
-        score = np.where(keep, score, 0.0)
-        # one entry per place: its best posting
-        order = np.lexsort((-score, place))
-        first = np.ones(len(order), bool)
-        first[1:] = place[order][1:] != place[order][:-1]
-        best = order[first]
-        best = best[np.argsort(-score[best], kind="stable")]
-        best = best[score[best] > 0]
-        return key, [(int(place[i]), float(score[i]), types[i], matched[i], factor[i]) for i in best[: max(limit, 2)]]
+
+    def _rank(self, name: str, country, near, context, kind: str | None, limit: int):
+        """(normalised key, ranked [(place, score, match type, matched key, name factor)])."""
+        key, hint = normalize_with_hint(name)
+        if kind is not None:
+            hint = kind
+        if not key:
+            return key, []
+        ev = self._evidence(country, near, context, hint)
+        # without context the postings' order (by prior) is the ranking: a few suffice
+        top = max(limit, 8) if ev.empty else TOP_POSTINGS
+        cands = self._candidates(key, ev.country_id, top)
+        if not cands:
+            return key, []
+        ix = self._ix
+        place_of, flag_of, prior_of = ix.exact_place.item, ix.exact_flag.item, ix.exact_prior.item
+        lat, lon, cc, kd = ix.lat.item, ix.lon.item, ix.cc.item, ix.kind.item
+        caps = name.isupper() and sum(c.isalpha() for c in name) <= 5
+        best: dict[int, tuple[float, str, str, float]] = {}
+        for row, nf, mtype, mkey in cands:
+            pid, fl = place_of(row), flag_of(row)
+            if caps:
+                s = prior_of(row) * nf * (1.0 if fl & (ABBREV | CODE) else _rank.CAPS_NON_ABBREV)
+            elif fl & CODE:
+                continue  # identifiers match only when written as identifiers
+            else:
+                s = prior_of(row) * nf * (_rank.ABBREV_LOWERCASE if fl & ABBREV else 1.0)
+            if not ev.empty:
+                s *= ev.factor(lat(pid), lon(pid), cc(pid), kd(pid))
+            if s > 0 and s > best.get(pid, (0.0,))[0]:
+                best[pid] = (s, mtype, mkey, nf)
+        ranked = sorted(((pid, *v) for pid, v in best.items()), key=lambda t: -t[1])
+        return key, ranked[: max(limit, top)]
 
     def _match(self, query: str, pid: int, mtype: str, matched: str, name_factor: float, dominance: float) -> Match:
         ix = self._ix
@@ -282,14 +271,14 @@ class Gazetteer:
             name=ix.string("name", pid),
             matched_name=matched,
             match_type=mtype,
-            source=SOURCES[int(ix.source[pid])],
+            source=SOURCES[ix.source.item(pid)],
             source_id=ix.string("source_id", pid),
-            country_code=self._countries[int(ix.cc[pid])],
-            admin1=ix.string("admin1_names", int(ix.admin1[pid])),
-            feature_kind=KINDS[int(ix.kind[pid])],
-            latitude=float(ix.lat[pid]),
-            longitude=float(ix.lon[pid]),
-            population=int(ix.population[pid]),
+            country_code=self._countries[ix.cc.item(pid)],
+            admin1=ix.string("admin1_names", ix.admin1.item(pid)),
+            feature_kind=KINDS[ix.kind.item(pid)],
+            latitude=ix.lat.item(pid),
+            longitude=ix.lon.item(pid),
+            population=ix.population.item(pid),
             score=round(quality * (0.5 + 0.5 * dominance), 4),
             note=ix.string("note", pid),
             place_id=pid,
@@ -298,17 +287,13 @@ class Gazetteer:
 
     def _dominance(self, ranked) -> float:
         """1 - (best distinct rival / winner): how clearly the winner won."""
-        if len(ranked) < 2:
-            return 1.0
         ix = self._ix
         pid0, s0 = ranked[0][0], ranked[0][1]
-        others = np.array([r[0] for r in ranked[1:]])
-        d = _rank.haversine_km(ix.lat[pid0], ix.lon[pid0], ix.lat[others], ix.lon[others])
-        far = d > _rank.DISTINCT_KM
-        if not far.any():
-            return 1.0
-        rival = max(r[1] for r, f in zip(ranked[1:], far, strict=True) if f)
-        return max(0.0, 1.0 - rival / s0) if s0 > 0 else 0.0
+        lat0, lon0 = ix.lat.item(pid0), ix.lon.item(pid0)
+        for pid, s, *_ in ranked[1:]:  # ranked is sorted: the first far one is the rival
+            if _rank.haversine_km(lat0, lon0, ix.lat.item(pid), ix.lon.item(pid)) > _rank.DISTINCT_KM:
+                return max(0.0, 1.0 - s / s0)
+        return 1.0
 
     # ------------------------------------------------------------------ public API
     def resolve(
