@@ -17,7 +17,11 @@ _LAZY = {
     "Match": "geoconflict.gazetteer",
 }
 
-__all__ = ["Gazetteer", "Match"]
+__all__ = ["Gazetteer", "Match", "geoparse"]
+
+# geoparse is bound eagerly (its module is light: re and names only) so that the
+# function, not the submodule of the same name, is what ``geoconflict.geoparse`` means.
+from .geoparse import geoparse  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
     from .gazetteer import Gazetteer, Match

@@ -39,6 +39,7 @@ __all__ = [
     "deletions",
     "is_latin",
     "normalize",
+    "normalize_variants",
     "normalize_with_hint",
     "phonetic_key",
 ]
@@ -123,9 +124,22 @@ _SUFFIX_RE = re.compile(
     + "|".join(sorted((re.escape(k) for k in KIND_HINTS), key=len, reverse=True))
     + r")$"
 )
-_PREFIX_RE = re.compile(r"^(?:the|city of|town of|province of|region of|district of)\s+(?=\S)")
+_PREFIX_RE = re.compile(
+    r"^(?:the|city of|town of|province of|region of|district of|county of|borough of"
+    r"|departement de la|departement de l|departement des|departement du|departement de|departement d)\s+(?=\S)"
+)
 _ARM_GENITIVE_RE = re.compile(r"['’ʼ]i\s+(marz|region)\b", re.IGNORECASE)
-_PREFIXES = ("the ", "city of ", "town of ", "province of ", "region of ", "district of ")
+_PREFIXES = (
+    "the ",
+    "city of ",
+    "town of ",
+    "province of ",
+    "region of ",
+    "district of ",
+    "county of ",
+    "borough of ",
+    "departement ",
+)
 # Dots after single letters belong to abbreviations: "U.S." is "US", "D.C." is "DC".
 _INITIAL_DOT = re.compile(r"\b(\w)\.")
 
@@ -145,6 +159,30 @@ def _fold(name: str) -> str:
 
 
 @lru_cache(maxsize=262_144)
+def normalize_variants(name: str) -> tuple[str, str, str | None]:
+    """Return the full key, the key without an administrative suffix, and the suffix's kind.
+
+    The full key keeps suffixes ("california city"), so a town whose name
+    contains one is still told apart from the area it is named after.
+
+    Examples
+    --------
+    >>> normalize_variants("California City")
+    ('california city', 'california', 'town')
+    >>> normalize_variants("the Sahel")
+    ('sahel', 'sahel', None)
+    """
+    s = _fold(name)
+    if " " not in s:
+        return s, s, None
+    if s.startswith(_PREFIXES):
+        s = _PREFIX_RE.sub("", s)
+    m = _SUFFIX_RE.match(s)
+    if m:
+        return s, m.group("stem"), KIND_HINTS[m.group("suffix")]
+    return s, s, None
+
+
 def normalize_with_hint(name: str) -> tuple[str, str | None]:
     """Return the exact key of ``name`` and the feature kind its suffix signals.
 
@@ -167,15 +205,8 @@ def normalize_with_hint(name: str) -> tuple[str, str | None]:
     >>> normalize_with_hint("Yerevan")
     ('yerevan', None)
     """
-    s = _fold(name)
-    if " " not in s:
-        return s, None
-    if s.startswith(_PREFIXES):
-        s = _PREFIX_RE.sub("", s)
-    m = _SUFFIX_RE.match(s)
-    if m:
-        return m.group("stem"), KIND_HINTS[m.group("suffix")]
-    return s, None
+    _full, key, hint = normalize_variants(name)
+    return key, hint
 
 
 def normalize(name: str) -> str:

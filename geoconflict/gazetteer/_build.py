@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..names import deletions, is_latin, normalize, normalize_with_hint, phonetic_key
+from ..names import deletions, is_latin, normalize, normalize_variants, phonetic_key
 from . import _sources as src
 from ._prior import prior
-from ._records import ABBREV, DEMONYM, KIND_CODE, PRIMARY, SOURCE_CODE, PlaceRecord
+from ._records import ABBREV, DEMONYM, KIND_CODE, PRIMARY, SOURCE_CODE, STRIPPED, PlaceRecord
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,15 @@ def apply_overlay(records: list[PlaceRecord], problems: list[str]) -> list[Place
             for s in r.names:
                 admin1_by[(r.country_code, normalize(s))].append(r)
 
+    for row in src.read_csv("admin1_abbreviations.csv"):
+        cc = row.get("country_code", "").upper()
+        hits = admin1_by.get((cc, normalize(row.get("admin1", ""))))
+        if not hits:
+            problems.append(f"admin1_abbreviations.csv: no division {row.get('admin1')!r} in {cc}")
+            continue
+        for a in src.split_list(row.get("abbreviations", "")):
+            hits[0].add_name(a, ABBREV)
+
     regions = []
     for row in src.read_csv("regions.csv"):
         cc = row.get("country_code", "").upper()
@@ -119,8 +128,12 @@ def apply_overlay(records: list[PlaceRecord], problems: list[str]) -> list[Place
                 (admin1_by[(cc, normalize(s))][0] for s in spellings if admin1_by.get((cc, normalize(s)))), None
             )
             if existing is not None:
+                # the curated name and spellings join the GeoNames division
+                existing.add_name(existing.name)
+                existing.name = row["name"]
+                existing.source_id += f"|{row['id']}"
                 for s in spellings:
-                    existing.add_name(s)
+                    existing.add_name(s, PRIMARY if s == row["name"] else 0)
                 continue
         members, missing = [], []
         for m in src.split_list(row.get("members", "")):
@@ -151,6 +164,8 @@ def apply_overlay(records: list[PlaceRecord], problems: list[str]) -> list[Place
         rec.add_name(rec.name, PRIMARY)
         for a in aliases:
             rec.add_name(a)
+        if normalize(rec.name) in {normalize(m.name) for m in members}:
+            rec.prior_scale = src.NAMED_AFTER_TOWN  # "Kalbajar" alone is the town
         regions.append(rec)
     return records + regions
 
@@ -185,23 +200,47 @@ def _country_aliases(by_cc: dict[str, PlaceRecord], problems: list[str]) -> None
             rec.add_name(a, flag.get(row.get("kind", "name"), 0))
 
 
+def _region_aliases(regions: list[PlaceRecord], problems: list[str]) -> None:
+    by_name = {r.name: r for r in regions}
+    flag = {"demonym": DEMONYM, "abbreviation": ABBREV, "name": 0}
+    for row in src.read_csv("region_aliases.csv"):
+        rec = by_name.get(row.get("name", ""))
+        if rec is None:
+            problems.append(f"region_aliases.csv: no region named {row.get('name')!r}")
+            continue
+        for a in src.split_list(row.get("aliases", "")):
+            rec.add_name(a, flag.get(row.get("kind", "name"), 0))
+
+
 def collect_records() -> tuple[list[PlaceRecord], list[str]]:
     """Every place of the default gazetteer, and the problems met on the way."""
     problems: list[str] = []
     t0 = time.perf_counter()
     towns = src.geonames_towns()
     log.info("geonames towns: %d (%.1fs)", len(towns), time.perf_counter() - t0)
-    admin1 = src.admin1_units(towns)
+    admin1 = src.admin_units(towns)
     nations = src.countries(towns)
     by_cc = {c.country_code: c for c in nations}
     _country_aliases(by_cc, problems)
     regions = src.continents(by_cc) + src.un_subregions(by_cc) + _world_regions(by_cc, problems)
+    _region_aliases(regions, problems)
     records = apply_overlay(towns + admin1 + nations + regions, problems)
     log.info("records: %d (%.1fs)", len(records), time.perf_counter() - t0)
     return records, problems
 
 
 # ------------------------------------------------------------------------ the index
+def _radius_km(rec: PlaceRecord) -> float:
+    """Radius of the circle with the area's surface (0 for a point): how far its edge may be from its point."""
+    if rec.geometry is None:
+        return 0.0
+    import math
+
+    # square degrees to km², at the area's latitude
+    km2 = rec.geometry.area * 111.32 * 110.57 * math.cos(math.radians(rec.lat))
+    return math.sqrt(max(km2, 0.0) / math.pi)
+
+
 def _string_table(values: list[str]) -> tuple[np.ndarray, bytes]:
     encoded = [v.encode("utf-8") for v in values]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
@@ -255,6 +294,7 @@ def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely
         "lat": np.array([r.lat for r in records], dtype=np.float64),
         "lon": np.array([r.lon for r in records], dtype=np.float64),
         "population": np.array([r.population for r in records], dtype=np.int64),
+        "radius_km": np.array([_radius_km(r) for r in records], dtype=np.float32),
         "kind": np.array([KIND_CODE[r.kind] for r in records], dtype=np.uint8),
         "source": np.array([SOURCE_CODE[r.source] for r in records], dtype=np.uint8),
         "cc": np.array([cc_id[r.country_code] for r in records], dtype=np.uint16),
@@ -270,21 +310,32 @@ def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely
 
     # exact keys -> postings (place, flags, prior), best prior first
     postings: dict[str, dict[int, tuple[int, float]]] = defaultdict(dict)
+
+    def post(key: str, pid: int, flags: int, r: PlaceRecord) -> None:
+        p = prior(r.kind, r.population, flags, r.prior_scale)
+        old = postings[key].get(pid)
+        if old is None:
+            postings[key][pid] = (flags, p)
+        else:  # one posting per (key, place): every flag, stripped only if always stripped
+            merged = ((old[0] | flags) & ~STRIPPED) | (old[0] & flags & STRIPPED)
+            postings[key][pid] = (merged, max(p, old[1]))
+
     for pid, r in enumerate(records):
         primary_key = normalize(r.name)
         for spelling, flags in r.names.items():
-            key, _hint = normalize_with_hint(spelling)
+            full, key, hint = normalize_variants(spelling)
             if not key:
                 continue
             if key == primary_key:
                 flags |= PRIMARY
-            if flags & ABBREV:
-                # an abbreviation in capitals keeps the flag only for its capitalised form
-                flags = flags if spelling.replace(".", "").replace(" ", "").isupper() else flags & ~ABBREV
-            p = prior(r.kind, r.population, flags)
-            old = postings[key].get(pid)
-            if old is None or p > old[1]:
-                postings[key][pid] = (flags | (old[0] if old else 0), p)
+            if flags & ABBREV and not (spelling.replace(".", "").replace(" ", "").isupper() or "." in spelling):
+                flags &= ~ABBREV  # an abbreviation is one in capitals ("UK") or with its dots ("Calif.")
+            post(full, pid, flags, r)
+            if key != full:
+                # the suffix-less key too; penalised unless the suffix names this kind of place
+                # ("Ordubad District" is the district; "Texas City" is not "Texas")
+                own = hint == r.kind != "town" or (hint == "admin1" and r.kind in ("admin1", "region"))
+                post(key, pid, flags if own else flags | STRIPPED, r)
     keys = list(postings)
     trie = marisa_trie.Trie(keys)
     groups_place, groups_flag, groups_prior = {}, {}, {}

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import math
 
-from ._records import ABBREV, CODE, DEMONYM, PRIMARY
+from ._records import ABBREV, CODE, DEMONYM, PRIMARY, STRIPPED
 
 # Priors of areas, on the same scale as towns (see town_prior).
-_KIND_PRIOR = {"country": 0.97, "continent": 0.93, "region": 0.88, "admin1": 0.58, "admin2": 0.52}
+_KIND_PRIOR = {"continent": 0.93, "region": 0.88}
+#: A division ranks like a town of its total population, a little lower, within
+#: these bounds: a large city outranks the division of the same name ("Washington").
+_DIVISION_SCALE = 0.95
+_DIVISION_FLOOR = {"admin1": 0.5, "admin2": 0.45}
+_DIVISION_CAP = {"admin1": 0.66, "admin2": 0.6}
+#: A name that matched only once an administrative suffix was dropped.
+STRIPPED_SCALE = 0.75
 
 
 def town_prior(population: int) -> float:
@@ -20,9 +27,27 @@ def town_prior(population: int) -> float:
     return 0.25 + 0.6 * min(1.0, math.log10(max(population, 0) + 1) / 7.0)
 
 
-def prior(kind: str, population: int, flags: int) -> float:
+def country_prior(population: int) -> float:
+    """Prior of a country: above any town; among countries, the populous first ("American" is the US)."""
+    return 0.9 + 0.09 * min(1.0, math.log10(max(population, 0) + 1) / 9.0)
+
+
+def place_prior(kind: str, population: int) -> float:
+    """Prior of a place before the name is considered."""
+    if kind == "town":
+        return town_prior(population)
+    if kind == "country":
+        return country_prior(population)
+    if kind in _DIVISION_FLOOR:
+        return min(_DIVISION_CAP[kind], max(_DIVISION_FLOOR[kind], _DIVISION_SCALE * town_prior(population)))
+    return _KIND_PRIOR[kind]
+
+
+def prior(kind: str, population: int, flags: int, scale: float = 1.0) -> float:
     """The context-free prior of a (name, place) posting."""
-    base = town_prior(population) if kind == "town" else _KIND_PRIOR[kind]
+    base = place_prior(kind, population) * scale
+    if flags & STRIPPED:
+        base *= STRIPPED_SCALE
     if flags & ABBREV:
         q = 0.92
     elif flags & CODE:

@@ -22,6 +22,8 @@ from ._records import KIND_CODE
 
 NAME_EXACT = 1.0
 NAME_PHONETIC = 0.93
+#: A match on the name without its suffix when the full name matched too.
+SUFFIX_DROPPED = 0.9
 NAME_FUZZY = 0.9  # times similarity ** FUZZY_POWER
 #: Steep, so that among misspelling matches the closest spelling wins and
 #: population only breaks near-ties.
@@ -38,6 +40,10 @@ MULTI_COUNTRY = 0.6  # a region spanning countries, under a country hint
 KIND_MISMATCH = 0.7
 NEAR_SCALE_KM = 200.0
 CONTEXT_SCALE_KM = 300.0
+#: Context factors: a candidate outside the text's countries, and one far from its places.
+CONTEXT_COUNTRY_MISMATCH = 0.7
+CONTEXT_FAR = 0.6
+BIG_AREA_CONTEXT_FLOOR = 0.85
 #: candidates further apart than this are different places, not one place and its area
 DISTINCT_KM = 100.0
 
@@ -61,6 +67,8 @@ _KIND_HINT_OK = {
     "admin2": frozenset({KIND_CODE["admin2"], KIND_CODE["admin1"]}),
     "admin1": frozenset({KIND_CODE["admin1"], KIND_CODE["region"], KIND_CODE["admin2"]}),
 }
+KIND_HINTS_USED = frozenset(_KIND_HINT_OK)
+_BIG_AREAS = frozenset({KIND_CODE["country"], KIND_CODE["continent"], KIND_CODE["region"]})
 _R = 6371.0088
 
 
@@ -92,17 +100,25 @@ class Evidence:
             and self.kind_hint not in _KIND_HINT_OK
         )
 
-    def factor(self, lat: float, lon: float, cc: int, kind: int) -> float:
+    def factor(self, lat: float, lon: float, cc: int, kind: int, radius_km: float = 0.0) -> float:
         f = 1.0
         if self.country_id is not None and cc != self.country_id:
             f *= MULTI_COUNTRY if cc == self.multi_country_id else COUNTRY_MISMATCH
         if self.near is not None:
-            f /= 1.0 + haversine_km(lat, lon, *self.near) / NEAR_SCALE_KM
-        if self.context_ccs and cc not in self.context_ccs:
-            f *= 0.6
-        if self.context_points:
-            d = min(haversine_km(lat, lon, a, b) for a, b in self.context_points)
-            f *= 0.5 + 0.5 / (1.0 + d / CONTEXT_SCALE_KM)
+            d = max(0.0, haversine_km(lat, lon, *self.near) - radius_km)
+            f /= 1.0 + d / NEAR_SCALE_KM
+        if self.context_ccs or self.context_points:
+            g = 1.0
+            if self.context_ccs and cc not in self.context_ccs:
+                g *= CONTEXT_COUNTRY_MISMATCH
+            if self.context_points:
+                d = max(0.0, min(haversine_km(lat, lon, a, b) for a, b in self.context_points) - radius_km)
+                g *= CONTEXT_FAR + (1.0 - CONTEXT_FAR) / (1.0 + d / CONTEXT_SCALE_KM)
+            if kind in _BIG_AREAS:
+                # a text about Ohio may still name China: co-mentioned places say
+                # little against a country
+                g = max(g, BIG_AREA_CONTEXT_FLOOR)
+            f *= g
         ok = _KIND_HINT_OK.get(self.kind_hint)
         if ok is not None and kind not in ok:
             f *= KIND_MISMATCH

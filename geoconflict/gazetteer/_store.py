@@ -184,7 +184,9 @@ def open_index(*, root: Path | None = None, rebuild: bool = False, builder=None)
     log.warning("building the gazetteer index in %s (once per machine, about a minute)", directory)
     records, problems = (builder or collect_records)()
     write_index(records, directory, fingerprint=fp, problems=problems)
-    for old in directory.parent.glob("index-v*"):
-        if old != directory and old.is_dir() and ".tmp-" not in old.name:
-            shutil.rmtree(old, ignore_errors=True)
+    # Older indexes may belong to another installed version still in use: keep the
+    # two most recent besides this one, remove the rest.
+    others = [d for d in directory.parent.glob("index-v*") if d != directory and d.is_dir() and ".tmp-" not in d.name]
+    for old in sorted(others, key=lambda d: d.stat().st_mtime, reverse=True)[2:]:
+        shutil.rmtree(old, ignore_errors=True)
     return IndexFiles(directory, fp)

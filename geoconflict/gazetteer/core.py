@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..names import deletions, normalize_with_hint, phonetic_key
+from ..names import deletions, normalize_variants, normalize_with_hint, phonetic_key
 from . import _rank
 from ._records import ABBREV, CODE, KINDS, SOURCES
 from ._store import IndexFiles, open_index
@@ -20,6 +20,7 @@ __all__ = ["Gazetteer"]
 
 #: Below this similarity (0–1) a fuzzy candidate is not a match.
 FUZZY_THRESHOLD = 0.78
+FUZZY_THRESHOLD_MULTIWORD = 0.88
 #: Postings looked at per key: the best by prior, plus every one in a hinted country.
 TOP_POSTINGS = 48
 
@@ -68,6 +69,12 @@ class Gazetteer:
         self._reasons: dict[str, str] = {}
         self.online = online
         self._cached_resolve = lru_cache(maxsize=65_536)(self._resolve)
+        self._no_evidence = _rank.Evidence(multi_country_id=self._multi_id)
+
+    @cached_property
+    def _admin1_names(self) -> list[str]:
+        n = len(self._ix.admin1_names_off) - 1
+        return [self._ix.string("admin1_names", i) for i in range(n)]
 
     # ------------------------------------------------------------------ creation
     @classmethod
@@ -147,7 +154,7 @@ class Gazetteer:
         in_country = np.flatnonzero(ix.cc[ix.exact_place[a:b]] == country_id)[:top] + a
         return sorted(set(range(a, a + top)) | set(in_country.tolist()))
 
-    def _fuzzy_keys(self, pkey: str) -> list[tuple[int, float]]:
+    def _fuzzy_keys(self, pkey: str, threshold: float = 0.78) -> list[tuple[int, float]]:
         """(phonetic key id, similarity) for keys within a small edit distance."""
         if len(pkey) < 3:
             return []
@@ -165,11 +172,13 @@ class Gazetteer:
         restore = self._ix.phonetic.restore_key
         for pid in ids:
             sim = _rank.fuzzy_similarity(pkey, restore(pid))
-            if sim >= FUZZY_THRESHOLD:
+            if sim >= threshold:
                 out.append((pid, sim))
         return out
 
-    def _candidates(self, key: str, country_id: int | None, top: int) -> list[tuple[int, float, str, str]]:
+    def _candidates(
+        self, key: str, country_id: int | None, top: int, *, spelling_variants: bool = True
+    ) -> list[tuple[int, float, str, str]]:
         """(posting row, name factor, match type, matched key) for a normalised key.
 
         Exact matches first; transliteration and misspelling matches are added when
@@ -183,13 +192,16 @@ class Gazetteer:
             out = [(r, _rank.NAME_EXACT, "exact", key) for r in rows]
             if country_id is None or any(ix.cc.item(ix.exact_place.item(r)) == country_id for r in rows):
                 return out
-        if not key.isascii():
+        if not spelling_variants or not key.isascii():
             return out
         pkey = phonetic_key(key)
         ppid = ix.phonetic.get(pkey)
         keys = [] if ppid is None else [(ppid, _rank.NAME_PHONETIC, "phonetic")]
         if ppid is None or country_id is not None:
-            keys += [(pid, _rank.fuzzy_factor(sim), "fuzzy") for pid, sim in self._fuzzy_keys(pkey) if pid != ppid]
+            # several words misspelt at once rarely make a place: demand more of them
+            threshold = FUZZY_THRESHOLD if " " not in key else FUZZY_THRESHOLD_MULTIWORD
+            fuzzy = self._fuzzy_keys(pkey, threshold)
+            keys += [(pid, _rank.fuzzy_factor(sim), "fuzzy") for pid, sim in fuzzy if pid != ppid]
         for pid, factor, mtype in keys:
             for ekid in ix.phon_exact[ix.phon_ptr.item(pid) : ix.phon_ptr.item(pid + 1)].tolist():
                 if ekid == kid:
@@ -199,6 +211,8 @@ class Gazetteer:
         return out
 
     def _evidence(self, country, near, context, hint) -> _rank.Evidence:
+        if not country and near is None and not context and hint not in _rank.KIND_HINTS_USED:
+            return self._no_evidence
         country_id = None
         if country:
             cc = self.country_code(country)
@@ -229,7 +243,7 @@ class Gazetteer:
 
     def _rank(self, name: str, country, near, context, kind: str | None, limit: int):
         """(normalised key, ranked [(place, score, match type, matched key, name factor)])."""
-        key, hint = normalize_with_hint(name)
+        full, key, hint = normalize_variants(name)
         if kind is not None:
             hint = kind
         if not key:
@@ -237,14 +251,21 @@ class Gazetteer:
         ev = self._evidence(country, near, context, hint)
         # without context the postings' order (by prior) is the ranking: a few suffice
         top = max(limit, 8) if ev.empty else TOP_POSTINGS
-        cands = self._candidates(key, ev.country_id, top)
+        if full == key:
+            cands = self._candidates(key, ev.country_id, top)
+        else:
+            # "Texas City" is first the town of that name, then something called "Texas"
+            cands = self._candidates(full, ev.country_id, top, spelling_variants=False)
+            scale = _rank.SUFFIX_DROPPED if cands else 1.0
+            cands += [(r, nf * scale, t, k) for r, nf, t, k in self._candidates(key, ev.country_id, top)]
         if not cands:
             return key, []
         ix = self._ix
         place_of, flag_of, prior_of = ix.exact_place.item, ix.exact_flag.item, ix.exact_prior.item
-        lat, lon, cc, kd = ix.lat.item, ix.lon.item, ix.cc.item, ix.kind.item
+        lat, lon, cc, kd, radius = ix.lat.item, ix.lon.item, ix.cc.item, ix.kind.item, ix.radius_km.item
         caps = name.isupper() and sum(c.isalpha() for c in name) <= 5
-        best: dict[int, tuple[float, str, str, float]] = {}
+        dotless = "." not in name
+        best: dict[int, tuple[float, str, str, float, int]] = {}
         for row, nf, mtype, mkey in cands:
             pid, fl = place_of(row), flag_of(row)
             if caps:
@@ -252,15 +273,17 @@ class Gazetteer:
             elif fl & CODE:
                 continue  # identifiers match only when written as identifiers
             else:
-                s = prior_of(row) * nf * (_rank.ABBREV_LOWERCASE if fl & ABBREV else 1.0)
+                s = prior_of(row) * nf * (_rank.ABBREV_LOWERCASE if fl & ABBREV and dotless else 1.0)
             if not ev.empty:
-                s *= ev.factor(lat(pid), lon(pid), cc(pid), kd(pid))
+                s *= ev.factor(lat(pid), lon(pid), cc(pid), kd(pid), radius(pid))
             if s > 0 and s > best.get(pid, (0.0,))[0]:
-                best[pid] = (s, mtype, mkey, nf)
+                best[pid] = (s, mtype, mkey, nf, fl)
         ranked = sorted(((pid, *v) for pid, v in best.items()), key=lambda t: -t[1])
         return key, ranked[: max(limit, top)]
 
-    def _match(self, query: str, pid: int, mtype: str, matched: str, name_factor: float, dominance: float) -> Match:
+    def _match(
+        self, query: str, pid: int, mtype: str, matched: str, name_factor: float, dominance: float, flags: int = 0
+    ) -> Match:
         ix = self._ix
         if mtype == "fuzzy":
             quality = (float(name_factor) / _rank.NAME_FUZZY) ** (1 / _rank.FUZZY_POWER)
@@ -274,15 +297,16 @@ class Gazetteer:
             source=SOURCES[ix.source.item(pid)],
             source_id=ix.string("source_id", pid),
             country_code=self._countries[ix.cc.item(pid)],
-            admin1=ix.string("admin1_names", ix.admin1.item(pid)),
+            admin1=self._admin1_names[ix.admin1.item(pid)],
             feature_kind=KINDS[ix.kind.item(pid)],
             latitude=ix.lat.item(pid),
             longitude=ix.lon.item(pid),
             population=ix.population.item(pid),
             score=round(quality * (0.5 + 0.5 * dominance), 4),
-            note=ix.string("note", pid),
+            note=ix.string("note", pid) if ix.note_off.item(pid + 1) > ix.note_off.item(pid) else "",
             place_id=pid,
             _wkb=bytes(ix.wkb(pid)),
+            name_flags=flags,
         )
 
     def _dominance(self, ranked) -> float:
@@ -350,8 +374,8 @@ class Gazetteer:
         key, ranked = self._rank(name, country, near, context, kind, limit=8)
         if ranked:
             self._reasons.pop(name, None)
-            pid, _s, mtype, matched, factor = ranked[0]
-            return self._match(name, pid, mtype, matched, factor, self._dominance(ranked))
+            pid, _s, mtype, matched, factor, flags = ranked[0]
+            return self._match(name, pid, mtype, matched, factor, self._dominance(ranked), flags)
         if self.online is not None:
             m = self.online.geocode(name, country=country, country_at=self.country_at)
             if m is not None:
@@ -382,8 +406,8 @@ class Gazetteer:
             return []
         top = ranked[0][1]
         return [
-            self._match(name, pid, mtype, matched, factor, min(1.0, s / top) if top else 0.0)
-            for pid, s, mtype, matched, factor in ranked[:limit]
+            self._match(name, pid, mtype, matched, factor, min(1.0, s / top) if top else 0.0, flags)
+            for pid, s, mtype, matched, factor, flags in ranked[:limit]
         ]
 
     def reason(self, name: str) -> str | None:

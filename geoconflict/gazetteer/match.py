@@ -60,6 +60,8 @@ class Match:
     note: str = ""
     place_id: int = -1
     _wkb: bytes = field(default=b"", repr=False, compare=False)
+    #: flags of the (name, place) pair that matched (see ``_records``): abbreviation, demonym …
+    name_flags: int = field(default=0, repr=False, compare=False)
 
     @cached_property
     def point(self):
@@ -80,6 +82,20 @@ class Match:
     @property
     def is_area(self) -> bool:
         return bool(self._wkb)
+
+    @property
+    def is_demonym(self) -> bool:
+        """The name matched as a demonym ("Ukrainian" for Ukraine)."""
+        from ._records import DEMONYM
+
+        return bool(self.name_flags & DEMONYM)
+
+    @property
+    def is_abbreviation(self) -> bool:
+        """The name matched as an abbreviation ("UK", "Calif.")."""
+        from ._records import ABBREV
+
+        return bool(self.name_flags & ABBREV)
 
     def to_dict(self, *, geometry: bool = False) -> dict[str, Any]:
         """A plain dict (for JSON); ``geometry=True`` adds the WKT of the geometry."""
