@@ -182,7 +182,8 @@ def _division(name, kind, cc, towns_in, source_id, buffer_km) -> PlaceRecord:
     rec.geometry = hull_area([(t.lon, t.lat) for t in towns_in], buffer_km)
     place_point(rec)
     key = normalize(name)
-    if any(normalize(t.name) == key for t in towns_in):
+    largest = sorted(towns_in, key=lambda t: -t.population)[:3]
+    if any(key in {normalize(n) for n in t.names} for t in largest):
         # "Kherson", "Armavir": the division is named after its main town, which
         # is what a bare mention usually means
         rec.prior_scale = NAMED_AFTER_TOWN

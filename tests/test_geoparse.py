@@ -1,0 +1,198 @@
+"""Geoparsing: detection rules, document context, the mentions= path, and two benchmarks."""
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+
+import pytest
+from shapely.geometry import Point
+
+from conftest import distance_km, shared_file
+from geoconflict import geoparse
+from geoconflict.geoparse import COLUMNS, find_mentions
+
+
+def _rows(text, **kw):
+    g = geoparse(text, **kw)
+    return [(r.mention, r.name, r.country_code) for r in g.itertuples()]
+
+
+def test_dev_cases_found_and_located(dev_cases):
+    found = total = 0
+    missed = []
+    for case in dev_cases["cases"]:
+        g = geoparse(case["text"])
+        for gold in case["gold"]:
+            total += 1
+            a = case["text"].find(gold["mention"])
+            b = a + len(gold["mention"])
+            tol = gold.get("tol_km", dev_cases["tol_km"])
+            hits = g[(g.start < b) & (g.end > a)]
+            if any(distance_km(r.latitude, r.longitude, gold["lat"], gold["lon"]) <= tol for r in hits.itertuples()):
+                found += 1
+            else:
+                missed.append(gold["mention"])
+    print(f"dev_cases: {found}/{total} found and located; missed: {missed}")
+    assert found / total >= 0.95
+
+
+def _gwn_split():
+    root = ET.parse(shared_file("benchmarks", "GWN.xml")).getroot()
+    texts, tops = [], []
+    for art in root.iter("article"):
+        for t in art.iter("toponym"):
+            gid = t.find("geonamesID")
+            if gid is None or not (gid.text or "").strip():
+                continue
+            tops.append(
+                (
+                    len(texts),
+                    int(t.find("start").text),
+                    int(t.find("end").text),
+                    float(t.find("latitude").text),
+                    float(t.find("longitude").text),
+                )
+            )
+        texts.append(art.find("text").text)
+    return texts, tops[int(len(tops) * 0.7) :]
+
+
+def test_geowebnews_resolution_split():
+    """GeoWebNews (Gritta et al. 2019), gold spans of the last 30 % of geocoded toponyms."""
+    texts, split = _gwn_split()
+    assert len(split) == 721
+    by_doc = defaultdict(list)
+    for t in split:
+        by_doc[t[0]].append(t)
+    correct = 0
+    for doc, tops in by_doc.items():
+        mentions = find_mentions(texts[doc], mentions=[(a, b) for _, a, b, _, _ in tops])
+        for (_, _, _, lat, lon), m in zip(tops, mentions, strict=True):
+            mt = m.match
+            if mt is None:
+                continue
+            if distance_km(mt.latitude, mt.longitude, lat, lon) <= 161 or (
+                mt.is_area and mt.geometry.contains(Point(lon, lat))
+            ):
+                correct += 1
+    print(f"GeoWebNews split: {correct}/721 = {correct / 721:.1%} within 161 km")
+    assert correct / 721 >= 0.90
+
+
+def test_seed_article():
+    text = shared_file("examples", "seed_article.txt").read_text(encoding="utf-8")
+    g = geoparse(text, date="2020-10-15", source="seed")
+    by_mention = {r.mention: r for r in g.itertuples()}
+    assert by_mention["Orduba"].name == "Ordubad"
+    assert by_mention["Orduba"].country_code == "AZ"
+    assert by_mention["Nakhchivan region"].feature_kind == "admin1"
+    assert "Nagorno-Karabakh" in by_mention
+    # days, people and an organisation named after a city are not places here
+    assert not {"Thursday", "Friday", "Saturday", "Vladimir", "Shushan", "Stepanian", "Council"} & set(by_mention)
+    assert set(g["date"]) == {"2020-10-15"}
+    assert set(g["source"]) == {"seed"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # transliterations of one place
+        (
+            "Residents of Khankendi, which Armenians call Stepanakert, sheltered in basements.",
+            [("Khankendi", "Khankendi", "AZ"), ("Stepanakert", "Khankendi", "AZ")],
+        ),
+        ("Shelling was reported in Şuşa and in Shushi.", [("Şuşa", "Shusha", "AZ"), ("Shushi", "Shusha", "AZ")]),
+        # a namesake abroad loses to the one the text is about
+        (
+            "Protesters gathered in Armavir and in Gyumri, in western Armenia.",
+            [("Armavir", "Armavir", "AM"), ("Gyumri", "Gyumri", "AM"), ("Armenia", "Armenia", "AM")],
+        ),
+        ("Talin, in Armenia's Aragatsotn province, held a vigil.", None),
+        # an abbreviation with its dot, and the apposition that follows a town
+        (
+            "He fell ill in Springfield, Ill., on a visit.",
+            [("Springfield", "Springfield", "US"), ("Ill", "Illinois", "US")],
+        ),
+        (
+            "U.S. and UK diplomats met in Geneva.",
+            [("U.S", "United States", "US"), ("UK", "United Kingdom", "GB"), ("Geneva", "Geneva", "CH")],
+        ),
+        # common words, days, months, titles and people are not places
+        ("Police said on Thursday that the March rally would go ahead.", []),
+        ("President Vladimir Putin spoke to Mr Paris by phone.", []),
+        ("Artillery duels continued through the night.", []),
+    ],
+)
+def test_own_texts(text, expected):
+    rows = _rows(text)
+    if expected is None:
+        assert rows[0][0] == "Talin"
+        assert rows[0][2] == "AM"
+        return
+    assert rows == expected
+
+
+def test_demonyms_are_optional():
+    text = "Armenian forces said Azerbaijani drones struck near Kapan."
+    assert [r[0] for r in _rows(text)] == ["Kapan"]
+    with_demonyms = _rows(text, demonyms=True)
+    assert [(m, cc) for m, _, cc in with_demonyms] == [("Armenian", "AM"), ("Azerbaijani", "AZ"), ("Kapan", "AM")]
+
+
+def test_possessive_country_steers_the_namesake():
+    rows = _rows("Fragments were found in Astara, in Iran's Ardabil province.")
+    assert rows[0][2] == "IR"
+    rows = _rows("Troops moved through Astara, in Azerbaijan's south.")
+    assert rows[0][2] == "AZ"
+
+
+def test_frame_schema_and_order():
+    g = geoparse("Ordubad lies south of Julfa; Kapan lies east of both.", source="wire")
+    assert list(g.columns) == [*COLUMNS, "geometry"]
+    assert g.crs.to_epsg() == 4326
+    assert list(g["start"]) == sorted(g["start"])
+    assert (g["end"] > g["start"]).all()
+    for r in g.itertuples():
+        assert "Ordubad lies south" in r.sentence
+        assert r.mention == "Ordubad lies south of Julfa; Kapan lies east of both."[r.start : r.end]
+
+
+def test_areas_or_points():
+    g = geoparse("Fighting spread across Nagorno-Karabakh.")
+    assert g.geometry.iloc[0].geom_type in ("Polygon", "MultiPolygon")
+    g = geoparse("Fighting spread across Nagorno-Karabakh.", areas=False)
+    assert g.geometry.iloc[0].geom_type == "Point"
+
+
+def test_given_mentions_are_resolved_in_context():
+    text = "Volunteers gathered in Talin and Garni before travelling east."
+    spans = [(23, 28), (33, 38)]
+    g = geoparse(text, mentions=spans)
+    assert list(g["mention"]) == ["Talin", "Garni"]
+    assert list(g["country_code"]) == ["AM", "AM"]
+
+
+def test_unresolvable_mention_is_reported_not_dropped():
+    text = "Crowds met at the Qwxyzzt Plaza in Yerevan."
+    a = text.index("Qwxyzzt")
+    g = geoparse(text, mentions=[(a, a + len("Qwxyzzt Plaza")), (text.index("Yerevan"), len(text) - 1)])
+    assert list(g["mention"]) == ["Yerevan"]
+    assert g.attrs["unresolved"][0]["mention"] == "Qwxyzzt Plaza"
+    assert g.attrs["unresolved"][0]["reason"]
+
+
+@pytest.mark.parametrize("span", [(-1, 3), (5, 2), (0, 10_000)])
+def test_bad_spans_are_errors(span):
+    with pytest.raises(ValueError, match="outside the text"):
+        geoparse("Yerevan", mentions=[span])
+
+
+def test_empty_and_placeless_texts():
+    for text in ("", "   ", "Nothing here names a place at all."):
+        g = geoparse(text)
+        assert len(g) == 0
+        assert list(g.columns) == [*COLUMNS, "geometry"]
+
+
+def test_not_a_string():
+    with pytest.raises(TypeError):
+        geoparse(b"Yerevan")
