@@ -1,8 +1,9 @@
 """Resolution quality of the default gazetteer: dev cases, namesakes, misspellings, world coverage."""
 
 import pytest
-from conftest import distance_km
 from shapely.geometry import Point
+
+from conftest import distance_km
 
 
 def _close(m, lat, lon, tol_km):

@@ -6,9 +6,10 @@ from collections import defaultdict
 import pytest
 from shapely.geometry import Point
 
-from conftest import distance_km, shared_file
 from geoconflict import geoparse
 from geoconflict.geoparse import COLUMNS, find_mentions
+
+from conftest import distance_km, shared_file
 
 
 def _rows(text, **kw):
