@@ -68,6 +68,56 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     return 1 if unresolved else 0
 
 
+def _read_text(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # not UTF-8: read it as Windows-1252 (common for news exports) and say so
+        print(f"geoconflict: {path} is not UTF-8; read as cp1252", file=sys.stderr)
+        return raw.decode("cp1252", errors="replace")
+
+
+def write_frame(gdf, out: str) -> None:
+    """Write a GeoDataFrame to a file chosen by its extension (GeoJSON, GPKG, CSV, Parquet …)."""
+    from .io import write
+
+    write(gdf, out)
+
+
+def cmd_geoparse(args: argparse.Namespace) -> int:
+    from .geoparse import geoparse
+
+    text = _read_text(args.file)
+    gdf = geoparse(
+        text,
+        date=args.date,
+        source=args.source or (None if args.file == "-" else args.file),
+        demonyms=args.demonyms,
+        areas=not args.points,
+    )
+    for u in gdf.attrs.get("unresolved", []):
+        print(f"unresolved: {u['mention']!r} at {u['start']}: {u['reason']}", file=sys.stderr)
+    if args.output:
+        write_frame(gdf, args.output)
+        print(f"{len(gdf)} mentions written to {args.output}", file=sys.stderr)
+    elif args.json:
+        sys.stdout.write(gdf.to_json(drop_id=True, ensure_ascii=False))
+        sys.stdout.write("\n")
+    elif args.csv:
+        gdf.drop(columns="geometry").to_csv(sys.stdout, index=False)
+    else:
+        for r in gdf.itertuples():
+            print(
+                f"{r.start}-{r.end}\t{r.mention}\t{r.name} ({r.country_code or '—'}, {r.feature_kind})\t"
+                f"{r.latitude:.5f}\t{r.longitude:.5f}\tscore={r.match_score:.2f}\t{r.match_type}"
+            )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="geoconflict",
@@ -87,6 +137,22 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--json", action="store_true", help="print JSON")
     g.add_argument("--geometry", action="store_true", help="include the geometry as WKT in --json output")
     g.set_defaults(func=cmd_geocode)
+
+    gp = sub.add_parser(
+        "geoparse",
+        help="find and place the place mentions of a text (offline)",
+        description="Find the place mentions of a text and resolve them with the document's context.",
+    )
+    gp.add_argument("file", help="a text file ('-' reads stdin)")
+    fmt = gp.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print GeoJSON")
+    fmt.add_argument("--csv", action="store_true", help="print CSV (latitude/longitude columns)")
+    fmt.add_argument("-o", "--output", help="write a file: .geojson, .gpkg, .csv, .parquet, .fgb, .shp, .kml")
+    gp.add_argument("--date", help="the document's date (copied into the date column)")
+    gp.add_argument("--source", help="the document's source (default: the file name)")
+    gp.add_argument("--demonyms", action="store_true", help="also return demonyms ('Armenian forces')")
+    gp.add_argument("--points", action="store_true", help="points only: no area geometries for regions")
+    gp.set_defaults(func=cmd_geoparse)
     return p
 
 
@@ -94,9 +160,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         print(f"geoconflict {args.command}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `geoconflict … | head`: the reader left, which is fine
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -53,3 +53,37 @@ def test_console_script_reads_stdin(gazetteer):
         check=True,
     ).stdout
     assert "Talin" in out and "Garni" in out and "(AM, town)" in out
+
+
+def test_geoparse_cli_table_and_files(tmp_path, gazetteer):
+    article = tmp_path / "a.txt"
+    article.write_text("A missile hit the area near Orduba, in Azerbaijan's Nakhchivan region.", encoding="utf-8")
+    assert main(["geoparse", str(article), "-o", str(tmp_path / "m.geojson")]) == 0
+    import geopandas as gpd
+
+    g = gpd.read_file(tmp_path / "m.geojson")
+    assert list(g["mention"]) == ["Orduba", "Azerbaijan", "Nakhchivan region"]
+    assert set(g["source"]) == {str(article)}
+
+
+def test_geoparse_cli_reads_non_utf8(tmp_path, capsys, gazetteer):
+    article = tmp_path / "latin1.txt"
+    article.write_bytes("Shelling near Kapan – and in Goris.".encode("cp1252"))
+    assert main(["geoparse", str(article), "--csv"]) == 0
+    captured = capsys.readouterr()
+    assert "not UTF-8" in captured.err
+    assert "Kapan" in captured.out
+    assert "Goris" in captured.out
+
+
+def test_geoparse_cli_missing_file(capsys):
+    assert main(["geoparse", "/nonexistent/article.txt"]) == 2
+    assert "No such file" in capsys.readouterr().err
+
+
+def test_shapefile_refuses_mixed_geometries(tmp_path, capsys, gazetteer):
+    article = tmp_path / "a.txt"
+    article.write_text("Fighting in Nagorno-Karabakh spread to Kapan.", encoding="utf-8")
+    assert main(["geoparse", str(article), "-o", str(tmp_path / "m.shp")]) == 2
+    assert "one geometry type" in capsys.readouterr().err
+    assert main(["geoparse", str(article), "--points", "-o", str(tmp_path / "m.shp")]) == 0

