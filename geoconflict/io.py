@@ -80,6 +80,7 @@ def write(gdf: geopandas.GeoDataFrame, path: str | Path, *, layer: str | None = 
     if gdf.crs is None:
         raise ValueError("the frame has no CRS; geoconflict frames are EPSG:4326")
     out = gdf.copy()
+    out.attrs = {}  # reports and notes are Python objects, not file metadata
     # dates and other objects become ISO text, which every format reads
     for col in out.columns:
         if col == out.geometry.name:

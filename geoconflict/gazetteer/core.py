@@ -145,6 +145,29 @@ class Gazetteer:
         hit = places[self._ix.kind[places] == KINDS.index("country")]
         return self._countries[self._ix.cc.item(hit[0])] if len(hit) else None
 
+    def country(self, value: str) -> Match | None:
+        """The country (as a Match with its outline) for an ISO code, name or demonym; None if unknown.
+
+        Examples
+        --------
+        >>> Gazetteer.default().country("AZ").name
+        'Azerbaijan'
+        """
+        cc = self.country_code(value)
+        if cc is None:
+            return None
+        ix = self._ix
+        for key in (cc.lower(), normalize_with_hint(value)[0]):
+            kid = ix.exact.get(key)
+            if kid is None:
+                continue
+            a, b = ix.exact_ptr[kid : kid + 2].tolist()
+            for row in range(a, b):
+                pid = ix.exact_place.item(row)
+                if ix.kind.item(pid) == KINDS.index("country") and self._countries[ix.cc.item(pid)] == cc:
+                    return self._match(value, pid, "exact", key, 1.0, 1.0, ix.exact_flag.item(row))
+        return None
+
     def _postings(self, kid: int, country_id: int | None, top: int = TOP_POSTINGS) -> list[int]:
         """Posting rows of an exact key: the ``top`` best by prior, plus the best in a hinted country."""
         ix = self._ix

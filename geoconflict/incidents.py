@@ -1,0 +1,596 @@
+"""The incident table: one schema for ACLED, UCDP GED, generic tables and geoparsed text.
+
+:func:`read_incidents` reads a file or a frame into a GeoDataFrame in EPSG:4326
+with ACLED's column names as the canonical schema, plus:
+
+``dataset``            "ACLED", "UCDP GED", "table", "text" …
+``source_event_id``    the source's own event id
+``date_start``, ``date_end``   the date range (equal when exact)
+``fatalities_low``, ``fatalities_best``, ``fatalities_high``
+``precision_raw``      the source's raw precision code ("acled:2", "ucdp:4")
+``geo_precision``      one scale for all sources (see :data:`GEO_PRECISION`)
+``source_id``, ``matched_name``, ``match_score``   for rows located by name
+``valid``, ``issues``  False / the reasons when a row failed validation
+
+Nothing is dropped: a row with bad coordinates keeps its place in the table with
+an empty geometry and its ``issues``; the report in ``gdf.attrs["report"]`` lists
+every flagged row, and lines the parser could not split.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas
+    import pandas as pd
+
+    from .gazetteer import Gazetteer
+
+__all__ = ["CANONICAL_COLUMNS", "GEO_PRECISION", "IncidentReport", "read_incidents"]
+
+#: The project's location-precision scale, shared by every source.
+GEO_PRECISION = {
+    1: "exact location",
+    2: "near a named place (within about 10–25 km)",
+    3: "second-level unit (district)",
+    4: "first-level unit (province, region)",
+    5: "a line or fuzzy area",
+    6: "country",
+    7: "at sea or in the air",
+}
+#: ACLED geo_precision → project scale (ACLED 3: "only a larger region is known").
+ACLED_PRECISION = {1: 1, 2: 2, 3: 4}
+#: A gazetteer feature kind → project scale, for rows located by name.
+KIND_PRECISION = {"town": 2, "admin2": 3, "admin1": 4, "region": 5, "country": 6, "continent": 6}
+
+CANONICAL_COLUMNS = [
+    "dataset",
+    "source_event_id",
+    "event_id_cnty",
+    "event_date",
+    "date_start",
+    "date_end",
+    "year",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "country",
+    "country_code",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "precision_raw",
+    "source",
+    "notes",
+    "fatalities",
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
+    "source_id",
+    "matched_name",
+    "match_score",
+    "valid",
+    "issues",
+]
+
+_LAT_NAMES = ("latitude", "lat", "y", "lat_dd", "decimallatitude")
+_LON_NAMES = ("longitude", "lon", "lng", "long", "x", "lon_dd", "decimallongitude")
+_PLACE_NAMES = ("location", "place", "place_name", "placename", "town", "city", "village", "name", "locality")
+_DATE_NAMES = ("event_date", "date", "date_start", "day")
+#: issues that leave a row without a usable location
+_FATAL = frozenset({"missing_coordinates", "out_of_range", "null_island", "bad_coordinates", "unknown_name"})
+
+
+@dataclass
+class IncidentReport:
+    """What :func:`read_incidents` found wrong, row by row."""
+
+    source: str
+    rows: int = 0
+    counts: Counter = field(default_factory=Counter)
+    flagged: list[dict] = field(default_factory=list)  # {"row", "issue", "detail"}
+    unparsed_lines: list[dict] = field(default_factory=list)  # {"line", "text", "reason"}
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.counts and not self.unparsed_lines
+
+    def frame(self) -> pd.DataFrame:
+        """The flagged rows as a DataFrame (row, issue, detail)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.flagged, columns=["row", "issue", "detail"])
+
+    def __str__(self) -> str:
+        lines = [f"{self.source}: {self.rows:,} rows read"]
+        for issue, n in sorted(self.counts.items()):
+            lines.append(f"  {issue}: {n:,} rows")
+        if self.unparsed_lines:
+            lines.append(f"  lines the CSV parser could not split (kept in the report): {len(self.unparsed_lines):,}")
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- reading
+def _read_csv(path: Path, report: IncidentReport) -> pd.DataFrame:
+    """Read a CSV fast; fall back to a line-by-line reader that accounts for every line."""
+    import pandas as pd
+
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd")
+        report.notes.append(f"{bad} bytes are not UTF-8 and were replaced by U+FFFD")
+        report.counts["encoding"] += 1
+    if not text.strip():
+        raise ValueError(f"{path} is empty")
+    first_lines = text.split("\n", 2)
+    skip = [1] if len(first_lines) > 1 and first_lines[1].lstrip(",").startswith("#") else []
+    if skip:
+        report.notes.append("HDX layout: the second line of HXL hashtags was skipped")
+    sep = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=sep, skiprows=skip, low_memory=False)
+        expected = _count_records(text, sep) - 1 - len(skip)
+        if len(df) == expected:
+            return df
+        report.notes.append(f"the fast parser found {len(df)} rows in {expected} records: re-read line by line")
+    except (pd.errors.ParserError, ValueError) as exc:
+        report.notes.append(f"the fast parser failed ({str(exc).splitlines()[0]}): re-read line by line")
+    return _read_csv_robust(text, sep, skip, report)
+
+
+def _count_records(text: str, sep: str) -> int:
+    """Records as the csv module splits them (quoted newlines stay inside their field)."""
+    if '"' not in text:
+        return text.count("\n") + (0 if text.endswith("\n") else 1)
+    return sum(1 for _ in csv.reader(io.StringIO(text), delimiter=sep))
+
+
+def _read_csv_robust(text: str, sep: str, skip: list[int], report: IncidentReport) -> pd.DataFrame:
+    import pandas as pd
+
+    lines = text.splitlines()
+    header = next(csv.reader([lines[0]], delimiter=sep))
+    width = len(header)
+    rows, i = [], 1
+    while i < len(lines):
+        if i in skip:
+            i += 1
+            continue
+        line = lines[i]
+        if not line.strip():
+            i += 1
+            continue
+        fields = next(csv.reader([line], delimiter=sep))
+        j = i
+        # a quoted field may legitimately span lines: join while a quote is open
+        while len(fields) < width and line.count('"') % 2 == 1 and j + 1 < len(lines) and j - i < 20:
+            j += 1
+            line = line + "\n" + lines[j]
+            fields = next(csv.reader([line], delimiter=sep))
+        if len(fields) != width:
+            # a stray quote or delimiter: keep the line in the report, not in the table
+            fields = next(csv.reader([lines[i]], delimiter=sep, quoting=csv.QUOTE_NONE))
+            if len(fields) == width:
+                rows.append([f.strip('"') for f in fields])
+                report.counts["stray_quote"] += 1
+                report.flagged.append({"row": len(rows) - 1, "issue": "stray_quote", "detail": lines[i][:200]})
+                i += 1
+                continue
+            report.unparsed_lines.append(
+                {"line": i + 1, "text": lines[i][:500], "reason": f"{len(fields)} fields, expected {width}"}
+            )
+            i += 1
+            continue
+        rows.append(fields)
+        i = j + 1
+    df = pd.DataFrame(rows, columns=header)
+    for col in df.columns:  # numbers back to numbers where the whole column is numeric
+        conv = pd.to_numeric(df[col], errors="coerce")
+        if conv.notna().sum() == (df[col].astype(str).str.strip() != "").sum():
+            df[col] = conv
+    return df
+
+
+def _read_any(source: Any, report: IncidentReport) -> pd.DataFrame:
+    import geopandas as gpd
+    import pandas as pd
+
+    if isinstance(source, pd.DataFrame):
+        return source.copy()
+    path = Path(source)
+    if not path.exists():
+        raise FileNotFoundError(f"incident file {path} not found")
+    ext = path.suffix.lower()
+    if ext in (".csv", ".tsv", ".tab", ".txt"):
+        return _read_csv(path, report)
+    if ext in (".xlsx", ".xls"):
+        return pd.read_excel(path)
+    if ext in (".parquet", ".geoparquet"):
+        try:
+            return gpd.read_parquet(path)
+        except (ValueError, KeyError):
+            return pd.read_parquet(path)
+    if ext in (".geojson", ".json", ".gpkg", ".shp", ".fgb", ".kml", ".gml"):
+        return gpd.read_file(path)
+    raise ValueError(f"cannot read {path.name}: use CSV, Excel, GeoJSON, GeoPackage, Shapefile, FlatGeobuf or Parquet")
+
+
+def _dataset(df: pd.DataFrame) -> str:
+    cols = set(df.columns)
+    if {"event_id_cnty", "event_date", "geo_precision"} <= cols:
+        return "ACLED"
+    if {"where_prec", "date_start", "best"} <= cols or {"where_prec", "type_of_violence"} <= cols:
+        return "UCDP GED"
+    if "dataset" in cols and df["dataset"].notna().any():
+        return str(df["dataset"].dropna().iloc[0])
+    return "table"
+
+
+def _find(df: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    lower = {str(c).lower().strip(): c for c in df.columns}
+    for n in names:
+        if n in lower:
+            return lower[n]
+    return None
+
+
+# ---------------------------------------------------------------------------- mapping
+def _to_canonical(df: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    import pandas as pd
+
+    out = pd.DataFrame(index=df.index)
+    out["dataset"] = dataset
+    if dataset == "ACLED":
+        out["source_event_id"] = df["event_id_cnty"].astype("string")
+        keep = [c for c in CANONICAL_COLUMNS if c in df.columns and c not in out.columns]
+        for c in keep:
+            out[c] = df[c]
+        if "iso3" in df.columns:
+            out["iso3"] = df["iso3"]
+        raw = pd.to_numeric(df["geo_precision"], errors="coerce")
+        out["precision_raw"] = "acled:" + raw.astype("Int64").astype("string")
+        out["geo_precision"] = raw.map(ACLED_PRECISION).astype("Int64")
+        out["date_start"] = df["event_date"]
+        out["date_end"] = df["event_date"]
+        if "fatalities" in df.columns:
+            out["fatalities_best"] = df["fatalities"]
+    elif dataset == "UCDP GED":
+        out["source_event_id"] = df["id"].astype("string") if "id" in df.columns else pd.NA
+        out["event_date"] = df.get("date_start")
+        out["date_start"] = df.get("date_start")
+        out["date_end"] = df.get("date_end", df.get("date_start"))
+        out["year"] = df.get("year")
+        tov = {1: "State-based conflict", 2: "Non-state conflict", 3: "One-sided violence"}
+        if "type_of_violence" in df.columns:
+            out["event_type"] = pd.to_numeric(df["type_of_violence"], errors="coerce").map(tov)
+        out["sub_event_type"] = df.get("conflict_name")
+        out["actor1"] = df.get("side_a")
+        out["actor2"] = df.get("side_b")
+        out["country"] = df.get("country")
+        out["admin1"] = df.get("adm_1")
+        out["admin2"] = df.get("adm_2")
+        out["location"] = df.get("where_coordinates", df.get("where_description"))
+        out["latitude"] = df.get("latitude")
+        out["longitude"] = df.get("longitude")
+        raw = pd.to_numeric(df["where_prec"], errors="coerce").astype("Int64")
+        out["precision_raw"] = "ucdp:" + raw.astype("string")
+        out["geo_precision"] = raw.where(raw.between(1, 7))
+        out["source"] = df.get("source_original", df.get("source_office"))
+        out["notes"] = df.get("source_headline", df.get("source_article"))
+        for src, dst in (("low", "fatalities_low"), ("best", "fatalities_best"), ("high", "fatalities_high")):
+            if src in df.columns:
+                out[dst] = df[src]
+        out["fatalities"] = out.get("fatalities_best")
+    else:
+        for c in df.columns:
+            if c != "geometry":
+                out[c] = df[c]
+        lat, lon = _find(df, _LAT_NAMES), _find(df, _LON_NAMES)
+        if lat is not None and lat != "latitude":
+            out["latitude"] = df[lat]
+        if lon is not None and lon != "longitude":
+            out["longitude"] = df[lon]
+        date = _find(df, _DATE_NAMES)
+        if date is not None and "event_date" not in out.columns:
+            out["event_date"] = df[date]
+        place = _find(df, _PLACE_NAMES)
+        if place is not None and "location" not in out.columns:
+            out["location"] = df[place]
+        if "geo_precision" in df.columns:
+            out["precision_raw"] = "table:" + df["geo_precision"].astype("string")
+    for c in CANONICAL_COLUMNS:
+        if c not in out.columns:
+            out[c] = pd.NA
+    return out
+
+
+# ---------------------------------------------------------------------------- validation
+class _Flags:
+    """Per-row issues, collected vectorised, joined once."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.masks: dict[str, np.ndarray] = {}
+        self.details: dict[str, Any] = {}
+
+    def add(self, issue: str, mask, detail=None) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            self.masks[issue] = self.masks.get(issue, np.zeros(self.n, bool)) | mask
+            if detail is not None:
+                self.details[issue] = detail
+
+    def joined(self) -> np.ndarray:
+        out = np.full(self.n, "", dtype=object)
+        for issue, mask in self.masks.items():
+            out[mask] = np.where(out[mask] == "", issue, out[mask] + ";" + issue)
+        return out
+
+
+def _numeric(series, name: str, flags: _Flags) -> np.ndarray:
+    import pandas as pd
+
+    num = pd.to_numeric(series, errors="coerce")
+    given = series.notna() & (series.astype("string").str.strip() != "")
+    flags.add("bad_number", (given & num.isna()).to_numpy(), f"{name} is not a number")
+    return np.array(num.to_numpy(dtype=float, na_value=np.nan), dtype=float)  # writable copy
+
+
+def _parse_dates(series, flags: _Flags):
+    import pandas as pd
+
+    if str(series.dtype).startswith("datetime"):
+        parsed = series
+    else:
+        s = series.astype("string").str.strip()
+        parsed = pd.to_datetime(s, format="ISO8601", errors="coerce")
+        retry = parsed.isna() & s.notna() & (s != "")
+        if retry.any():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parsed = parsed.where(
+                    ~retry, pd.to_datetime(s.where(retry), format="mixed", errors="coerce", dayfirst=True)
+                )
+        flags.add("bad_date", (parsed.isna() & s.notna() & (s != "")).to_numpy())
+        flags.add("missing_date", (s.isna() | (s == "")).to_numpy())
+    too_far = (parsed < pd.Timestamp("1900-01-01")) | (parsed > pd.Timestamp.now() + pd.Timedelta(days=1))
+    flags.add("date_out_of_range", too_far.fillna(False).to_numpy())
+    return parsed.where(~too_far)
+
+
+def _country_bounds(gaz: Gazetteer, codes) -> dict[str, tuple[float, float, float, float]]:
+    out = {}
+    for cc in codes:
+        m = gaz.country(cc) if cc else None
+        if m is not None and m.is_area:
+            out[cc] = m.geometry.bounds
+    return out
+
+
+def read_incidents(
+    source: Any,
+    *,
+    gazetteer: Gazetteer | None = None,
+    geocode: bool = True,
+    fix_swapped: bool = True,
+    warn: bool = True,
+) -> geopandas.GeoDataFrame:
+    """Read incidents from an event table or file into the canonical schema, with validation.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+        ACLED export (incl. HDX's layout with a row of HXL hashtags), UCDP GED CSV,
+        any CSV/TSV/Excel with latitude/longitude columns or with place names only,
+        GeoJSON, GeoPackage, Shapefile, FlatGeobuf, Parquet, or a (Geo)DataFrame.
+    gazetteer : Gazetteer, optional
+        Used to locate rows that have a place name but no coordinates, and to check
+        coordinates against the row's country.
+    geocode : bool
+        Locate rows without coordinates by their ``location`` name.
+    fix_swapped : bool
+        Swap back latitude/longitude pairs that are evidently swapped (the row is
+        flagged ``swapped_coordinates`` either way).
+    warn : bool
+        Emit a warning summarising the problems found.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, every input row in input order; ``valid`` False and ``issues``
+        naming the problems of rows without a usable location; the
+        :class:`IncidentReport` in ``attrs["report"]``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"location": ["Ordubad", "Kapan"], "event_date": ["2020-10-15", "bad"],
+    ...                    "latitude": [38.9096, 146.4], "longitude": [46.0227, 39.2]})
+    >>> gdf = read_incidents(df, warn=False)
+    >>> gdf[["location", "valid", "issues"]].values.tolist()
+    [['Ordubad', True, ''], ['Kapan', True, 'swapped_coordinates;bad_date']]
+    """
+    import geopandas as gpd
+    import pandas as pd
+
+    label = "frame" if isinstance(source, pd.DataFrame) else str(source)
+    report = IncidentReport(source=label)
+    raw = _read_any(source, report)
+    geom_in = raw.geometry if isinstance(raw, gpd.GeoDataFrame) and raw.geometry.name in raw.columns else None
+    if geom_in is not None and raw.crs is not None and raw.crs.to_epsg() != 4326:
+        geom_in = geom_in.to_crs(4326)
+    dataset = _dataset(raw)
+    df = _to_canonical(raw.reset_index(drop=True), dataset)
+    n = len(df)
+    report.rows = n
+    flags = _Flags(n)
+
+    lat = _numeric(df["latitude"], "latitude", flags)
+    lon = _numeric(df["longitude"], "longitude", flags)
+    if geom_in is not None:
+        pts = geom_in.reset_index(drop=True)
+        is_pt = (pts.geom_type == "Point").to_numpy()
+        fill = np.isnan(lat) & is_pt
+        lat[fill] = pts[fill].y.to_numpy()
+        lon[fill] = pts[fill].x.to_numpy()
+
+    missing = np.isnan(lat) | np.isnan(lon)
+    out_of_range = ~missing & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
+    swapped_range = out_of_range & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
+    null_island = ~missing & (lat == 0) & (lon == 0)
+
+    # swapped pairs that are in range: the row's country says where it should be
+    from .gazetteer import Gazetteer
+
+    gaz = gazetteer
+    country_col = df["country_code"] if df["country_code"].notna().any() else df["country"]
+    swapped = swapped_range.copy()
+    if country_col.notna().any():
+        gaz = gaz or Gazetteer.default()
+        codes = {v: gaz.country_code(str(v)) for v in pd.unique(country_col.dropna())}
+        cc = country_col.map(codes).to_numpy(dtype=object)
+        if df["country_code"].isna().all():
+            df["country_code"] = cc
+        bounds = _country_bounds(gaz, {c for c in codes.values() if c})
+        if bounds:
+            b = np.array([bounds.get(c, (np.nan,) * 4) for c in cc], dtype=float).reshape(n, 4)
+            inside = (lon >= b[:, 0]) & (lon <= b[:, 2]) & (lat >= b[:, 1]) & (lat <= b[:, 3])
+            inside_swapped = (lat >= b[:, 0]) & (lat <= b[:, 2]) & (lon >= b[:, 1]) & (lon <= b[:, 3])
+            known = ~np.isnan(b[:, 0]) & ~missing & ~null_island
+            flags.add("outside_country", known & ~inside & ~inside_swapped & ~out_of_range)
+            # where the country is known it decides, out-of-range pairs included
+            swapped = np.where(known, ~inside & inside_swapped, swapped)
+    elif df["location"].notna().any() and (~missing).any():
+        gaz = gaz or Gazetteer.default()
+        swapped |= _swapped_by_name(gaz, df["location"], lat, lon, missing | out_of_range | null_island)
+    flags.add("swapped_coordinates", swapped)
+    if fix_swapped:
+        lat, lon = np.where(swapped, lon, lat), np.where(swapped, lat, lon)
+        out_of_range &= ~swapped
+    flags.add("out_of_range", out_of_range)
+    flags.add("null_island", null_island)
+
+    # rows with a name but no coordinates are located through the gazetteer
+    by_name = missing & df["location"].notna().to_numpy()
+    flags.add("missing_coordinates", missing & ~by_name)
+    if by_name.any():
+        if geocode:
+            gaz = gaz or Gazetteer.default()
+            _geocode_rows(gaz, df, by_name, lat, lon, flags)
+        else:
+            flags.add("missing_coordinates", by_name)
+
+    # dates, numbers, ids
+    if df["event_date"].notna().any() or _find(raw, _DATE_NAMES) is not None:
+        df["event_date"] = _parse_dates(df["event_date"], flags)
+    else:
+        report.notes.append("the table has no date column")
+        df["event_date"] = pd.to_datetime(df["event_date"])
+    for c in ("date_start", "date_end"):
+        if df[c].notna().any():
+            df[c] = pd.to_datetime(df[c], errors="coerce", format="mixed")
+        else:
+            df[c] = df["event_date"]
+    for c in ("fatalities", "fatalities_low", "fatalities_best", "fatalities_high"):
+        if df[c].notna().any():
+            df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
+    ids = df["source_event_id"] if df["source_event_id"].notna().any() else df["event_id_cnty"]
+    if ids.notna().any():
+        flags.add("duplicate_id", (ids.duplicated(keep="first") & ids.notna()).to_numpy())
+    if "geo_precision" in df.columns and df["geo_precision"].isna().all():
+        df["geo_precision"] = pd.array(np.where(missing, pd.NA, 1), dtype="Int64") if n else pd.array([], "Int64")
+
+    fatal = np.zeros(n, bool)
+    for issue, mask in flags.masks.items():
+        if issue in _FATAL:
+            fatal |= mask
+    usable = ~fatal & ~np.isnan(lat) & ~np.isnan(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    df["latitude"] = np.where(usable, lat, np.nan)
+    df["longitude"] = np.where(usable, lon, np.nan)
+    df["valid"] = usable
+    df["issues"] = flags.joined()
+    geometry = gpd.points_from_xy(np.where(usable, lon, np.nan), np.where(usable, lat, np.nan))
+    geometry[~usable] = None
+    if geom_in is not None:  # keep areas given by the file
+        areas = ~(geom_in.geom_type == "Point").to_numpy() & geom_in.notna().to_numpy()
+        if areas.any():
+            geometry = gpd.GeoSeries(geometry, crs=4326)
+            geometry[areas] = geom_in.reset_index(drop=True)[areas]
+            df.loc[areas, "valid"] = True
+    gdf = gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
+
+    for issue, mask in flags.masks.items():
+        report.counts[issue] = int(mask.sum())
+        detail = flags.details.get(issue, "")
+        report.flagged += [{"row": int(i), "issue": issue, "detail": detail} for i in np.flatnonzero(mask)]
+    gdf.attrs["report"] = report
+    if warn and not report.ok:
+        warnings.warn(str(report), stacklevel=2)
+    return gdf
+
+
+def _swapped_by_name(gaz: Gazetteer, names, lat, lon, skip) -> np.ndarray:
+    """Rows whose name resolves far from (lat, lon) but close to (lon, lat)."""
+    from .gazetteer._rank import haversine_km
+
+    out = np.zeros(len(lat), bool)
+    cache: dict[str, Any] = {}
+    for i, name in enumerate(names.to_numpy(dtype=object)):
+        if skip[i] or not isinstance(name, str) or not name.strip():
+            continue
+        if name not in cache:
+            cache[name] = gaz.resolve(name)
+        m = cache[name]
+        if m is None or m.feature_kind not in ("town", "admin2"):
+            continue
+        here = haversine_km(lat[i], lon[i], m.latitude, m.longitude)
+        there = haversine_km(lon[i], lat[i], m.latitude, m.longitude) if abs(lon[i]) <= 90 else np.inf
+        out[i] = here > 100 and there < 50
+    return out
+
+
+def _geocode_rows(gaz: Gazetteer, df, rows: np.ndarray, lat, lon, flags: _Flags) -> None:
+    import pandas as pd
+
+    names = df["location"].to_numpy(dtype=object)
+    ccs = np.array(df["country_code"].to_numpy(dtype=object), dtype=object)
+    unknown = np.zeros(len(df), bool)
+    prec = np.array(df["geo_precision"].astype("Int64").to_numpy(dtype=object, na_value=None), dtype=object)
+    sid, mname, score = (np.full(len(df), None, dtype=object) for _ in range(3))
+    for i in np.flatnonzero(rows):
+        cc = ccs[i] if isinstance(ccs[i], str) and ccs[i] else None
+        m = gaz.resolve(str(names[i]), country=cc) if cc and gaz.country_code(cc) else gaz.resolve(str(names[i]))
+        if m is None:
+            unknown[i] = True
+            continue
+        lat[i], lon[i] = m.latitude, m.longitude
+        sid[i], mname[i], score[i] = f"{m.source}:{m.source_id}", m.name, m.score
+        prec[i] = KIND_PRECISION.get(m.feature_kind, 2)
+        if not isinstance(ccs[i], str) or not ccs[i]:
+            ccs[i] = m.country_code
+    df["source_id"] = sid
+    df["matched_name"] = mname
+    df["match_score"] = pd.to_numeric(pd.Series(score), errors="coerce").to_numpy()
+    df["geo_precision"] = pd.array(prec, dtype="Int64")
+    df["country_code"] = ccs
+    flags.add("geocoded_by_name", rows & ~unknown)
+    flags.add("unknown_name", unknown, "location name not found in the gazetteer")
