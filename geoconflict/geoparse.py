@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .gazetteer._records import CODE
+from .gazetteer._records import CODE, PRIMARY
 from .names import KIND_HINTS, normalize_variants
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,6 +54,7 @@ COMPASS = frozenset(
     northwest southeast southwest northeastern northwestern southeastern southwestern""".split()
 )
 MAX_TOKENS = 6
+_KEEP_LOWER = CONNECTORS | SUFFIX_WORDS | TITLES
 #: How much a text's own evidence counts: countries named this many times or more are "the" countries.
 _CONTEXT_COUNTRIES = 3
 
@@ -62,7 +63,7 @@ _SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’)\]]*\s+|\n\s*")
 _POSSESSIVE = ("’s", "'s", "’", "'")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Token:
     start: int
     end: int  # without a possessive 's or a trailing dot
@@ -125,34 +126,46 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _tokenize(text: str, sentences: list[tuple[int, int]]) -> list[_Token]:
+    """The tokens detection looks at: capitalised words and the small words that join or follow names.
+
+    Other lower-case words are skipped; the gap they leave keeps names apart.
+    """
     tokens = []
+    keep_lower = _KEEP_LOWER
+    n = len(text)
     for si, (a, b) in enumerate(sentences):
         first = True
         for m in _TOKEN_RE.finditer(text, a, b):
             word = m.group()
+            c0 = word[0]
+            if not c0.isupper():
+                low = word.rstrip(".").lower()
+                if low not in keep_lower:
+                    first = False
+                    continue
             start, end = m.start(), m.end()
             dot = word.endswith(".")
             if dot:
                 word, end = word[:-1], end - 1
             possessive = False
-            for p in _POSSESSIVE:
-                if word.endswith(p) and len(word) > len(p) + 1:
-                    word, end, possessive = word[: -len(p)], end - len(p), True
-                    break
+            if "'" in word or "’" in word:
+                for p in _POSSESSIVE:
+                    if word.endswith(p) and len(word) > len(p) + 1:
+                        word, end, possessive = word[: -len(p)], end - len(p), True
+                        break
             if not word:
                 continue
-            c0 = word[0]
             tokens.append(
                 _Token(
-                    start=start,
-                    end=end,
-                    norm=_fold_token(word),
-                    cap=c0.isupper(),
-                    upper=word.isupper() and len(word) > 1,
-                    dot_after=dot or (end < len(text) and text[end] == "."),
-                    sentence=si,
-                    sentence_start=first,
-                    possessive=possessive,
+                    start,
+                    end,
+                    _fold_token(word),
+                    c0.isupper(),
+                    len(word) > 1 and word.isupper(),
+                    dot or (end < n and text[end] == "."),
+                    si,
+                    first,
+                    possessive,
                 )
             )
             first = False
@@ -216,17 +229,32 @@ def _lowercase_words(text: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"\b[a-z][a-z]+\b", text))
 
 
+_AREAS = ("country", "continent", "region", "admin1")
+
+
 def _keep(text: str, tokens: list[_Token], i: int, j: int, match: Match, lower_words: frozenset[str]) -> bool:
     """The rules that keep common words, people and titles from becoming places."""
-    first = tokens[i]
+    first, last = tokens[i], tokens[j - 1]
     prev = tokens[i - 1] if i > 0 and tokens[i - 1].sentence == first.sentence else None
+    nxt = tokens[j] if j < len(tokens) and tokens[j].sentence == last.sentence else None
     if prev is not None and prev.norm in TITLES and prev.end <= first.start and not prev.possessive:
         gap = text[prev.end : first.start]
         if gap.strip(" .") == "":
             return False  # "President Vladimir Putin", "spokesperson Shushan Stepanian"
+    area = match.feature_kind in _AREAS
+    big = area or match.population >= 100_000
+    if prev is not None and prev.cap and not area and _adjacent(text, prev, first) and prev.norm not in COMPASS:
+        # the tail of a longer proper name: "Security Council", "David Smith", "OSCE Minsk Group"
+        return False
+    words = [text[t.start : t.end].lower() for t in tokens[i:j]]
     if j - i > 1:
+        if all(w in CONNECTORS or _common_word(w) for w in words):
+            return big and not first.sentence_start  # "Red Cross", "Central Park": everyday words
         return True
     word = text[first.start : first.end]
+    lower = words[0]
+    if first.norm in TITLES:
+        return False  # "Ms", "Gen", "Gov" are titles even when a place shares the letters
     if match.name_flags & CODE and not match.is_abbreviation:  # an identifier, not a name
         return False
     if first.upper and len(word) <= 3:
@@ -234,18 +262,23 @@ def _keep(text: str, tokens: list[_Token], i: int, j: int, match: Match, lower_w
         return match.is_abbreviation
     if match.is_abbreviation and not first.upper and not first.dot_after:
         return False  # "Calif." and "Ill." are written with their dot; "Ill" alone is a word
-    if len(word) <= 4 and not first.upper and _common_word(word.lower()) and not first.dot_after:
+    if (
+        nxt is not None
+        and nxt.cap
+        and not area
+        and not match.name_flags & PRIMARY
+        and _adjacent(text, last, nxt)
+        and nxt.norm not in SUFFIX_WORDS
+    ):
+        return False  # "David Smith": a first name that is some town's other name
+    if len(word) <= 4 and not first.upper and _common_word(lower) and not first.dot_after:
         return match.feature_kind in ("country", "continent", "region") and not match.is_abbreviation
-    big = match.feature_kind in ("country", "continent", "region", "admin1") or match.population >= 100_000
-    if not big and prev is not None and prev.cap and _adjacent(text, prev, first):
-        return False  # the tail of a longer proper name: "Security Council", "Mount Sinai Hospital"
-    lower = word.lower()
     if lower in lower_words or _common_word(lower):
         # "Police said", "on Thursday", "Reading the report": a capital is no sign of a
         # place for an everyday word; only big places survive, and at the start of a
-        # sentence only when the text never uses the word in lower case
+        # sentence only areas the text never writes in lower case
         if first.sentence_start:
-            return big and lower not in lower_words
+            return area and lower not in lower_words
         return big
     if first.sentence_start and not big and _english_word(lower):
         return False  # "Artillery duels continued": a sentence's first word, a hamlet's name
@@ -268,6 +301,7 @@ def _doc_evidence(mentions: list[Mention]) -> tuple[list[str], list[tuple[float,
         elif mt.score >= 0.5:
             ccs[mt.country_code] += 1
             points.append((mt.latitude, mt.longitude, k))
+    points.sort(key=lambda p: -(mentions[p[2]].match.score))
     if not ccs:
         return [], points
     top = ccs.most_common()
@@ -379,8 +413,23 @@ def _resolve_in_context(gaz: Gazetteer, text: str, mentions: list[Mention], roun
             break
 
 
+#: A first-pass match at least this sure is not revisited with context.
+CONFIDENT = 0.9
+#: At most this many context points (the most confident first).
+MAX_CONTEXT_POINTS = 12
+
+
 def _context_round(gaz: Gazetteer, text: str, mentions: list[Mention]) -> None:
     countries, points = _doc_evidence(mentions)
+    # distinct spots (to 0.1°), most confident first, with the names that put them there:
+    # a mention is never its own evidence
+    by_spot: dict[tuple[float, float], tuple[tuple[float, float], set[str]]] = {}
+    for lat, lon, j in points:
+        key = (round(lat, 1), round(lon, 1))
+        by_spot.setdefault(key, ((lat, lon), set()))[1].add(mentions[j].text.lower())
+    spots = list(by_spot.values())
+    ordered = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
+    following = {k: ordered[n + 1] for n, k in enumerate(ordered[:-1])}
     for k, m in enumerate(mentions):
         kw: dict[str, Any] = {}
         possessive = m.context_hint.get("possessive")
@@ -389,30 +438,25 @@ def _context_round(gaz: Gazetteer, text: str, mentions: list[Mention]) -> None:
             if pc is not None and pc.feature_kind == "country":
                 kw["country"] = pc.country_code
         # appositive: "Garden City, S.C." / "Poland, Ohio" / "Orduba, in Azerbaijan's Nakhchivan"
-        if k + 1 < len(mentions):
-            nxt = mentions[k + 1]
-            gap = text[m.end : nxt.start]
-            if (
-                nxt.match is not None
-                and re.fullmatch(r",\s*(?:in\s+)?", gap)
-                and nxt.match.feature_kind
-                in (
-                    "country",
-                    "admin1",
-                    "admin2",
-                    "region",
-                )
-            ):
+        nxt = mentions[following[k]] if k in following else None
+        if (
+            nxt is not None
+            and nxt.match is not None
+            and nxt.match.feature_kind in ("country", "admin1", "admin2", "region")
+        ):
+            if re.fullmatch(r",\s*(?:in\s+)?", text[m.end : nxt.start]):
                 kw.setdefault("country", nxt.match.country_code or None)
                 if nxt.match.feature_kind != "country":
                     kw["near"] = (nxt.match.latitude, nxt.match.longitude)
         if kw.get("country") is None:
             kw.pop("country", None)
+        if not kw and m.match is not None and m.match.score >= CONFIDENT:
+            continue  # unambiguous on its own: the context cannot improve it, only spoil it
         ctx: list[Any] = list(countries)
         same = m.text.lower()
-        ctx += [(lat, lon) for lat, lon, j in points if j != k and mentions[j].text.lower() != same]
+        ctx += [pt for pt, texts in spots if same not in texts][:MAX_CONTEXT_POINTS]
         if ctx:
-            kw["context"] = tuple(ctx[:40])
+            kw["context"] = tuple(ctx)
         if not kw:
             continue
         new, via = _resolve_span(gaz, m.text, **kw)
@@ -437,6 +481,13 @@ def _document_fallback(mentions: list[Mention]) -> None:
             m.match = replace(focus.match, query=m.text, match_type="document", score=round(0.3 * focus.match.score, 4))
             m.via = "document"
             m.reason = f"no place named {m.text!r}: placed at the text's main place, {focus.match.name}"
+
+
+@lru_cache(maxsize=1)
+def _wgs84():
+    from pyproj import CRS
+
+    return CRS.from_epsg(4326)
 
 
 COLUMNS = [
@@ -504,41 +555,43 @@ def geoparse(
     ['AM', 'AM']
     """
     import geopandas as gpd
+    import pandas as pd
     from shapely import Point
 
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, not {type(text).__name__}")
     found = find_mentions(text, gazetteer=gazetteer, mentions=mentions, demonyms=demonyms)
     sentences = _sentences(text)
-    rows, geoms, unresolved = [], [], []
+    cols: dict[str, list] = {c: [] for c in COLUMNS}
+    geoms, unresolved = [], []
     for m in found:
         if m.match is None:
             unresolved.append({"mention": m.text, "start": m.start, "end": m.end, "reason": m.reason})
             continue
         mt = m.match
         a, b = sentences[m.sentence] if 0 <= m.sentence < len(sentences) else (m.start, m.end)
-        rows.append(
-            {
-                "mention": m.text,
-                "start": m.start,
-                "end": m.end,
-                "sentence": text[a:b].strip(),
-                "name": mt.name,
-                "country_code": mt.country_code,
-                "admin1": mt.admin1,
-                "feature_kind": mt.feature_kind,
-                "match_score": mt.score,
-                "match_type": m.via if m.via else mt.match_type,
-                "latitude": mt.latitude,
-                "longitude": mt.longitude,
-                "gazetteer_source": mt.source,
-                "source_id": mt.source_id,
-                "date": date,
-                "source": source,
-            }
-        )
+        for col, value in (
+            ("mention", m.text),
+            ("start", m.start),
+            ("end", m.end),
+            ("sentence", text[a:b].strip()),
+            ("name", mt.name),
+            ("country_code", mt.country_code),
+            ("admin1", mt.admin1),
+            ("feature_kind", mt.feature_kind),
+            ("match_score", mt.score),
+            ("match_type", m.via if m.via else mt.match_type),
+            ("latitude", mt.latitude),
+            ("longitude", mt.longitude),
+            ("gazetteer_source", mt.source),
+            ("source_id", mt.source_id),
+            ("date", date),
+            ("source", source),
+        ):
+            cols[col].append(value)
         geoms.append(mt.geometry if (areas and mt.is_area) else Point(mt.longitude, mt.latitude))
-    gdf = gpd.GeoDataFrame(rows, columns=COLUMNS, geometry=geoms, crs="EPSG:4326")
+    frame = pd.DataFrame(cols)
+    gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index, crs=_wgs84()), copy=False)
     gdf.attrs["unresolved"] = unresolved
     return gdf
 

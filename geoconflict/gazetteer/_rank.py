@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
 
 from ._records import KIND_CODE
 
@@ -69,6 +72,16 @@ _KIND_HINT_OK = {
 }
 KIND_HINTS_USED = frozenset(_KIND_HINT_OK)
 _BIG_AREAS = frozenset({KIND_CODE["country"], KIND_CODE["continent"], KIND_CODE["region"]})
+
+
+def _kind_mask(kinds) -> np.ndarray:
+    mask = np.zeros(len(KIND_CODE), dtype=bool)
+    mask[list(kinds)] = True
+    return mask
+
+
+_BIG_AREA_MASK = _kind_mask(_BIG_AREAS)
+_KIND_HINT_MASK = {hint: _kind_mask(kinds) for hint, kinds in _KIND_HINT_OK.items()}
 _R = 6371.0088
 
 
@@ -77,6 +90,13 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 2 * _R * math.asin(math.sqrt(min(a, 1.0)))
+
+
+def haversine_np(lat1, lon1, lat2, lon2):
+    """Vectorised :func:`haversine_km`."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(np.subtract(lon2, lon1)) / 2) ** 2
+    return 2 * _R * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
 @dataclass(frozen=True)
@@ -99,6 +119,43 @@ class Evidence:
             and not self.context_points
             and self.kind_hint not in _KIND_HINT_OK
         )
+
+    def factors(self, lat, lon, cc, kind, radius_km) -> np.ndarray:
+        """:meth:`factor` for arrays of candidates at once."""
+        lat, lon, radius_km = (np.asarray(a, dtype=float) for a in (lat, lon, radius_km))
+        cc, kind = np.asarray(cc, dtype=np.int64), np.asarray(kind, dtype=np.int64)
+        f = np.ones(len(lat))
+        if self.country_id is not None:
+            mult = np.where(cc == self.multi_country_id, MULTI_COUNTRY, COUNTRY_MISMATCH)
+            f *= np.where(cc == self.country_id, 1.0, mult)
+        if self.near is not None:
+            d = np.maximum(0.0, haversine_np(lat, lon, self.near[0], self.near[1]) - radius_km)
+            f /= 1.0 + d / NEAR_SCALE_KM
+        if self.context_ccs or self.context_points:
+            g = np.ones(len(lat))
+            if self.context_ccs:
+                g *= np.where(self._cc_mask[cc], 1.0, CONTEXT_COUNTRY_MISMATCH)
+            if self.context_points:
+                pts = self._points
+                d = haversine_np(lat[:, None], lon[:, None], pts[None, :, 0], pts[None, :, 1]).min(axis=1)
+                d = np.maximum(0.0, d - radius_km)
+                g *= CONTEXT_FAR + (1.0 - CONTEXT_FAR) / (1.0 + d / CONTEXT_SCALE_KM)
+            g = np.where(_BIG_AREA_MASK[kind], np.maximum(g, BIG_AREA_CONTEXT_FLOOR), g)
+            f *= g
+        ok = _KIND_HINT_MASK.get(self.kind_hint)
+        if ok is not None:
+            f *= np.where(ok[kind], 1.0, KIND_MISMATCH)
+        return f
+
+    @cached_property
+    def _cc_mask(self) -> np.ndarray:
+        mask = np.zeros(65536, dtype=bool)  # country ids are uint16
+        mask[list(self.context_ccs)] = True
+        return mask
+
+    @cached_property
+    def _points(self) -> np.ndarray:
+        return np.asarray(self.context_points, dtype=float)
 
     def factor(self, lat: float, lon: float, cc: int, kind: int, radius_km: float = 0.0) -> float:
         f = 1.0

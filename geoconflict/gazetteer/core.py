@@ -70,6 +70,7 @@ class Gazetteer:
         self.online = online
         self._cached_resolve = lru_cache(maxsize=65_536)(self._resolve)
         self._no_evidence = _rank.Evidence(multi_country_id=self._multi_id)
+        self._cached_evidence = lru_cache(maxsize=4096)(self._build_evidence)
 
     @cached_property
     def _admin1_names(self) -> list[str]:
@@ -236,6 +237,12 @@ class Gazetteer:
     def _evidence(self, country, near, context, hint) -> _rank.Evidence:
         if not country and near is None and not context and hint not in _rank.KIND_HINTS_USED:
             return self._no_evidence
+        try:
+            return self._cached_evidence(country, near, context, hint)
+        except TypeError:  # unhashable context
+            return self._build_evidence(country, near, context, hint)
+
+    def _build_evidence(self, country, near, context, hint) -> _rank.Evidence:
         country_id = None
         if country:
             cc = self.country_code(country)
@@ -285,20 +292,24 @@ class Gazetteer:
             return key, []
         ix = self._ix
         place_of, flag_of, prior_of = ix.exact_place.item, ix.exact_flag.item, ix.exact_prior.item
-        lat, lon, cc, kd, radius = ix.lat.item, ix.lon.item, ix.cc.item, ix.kind.item, ix.radius_km.item
         caps = name.isupper() and sum(c.isalpha() for c in name) <= 5
         dotless = "." not in name
-        best: dict[int, tuple[float, str, str, float, int]] = {}
+        scored = []
         for row, nf, mtype, mkey in cands:
-            pid, fl = place_of(row), flag_of(row)
+            fl = flag_of(row)
             if caps:
                 s = prior_of(row) * nf * (1.0 if fl & (ABBREV | CODE) else _rank.CAPS_NON_ABBREV)
             elif fl & CODE:
                 continue  # identifiers match only when written as identifiers
             else:
                 s = prior_of(row) * nf * (_rank.ABBREV_LOWERCASE if fl & ABBREV and dotless else 1.0)
-            if not ev.empty:
-                s *= ev.factor(lat(pid), lon(pid), cc(pid), kd(pid), radius(pid))
+            scored.append((place_of(row), s, mtype, mkey, nf, fl))
+        if scored and not ev.empty:
+            pids = np.fromiter((t[0] for t in scored), dtype=np.int64, count=len(scored))
+            f = ev.factors(ix.lat[pids], ix.lon[pids], ix.cc[pids], ix.kind[pids], ix.radius_km[pids])
+            scored = [(t[0], t[1] * fk, *t[2:]) for t, fk in zip(scored, f.tolist(), strict=True)]
+        best: dict[int, tuple[float, str, str, float, int]] = {}
+        for pid, s, mtype, mkey, nf, fl in scored:
             if s > 0 and s > best.get(pid, (0.0,))[0]:
                 best[pid] = (s, mtype, mkey, nf, fl)
         ranked = sorted(((pid, *v) for pid, v in best.items()), key=lambda t: -t[1])
