@@ -15,16 +15,22 @@ __version__ = "0.1.0"
 _LAZY = {
     "Gazetteer": "geoconflict.gazetteer",
     "Match": "geoconflict.gazetteer",
+    "read_incidents": "geoconflict.incidents",
+    "extract_incidents": "geoconflict.extract",
+    "ConflictZone": "geoconflict.zones",
 }
 
-__all__ = ["Gazetteer", "Match", "geoparse"]
+__all__ = ["ConflictZone", "Gazetteer", "Match", "extract_incidents", "geoparse", "read_incidents"]
 
 # geoparse is bound eagerly (its module is light: re and names only) so that the
 # function, not the submodule of the same name, is what ``geoconflict.geoparse`` means.
 from .geoparse import geoparse  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .extract import extract_incidents
     from .gazetteer import Gazetteer, Match
+    from .incidents import read_incidents
+    from .zones import ConflictZone
 
 
 def __getattr__(name: str):

@@ -118,6 +118,41 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _zone(args: argparse.Namespace):
+    from .zones import ConflictZone
+
+    if getattr(args, "zone_file", None):
+        return ConflictZone.from_file(args.zone_file, names=args.zone or None)
+    if getattr(args, "zone", None):
+        return ConflictZone.from_names(args.zone)
+    return None
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .extract import extract_incidents
+
+    text = _read_text(args.file)
+    inc = extract_incidents(text, date=args.date, source=args.source or (None if args.file == "-" else args.file))
+    zone = _zone(args)
+    if zone is not None:
+        inc = zone.classify(inc)
+    if args.output:
+        write_frame(inc, args.output)
+        print(f"{len(inc)} incidents written to {args.output}", file=sys.stderr)
+        return 0
+    if inc.empty:
+        print("no attack incidents found", file=sys.stderr)
+        return 0
+    for r in inc.itertuples():
+        when = r.event_date.date().isoformat() if r.event_date == r.event_date and r.event_date is not None else "?"
+        zone_txt = f"\t{r.zone_status} ({r.zone_distance_km:.1f} km)" if zone is not None else ""
+        print(
+            f"{when}\t{r.location} → {r.matched_name} ({r.admin1}, {r.country_code})\t{r.sub_event_type}\t"
+            f"{r.claim_status}: by {r.claimed_by or '—'}; disputed by {r.disputed_by or '—'}{zone_txt}"
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="geoconflict",
@@ -153,6 +188,21 @@ def build_parser() -> argparse.ArgumentParser:
     gp.add_argument("--demonyms", action="store_true", help="also return demonyms ('Armenian forces')")
     gp.add_argument("--points", action="store_true", help="points only: no area geometries for regions")
     gp.set_defaults(func=cmd_geoparse)
+
+    ex = sub.add_parser(
+        "extract",
+        help="extract attack incidents (place, date, claim, denial) from a news text",
+        description="Extract attack incidents from a text; optionally classify them against a conflict zone.",
+    )
+    ex.add_argument("file", help="a text file ('-' reads stdin)")
+    ex.add_argument("--date", help="the article's date, YYYY-MM-DD (resolves 'on Thursday', 'yesterday')")
+    ex.add_argument("--source", help="the article's source (default: the file name)")
+    ex.add_argument(
+        "--zone", nargs="+", metavar="NAME", help="classify against the named region(s), e.g. Nagorno-Karabakh"
+    )
+    ex.add_argument("--zone-file", help="classify against the outline in this file (GeoJSON, GeoPackage …)")
+    ex.add_argument("-o", "--output", help="write a file: .geojson, .gpkg, .csv, .parquet, .fgb, .shp, .kml")
+    ex.set_defaults(func=cmd_extract)
     return p
 
 

@@ -365,16 +365,51 @@ class ConflictZone:
         return float(self._edge_distance(np.array([point.x]), np.array([point.y]))[0])
 
     def _uncertainty(self, gdf) -> list[float | None]:
+        """Radius (km) within which each event's true location lies.
+
+        For an event coded to a district or a province (geo_precision 3 or 4) whose
+        ``admin2``/``admin1`` the gazetteer knows, the radius is that unit's own size;
+        otherwise the scale's generic radius.
+        """
         if "geo_precision" not in gdf.columns:
             return [0.0] * len(gdf)
         prec = np.asarray(gdf["geo_precision"], dtype=object)
-        out = []
-        for p in prec:
+        columns = {3: "admin2", 4: "admin1"}
+        cc = gdf["country_code"].to_numpy(dtype=object) if "country_code" in gdf.columns else [None] * len(gdf)
+        names = {lvl: gdf[col].to_numpy(dtype=object) for lvl, col in columns.items() if col in gdf.columns}
+        sizes: dict[tuple, float | None] = {}
+        out: list[float | None] = []
+        for i, p in enumerate(prec):
             try:
-                out.append(PRECISION_RADIUS_KM.get(int(p), 0.0))
+                level = int(p)
             except (TypeError, ValueError):
                 out.append(0.0)
+                continue
+            r = PRECISION_RADIUS_KM.get(level, 0.0)
+            if level in names and isinstance(names[level][i], str) and names[level][i]:
+                key = (level, names[level][i], cc[i] if isinstance(cc[i], str) else None)
+                if key not in sizes:
+                    sizes[key] = _unit_radius_km(*key)
+                if sizes[key]:
+                    r = sizes[key]
+            out.append(r)
         return out
+
+
+def _unit_radius_km(level: int, name: str, country: str | None) -> float | None:
+    """Size (equal-area radius, km) of a named district/province, from the offline gazetteer."""
+    from .gazetteer import Gazetteer
+
+    gaz = Gazetteer.default()
+    try:
+        m = gaz.resolve(name, country=country, kind="admin2" if level == 3 else "admin1")
+    except ValueError:
+        return None
+    if m is None or not m.is_area or m.feature_kind not in ("admin1", "admin2", "region"):
+        return None
+    if country and m.country_code != country:
+        return None
+    return m.radius_km
 
 
 def _all_coords(geom) -> np.ndarray:

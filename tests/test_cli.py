@@ -87,3 +87,28 @@ def test_shapefile_refuses_mixed_geometries(tmp_path, capsys, gazetteer):
     assert main(["geoparse", str(article), "-o", str(tmp_path / "m.shp")]) == 2
     assert "one geometry type" in capsys.readouterr().err
     assert main(["geoparse", str(article), "--points", "-o", str(tmp_path / "m.shp")]) == 0
+
+
+def test_extract_cli_with_zone(tmp_path, capsys, gazetteer):
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Azerbaijan's Defence Ministry said a missile fired by Armenian forces hit the area near Orduba, "
+        "in Azerbaijan's Nakhchivan region, on Thursday. Armenia's Defence Ministry denied it.",
+        encoding="utf-8",
+    )
+    assert main(["extract", str(article), "--date", "2020-10-16", "--zone", "Nagorno-Karabakh"]) == 0
+    out = capsys.readouterr().out
+    assert "2020-10-15\tOrduba → Ordubad" in out
+    assert "outside" in out
+    assert main(["extract", str(article), "--date", "2020-10-16", "-o", str(tmp_path / "i.geojson")]) == 0
+    import geopandas as gpd
+
+    g = gpd.read_file(tmp_path / "i.geojson")
+    assert g["claim_status"].tolist() == ["disputed"]
+
+
+def test_extract_cli_bad_date(tmp_path, capsys):
+    article = tmp_path / "a.txt"
+    article.write_text("Shelling hit Tartar.", encoding="utf-8")
+    assert main(["extract", str(article), "--date", "someday"]) == 2
+    assert "not a date" in capsys.readouterr().err

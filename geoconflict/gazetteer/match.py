@@ -84,6 +84,22 @@ class Match:
         return bool(self._wkb)
 
     @property
+    def area_km2(self) -> float:
+        """Surface of the place's area in km² (0 for a point)."""
+        if not self._wkb:
+            return 0.0
+        import math
+
+        return self.geometry.area * 111.32 * 110.57 * math.cos(math.radians(self.latitude))
+
+    @property
+    def radius_km(self) -> float:
+        """Radius of the circle with the same surface as the area (0 for a point)."""
+        import math
+
+        return math.sqrt(self.area_km2 / math.pi)
+
+    @property
     def is_demonym(self) -> bool:
         """The name matched as a demonym ("Ukrainian" for Ukraine)."""
         from ._records import DEMONYM

@@ -1,0 +1,467 @@
+"""Incidents from news text: where an attack is reported, when, who claims it and who denies it.
+
+Built on :func:`geoconflict.geoparse.find_mentions`. A sentence that reports an
+attack (shelling, missile, rocket, drone, airstrike, artillery, cluster munition …)
+becomes one incident per place it locates the attack at; vaguer references to the
+same attack elsewhere in the text ("the attack on the Nakhchivan Autonomous
+Republic", "a different region in Azerbaijan") join the incident they contain
+instead of becoming new ones. Claims ("X's Defence Ministry said …") and denials
+("Y dismissed the statement", "a claim rejected by Z") are kept, never merged away.
+
+Examples
+--------
+>>> text = ("Azerbaijan's Defence Ministry said a missile fired by Armenian forces hit the area "
+...         "near Orduba, in Azerbaijan's Nakhchivan region, on Thursday, causing no casualties. "
+...         "Armenia's Defence Ministry denied that any missile was fired at the Nakhchivan region.")
+>>> inc = extract_incidents(text, date="2020-10-16")
+>>> row = inc.iloc[0]
+>>> row["location"], row["admin1"], str(row["event_date"].date()), row["claim_status"]
+('Orduba', 'Nakhchivan Autonomous Republic', '2020-10-15', 'disputed')
+>>> row["claimed_by"], row["disputed_by"], int(row["fatalities"])
+("Azerbaijan's Defence Ministry", "Armenia's Defence Ministry", 0)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date as _date
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from .geoparse import Mention, _sentences, find_mentions
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas
+
+    from .gazetteer import Gazetteer
+
+__all__ = ["EVENT_TYPES", "extract_incidents"]
+
+# (pattern, event_type, sub_event_type), first match wins; ACLED's vocabulary
+EVENT_TYPES: list[tuple[str, str, str]] = [
+    (
+        r"air ?strikes?|air[- ]raids?|drones?|UAVs?|warplanes?|aircraft|bomb(?:ed|ing|ings|s)?\b",
+        "Explosions/Remote violence",
+        "Air/drone strike",
+    ),
+    (
+        r"shell(?:s|ed|ing)?\b|artillery|missiles?|rockets?|mortars?|howitzers?|cluster (?:munitions?|bombs?)"
+        r"|MLRS|Grads?\b|Smerch|Iskander|ballistic",
+        "Explosions/Remote violence",
+        "Shelling/artillery/missile attack",
+    ),
+    (r"explosions?|blasts?|landmines?|IEDs?", "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    (
+        r"clash(?:es|ed)?|fighting|firefights?|gunfire|skirmish(?:es)?|battles?\b|offensive|assault",
+        "Battles",
+        "Armed clash",
+    ),
+    (r"attack(?:s|ed|ing)?\b|struck|strikes?\b", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+]
+_EVENT_RES = [(re.compile(p, re.IGNORECASE), t, s) for p, t, s in EVENT_TYPES]
+
+_DENIAL = re.compile(
+    r"\b(?:den(?:y|ied|ies|ying)|dismiss(?:ed|es|ing)?|reject(?:ed|s|ing)?|refut(?:ed|es|ing)|"
+    r"rebuff(?:ed|s)?|disinformation|fake|not true|untrue|false claims?|no (?:missiles?|rockets?|shells?|"
+    r"drones?|strikes?|attacks?) (?:was|were|had been|has been))\b",
+    re.IGNORECASE,
+)
+_ACTOR_NOUN = (
+    r"(?:Defen[cs]e Ministry|Ministry of Defen[cs]e|Foreign Ministry|Ministry of Foreign Affairs|Interior Ministry|"
+    r"General Staff|Presidency|President's Office|Prosecutor[- ]General's Office|Ministry|ministry|government|"
+    r"authorities|officials|military|army|forces|troops|spokes(?:man|woman|person)|president|leadership|"
+    r"command|State Border Service|Border Service)"
+)
+_NAME_WORD = r"(?:[A-Z][\w’'-]*(?:’s|'s)?|of|the)"
+_CLAIM_RE = re.compile(
+    rf"(?P<actor>(?:{_NAME_WORD}\s+){{0,5}}{_ACTOR_NOUN})(?:\s+[a-z]+)?\s+"
+    r"(?:said|says|reported|claimed|announced|stated|alleged|accused|reports|claims|announces)\b"
+)
+_ACCORDING_RE = re.compile(rf"according to (?:the )?(?P<actor>(?:{_NAME_WORD}\s+){{0,5}}{_ACTOR_NOUN})")
+_BY_RE = re.compile(rf"\bby (?:the )?(?P<actor>(?:{_NAME_WORD}\s+){{0,4}}{_ACTOR_NOUN})")
+_ATTACKER_RE = re.compile(
+    r"\b(?:fired|launched|carried out|conducted|shelled|attacked|targeted)\s+by\s+(?:the\s+)?"
+    r"(?P<actor>(?:[A-Z][\w’'-]*\s+){1,3}(?:forces|troops|army|military|units|side|militants|fighters))"
+)
+_LOCATIVE = re.compile(
+    r"(?:\b(?:near|in|at|on|into|towards?|around|outside|across|inside|hit|struck|targeted|shelled|"
+    r"bombed|attacked|of)\s+(?:the\s+)?(?:(?:area|areas|village|villages|town|city|outskirts|district|region|"
+    r"province|vicinity|direction|territory|settlement|settlements)\s+(?:of|near|around)\s+)?"
+    r"(?:(?:[A-Z][\w’'-]*(?:’s|'s))\s+)?)$"
+)
+_NEAR_RE = re.compile(r"\b(?:near|around|outskirts|vicinity|direction|close to|area)\b[^.,;]*$", re.IGNORECASE)
+_BOILERPLATE = re.compile(r"^\s*(?:READ MORE|Read more|Related|See also|Also read|Watch)\b[:\s]")
+_NO_CASUALTIES = re.compile(
+    r"\bno (?:casualties|one was (?:killed|hurt|injured)|deaths|injuries|victims)\b|without casualties",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_KILLED_RE = re.compile(
+    r"\b(?:killing|killed|kills)\s+(?:at least\s+)?(?P<n1>\d+|"
+    + "|".join(_NUMBER_WORDS)
+    + r")\b|\b(?P<n2>\d+|"
+    + "|".join(_NUMBER_WORDS)
+    + r")\s+(?:people|civilians|soldiers|servicemen|persons|residents)?\s*(?:were|was|had been)?\s*killed\b",
+    re.IGNORECASE,
+)
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for m in names
+}
+_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_RES = [
+    (re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH_ALT})\.?(?:\s+(?P<y>\d{{4}}))?\b", re.I), "dmy"),
+    (
+        re.compile(rf"\b(?P<m>{_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b", re.I),
+        "mdy",
+    ),
+]
+_SPECIFICITY = {"town": 0, "admin2": 1, "admin1": 2, "region": 3, "country": 4, "continent": 5}
+_PRECISION = {"town": 1, "admin2": 3, "admin1": 4, "region": 5, "country": 6, "continent": 6}
+
+
+@dataclass
+class _Incident:
+    mention: Mention
+    sentence_index: int
+    sentence: str
+    event_type: str
+    sub_event_type: str
+    precision: int
+    event_date: Any
+    date_basis: str
+    claimed_by: str | None
+    attacker: str | None
+    fatalities: int | None
+    admin1: str
+    related: list[str] = field(default_factory=list)
+    disputed_by: list[str] = field(default_factory=list)
+
+
+def _event_type(sentence: str) -> tuple[str, str] | None:
+    for rx, t, s in _EVENT_RES:
+        if rx.search(sentence):
+            return t, s
+    return None
+
+
+def _doc_date(value) -> _date | None:
+    if value is None:
+        return None
+    import pandas as pd
+
+    ts = pd.to_datetime(value, errors="coerce")
+    if pd.isna(ts):
+        raise ValueError(f"document date {value!r} is not a date (use YYYY-MM-DD)")
+    return ts.date()
+
+
+def _event_date(sentence: str, doc: _date | None) -> tuple[_date | None, str]:
+    """The attack's date from the sentence and the document date."""
+    low = sentence.lower()
+    for rx, _order in _DATE_RES:
+        m = rx.search(sentence)
+        if m:
+            year = int(m.group("y")) if m.group("y") else (doc.year if doc else None)
+            if year is None:
+                continue
+            try:
+                d = _date(year, _MONTHS[m.group("m").lower().rstrip(".")], int(m.group("d")))
+            except ValueError:
+                continue
+            if not m.group("y") and doc and d > doc:
+                d = d.replace(year=d.year - 1)
+            return d, f"explicit: {m.group(0)}"
+    if doc is None:
+        return None, "unknown"
+    for k, day in enumerate(_WEEKDAYS):
+        if re.search(rf"\b(?:on|last|this|late|early)\s+{day}\b", low):
+            back = (doc.weekday() - k) % 7
+            return doc - timedelta(days=back), f"relative: {day.title()} before {doc.isoformat()}"
+    if re.search(r"\byesterday\b|\blast night\b|\bovernight\b", low):
+        return doc - timedelta(days=1), "relative: yesterday"
+    if re.search(r"\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b", low):
+        return doc, "relative: today"
+    return doc, "document date"
+
+
+def _clean_actor(actor: str) -> str | None:
+    actor = re.sub(r"^(?:The|the|But|And|Meanwhile|In contrast,?|However,?)\s+", "", actor.strip())
+    # "Armenian Defence Ministry spokesperson Shushan Stepanian": the institution, not the person
+    actor = re.sub(r"\s+spokes(?:man|woman|person)$", "", actor)
+    return actor or None
+
+
+def _actor(rx: re.Pattern, sentence: str) -> str | None:
+    m = rx.search(sentence)
+    return _clean_actor(m.group("actor")) if m else None
+
+
+def _claimant(sentence: str) -> str | None:
+    return _actor(_CLAIM_RE, sentence) or _actor(_ACCORDING_RE, sentence)
+
+
+def _denier(sentence: str) -> str | None:
+    m = _BY_RE.search(sentence)
+    if m and re.search(r"(?:rejected|denied|dismissed|refuted)\s+by", sentence):
+        return m.group("actor").strip()
+    m = re.search(
+        rf"(?P<actor>(?:{_NAME_WORD}\s+){{0,5}}{_ACTOR_NOUN})(?:\s+[A-Z][\w’'-]*){{0,3}}\s+"
+        r"(?:den(?:ied|ies|y)|dismissed|rejected|refuted|rebuffed|said|says)",
+        sentence,
+    )
+    return _clean_actor(m.group("actor")) if m else None
+
+
+def _fatalities(sentence: str) -> int | None:
+    if _NO_CASUALTIES.search(sentence):
+        return 0
+    m = _KILLED_RE.search(sentence)
+    if m:
+        v = (m.group("n1") or m.group("n2")).lower()
+        return int(v) if v.isdigit() else _NUMBER_WORDS.get(v)
+    return None
+
+
+def _is_locative(text: str, m: Mention, sentence_start: int) -> bool:
+    before = text[max(sentence_start, m.start - 60) : m.start]
+    return bool(_LOCATIVE.search(before))
+
+
+def _is_actor_mention(text: str, m: Mention) -> bool:
+    """ "Azerbaijan's Defence Ministry", "Armenian forces": a party, not a place."""
+    after = text[m.end : m.end + 40]
+    return bool(re.match(rf"(?:’s|'s)?\s+(?:[A-Z][\w-]*\s+){{0,2}}{_ACTOR_NOUN}", after))
+
+
+def _contains(area: Mention, other: Mention) -> bool:
+    a, o = area.match, other.match
+    if a is None or o is None:
+        return False
+    if a.place_id == o.place_id:
+        return True
+    if not a.is_area:
+        return False
+    from shapely import Point
+
+    return a.geometry.covers(Point(o.longitude, o.latitude))
+
+
+def extract_incidents(
+    text: str,
+    *,
+    date: Any = None,
+    source: str | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> geopandas.GeoDataFrame:
+    """Extract attack incidents from a news text.
+
+    Parameters
+    ----------
+    text : str
+        The article.
+    date : date-like, optional
+        The article's date; relative words ("on Thursday", "yesterday") are
+        resolved against it. Without it, only explicit dates are found.
+    source : str, optional
+        Where the text comes from (kept in the ``source`` column).
+    gazetteer : Gazetteer, optional
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per incident, EPSG:4326, with ACLED-compatible columns
+        (``event_date, event_type, sub_event_type, actor1, location, admin1,
+        country_code, latitude, longitude, geo_precision, fatalities, source,
+        notes``) and ``claimed_by``, ``claim_status`` (``claimed``, ``disputed`` or
+        ``reported`` when no party is named), ``disputed_by``, ``date_basis``,
+        ``sentence`` (the supporting sentence), ``related_sentences``, ``mention``,
+        ``matched_name``, ``match_score``, ``dataset`` ("text").
+    """
+    import geopandas as gpd
+    import pandas as pd
+    from shapely import Point
+
+    doc = _doc_date(date)
+    mentions = [m for m in find_mentions(text, gazetteer=gazetteer) if m.match is not None]
+    sentences = _sentences(text)
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence, []).append(m)
+
+    found: list[_Incident] = []
+    denials: list[tuple[int, str, str | None]] = []
+    for si, (a, b) in enumerate(sentences):
+        sentence = text[a:b].strip()
+        if not sentence or _BOILERPLATE.match(sentence):
+            continue
+        if _DENIAL.search(sentence):
+            denials.append((si, sentence, _denier(sentence)))
+        kind = _event_type(sentence)
+        # a party ("Azerbaijan's Defence Ministry") is not a place, and a continent or a
+        # region spanning countries ("the South Caucasus") is too vague to place an attack
+        here = [
+            m
+            for m in by_sentence.get(si, [])
+            if not _is_actor_mention(text, m)
+            and m.match.feature_kind != "continent"
+            and not (m.match.feature_kind == "region" and not m.match.country_code)
+        ]
+        if kind is None or not here:
+            continue
+        located = []
+        for m in here:
+            # "near Qubadli and Zangilan": a coordinated name shares its neighbour's preposition
+            follows = bool(located) and re.fullmatch(r"\s*(?:,|and|or|, and|, or)\s*", text[located[-1].end : m.start])
+            if _is_locative(text, m, a) or follows:
+                located.append(m)
+        located = located or here
+        # the most specific places: drop areas that contain another candidate
+        places = [m for m in located if not any(o is not m and _contains(m, o) for o in located)]
+        regions = [m for m in here if m.match.is_area]
+        claimant = _claimant(sentence)
+        attacker = _actor(_ATTACKER_RE, sentence)
+        when, basis = _event_date(sentence, doc)
+        dead = _fatalities(sentence)
+        for m in places:
+            holder = next(
+                (r for r in regions if r is not m and _contains(r, m) and r.match.feature_kind in ("admin1", "region")),
+                None,
+            )
+            near = bool(_NEAR_RE.search(text[max(a, m.start - 40) : m.start]))
+            precision = _PRECISION.get(m.match.feature_kind, 2)
+            if precision == 1 and near:
+                precision = 2
+            found.append(
+                _Incident(
+                    mention=m,
+                    sentence_index=si,
+                    sentence=sentence,
+                    event_type=kind[0],
+                    sub_event_type=kind[1],
+                    precision=precision,
+                    event_date=when,
+                    date_basis=basis,
+                    claimed_by=claimant,
+                    attacker=attacker,
+                    fatalities=dead,
+                    admin1=holder.match.name if holder else m.match.admin1,
+                )
+            )
+
+    incidents = _merge(found)
+    for inc in incidents:
+        for si, sentence, denier in denials:
+            if si == inc.sentence_index and not _DENIAL.search(inc.sentence.split(",")[-1]):
+                continue
+            if _refers_to(sentence, si, inc, by_sentence):
+                who = denier or "unnamed party"
+                if who not in inc.disputed_by and who != inc.claimed_by:
+                    inc.disputed_by.append(who)
+
+    rows, geoms = [], []
+    for inc in incidents:
+        mt = inc.mention.match
+        rows.append(
+            {
+                "dataset": "text",
+                "event_date": pd.Timestamp(inc.event_date) if inc.event_date else pd.NaT,
+                "date_basis": inc.date_basis,
+                "event_type": inc.event_type,
+                "sub_event_type": inc.sub_event_type,
+                "actor1": inc.attacker,
+                "location": inc.mention.text,
+                "matched_name": mt.name,
+                "admin1": inc.admin1,
+                "country_code": mt.country_code,
+                "latitude": mt.latitude,
+                "longitude": mt.longitude,
+                "geo_precision": inc.precision,
+                "fatalities": inc.fatalities,
+                "claimed_by": inc.claimed_by,
+                "claim_status": "disputed" if inc.disputed_by else ("claimed" if inc.claimed_by else "reported"),
+                "disputed_by": "; ".join(inc.disputed_by) or None,
+                "source": source,
+                "notes": inc.sentence,
+                "sentence": inc.sentence,
+                "related_sentences": " | ".join(inc.related) or None,
+                "mention": inc.mention.text,
+                "match_score": mt.score,
+            }
+        )
+        geoms.append(Point(mt.longitude, mt.latitude))
+    columns = (
+        list(rows[0])
+        if rows
+        else [
+            "dataset",
+            "event_date",
+            "event_type",
+            "location",
+            "claimed_by",
+            "claim_status",
+            "disputed_by",
+            "sentence",
+        ]
+    )
+    frame = pd.DataFrame(rows, columns=columns)
+    if "fatalities" in frame:
+        frame["fatalities"] = pd.array(frame["fatalities"], dtype="Int64")
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index, crs="EPSG:4326"))
+
+
+def _merge(found: list[_Incident]) -> list[_Incident]:
+    """Vaguer references to an attack join the more specific incident they contain."""
+    found = sorted(found, key=lambda i: (_SPECIFICITY.get(i.mention.match.feature_kind, 9), i.sentence_index))
+    kept: list[_Incident] = []
+    for inc in found:
+        target = next((k for k in kept if _contains(inc.mention, k.mention)), None)
+        if target is None:
+            kept.append(inc)
+            continue
+        if inc.sentence != target.sentence and inc.sentence not in target.related:
+            target.related.append(inc.sentence)
+        target.claimed_by = target.claimed_by or inc.claimed_by
+        target.attacker = target.attacker or inc.attacker
+        if target.fatalities is None:
+            target.fatalities = inc.fatalities
+        # a denial inside a vaguer reference ("a claim rejected by Armenian officials") still counts
+        if _DENIAL.search(inc.sentence):
+            who = _denier(inc.sentence)
+            if who and who not in target.disputed_by and who != target.claimed_by:
+                target.disputed_by.append(who)
+    return sorted(kept, key=lambda i: (i.sentence_index, i.mention.start))
+
+
+def _refers_to(sentence: str, si: int, inc: _Incident, by_sentence: dict[int, list[Mention]]) -> bool:
+    """Does a denial sentence speak of this incident (its place, or the area holding it)?"""
+    places = by_sentence.get(si, [])
+    if any(_contains(p, inc.mention) or _contains(inc.mention, p) for p in places):
+        return True
+    if inc.admin1 and inc.admin1.split()[0].lower() in sentence.lower():
+        return True
+    return False

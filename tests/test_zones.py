@@ -1,0 +1,163 @@
+"""ConflictZone: construction, geodesic distances, precision-aware classification; the real outline and ACLED."""
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+
+from geoconflict.incidents import read_incidents
+from geoconflict.zones import ConflictZone
+
+from conftest import shared_file
+
+
+@pytest.fixture(scope="module")
+def offline_zone():
+    return ConflictZone.from_names(["Nagorno-Karabakh"])
+
+
+@pytest.fixture(scope="module")
+def ne_zone():
+    return ConflictZone.from_file(shared_file("boundaries", "naturalearth", "ne_10m_nagorno_karabakh.geojson"))
+
+
+def _points(*lonlat, **cols):
+    return gpd.GeoDataFrame(cols or None, geometry=[Point(x, y) for x, y in lonlat], crs=4326)
+
+
+def test_offline_zone_says_it_is_approximate(offline_zone):
+    assert offline_zone.metadata["approximate"] is True
+    assert "approximate" in offline_zone.label
+    assert offline_zone.geometry.contains(Point(46.7528, 39.8177))  # Stepanakert
+
+
+def test_dev_cases_zone_gold(offline_zone, dev_cases):
+    wrong = []
+    for case in dev_cases["cases"]:
+        for gold in case["gold"]:
+            if gold.get("zone") is None:
+                continue
+            got = offline_zone.classify(_points((gold["lon"], gold["lat"]))).iloc[0]["zone_status"]
+            ok = got == "inside" if gold["zone"] == "inside" else got in ("outside", "near")
+            if not ok:
+                wrong.append((gold["mention"], gold["zone"], got))
+    assert not wrong
+
+
+def test_natural_earth_outline(ne_zone, dev_cases):
+    assert ne_zone.name == "Nagorno-Karabakh"
+    assert ne_zone.metadata["approximate"] is False
+    for case in dev_cases["cases"]:
+        for gold in case["gold"]:
+            if gold.get("zone") == "outside":
+                got = ne_zone.classify(_points((gold["lon"], gold["lat"]))).iloc[0]["zone_status"]
+                assert got in ("outside", "near"), gold["mention"]
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "expected_km", "tol"),
+    [
+        (46.0227, 38.9096, 40.0, 5.0),  # Ordubad: about 40 km from Natural Earth's pre-2020 outline
+        (45.7316, 40.1827, 18.0, 3.0),  # Vardenis
+        (46.7528, 39.8177, 0.0, 0.0),  # Stepanakert: inside
+    ],
+)
+def test_geodesic_distance_to_edge(ne_zone, lon, lat, expected_km, tol):
+    assert ne_zone.distance_km([lon], [lat])[0] == pytest.approx(expected_km, abs=tol)
+
+
+def test_distance_matches_pyproj_for_a_simple_box():
+    from pyproj import Geod
+
+    zone = ConflictZone(box(44.0, 39.0, 45.0, 40.0), name="box")
+    d = zone.distance_km([46.0], [39.5])[0]
+    exact = Geod(ellps="WGS84").inv(46.0, 39.5, 45.0, 39.5)[2] / 1000
+    assert d == pytest.approx(exact, rel=0.01)
+
+
+def test_acled_autumn_2020_strikes(ne_zone):
+    acled = read_incidents(shared_file("events", "acled_hdx_conflict_data_arm.csv"), warn=False)
+    autumn = acled[acled["event_date"] >= "2020-09-27"]
+    out = ne_zone.classify(autumn)
+    counts = out["zone_status"].value_counts().to_dict()
+    print("autumn-2020 events in Armenia vs Natural Earth's outline:", counts)
+    by_town = out.groupby("location")["zone_status"].agg(lambda s: set(s))
+    for town in ("Vardenis", "Sisian", "Gavar", "Yeraskh", "Aygehovit"):
+        assert by_town[town] == {"outside"}, town
+    for town in ("Davit Bek", "Kapan"):
+        assert by_town[town] == {"near"}, town
+    assert out["zone_distance_km"].notna().all()
+    assert len(out) == len(autumn)
+
+
+def test_precision_keeps_coarse_events_from_outside(ne_zone):
+    # 35 km from the edge: exact, it is outside; coded to an unknown province, it may lie inside
+    pts = _points((46.0, 39.1), (46.0, 39.1), (44.5, 40.2), (44.5, 40.2), geo_precision=[1, 4, 1, 6])
+    out = ne_zone.classify(pts)
+    assert out["zone_status"].tolist()[0] == "outside"
+    assert out["zone_status_certain"].tolist()[0]
+    assert out["zone_status"].tolist()[1] == "near"
+    assert not out["zone_status_certain"].tolist()[1]
+    assert out["zone_status"].tolist()[2] == "outside"
+    assert out["zone_status"].tolist()[3] == "near"  # a country's centroid decides nothing
+    assert not out["zone_status_certain"].tolist()[3]
+
+
+def test_areas_are_classified(ne_zone):
+    inside = ne_zone.geometry.buffer(-0.05)
+    straddle = box(46.0, 39.5, 47.0, 40.0)
+    far = box(44.0, 40.0, 44.2, 40.2)
+    out = ne_zone.classify(gpd.GeoDataFrame(geometry=[inside, straddle, far], crs=4326))
+    assert out["zone_status"].tolist() == ["inside", "near", "outside"]
+    assert out["zone_status_certain"].tolist() == [True, False, True]
+    assert out["zone_distance_km"].iloc[2] > 50
+
+
+def test_rows_without_geometry_are_kept(ne_zone):
+    g = gpd.GeoDataFrame({"id": [1, 2]}, geometry=[Point(46.75, 39.82), None], crs=4326)
+    out = ne_zone.classify(g)
+    assert len(out) == 2
+    assert out["zone_status"].iloc[0] == "inside"
+    assert pd.isna(out["zone_status"].iloc[1])
+    assert np.isnan(out["zone_distance_km"].iloc[1])
+
+
+def test_input_not_mutated_and_crs_handled(ne_zone):
+    g = _points((46.0227, 38.9096)).to_crs(3857)
+    before = g.copy()
+    out = ne_zone.classify(g)
+    pd.testing.assert_frame_equal(g, before)
+    assert out["zone_status"].iloc[0] == "outside"
+
+
+def test_from_places_and_boundaries():
+    zone = ConflictZone.from_places(["Stepanakert", "Shusha"], 15, country="AZ")
+    assert zone.metadata["approximate"]
+    assert zone.distance_km([46.7528], [39.8177])[0] == 0
+    assert zone.distance_km([46.7528], [40.1])[0] > 10
+    gdf = gpd.GeoDataFrame({"name": ["A", "B"]}, geometry=[box(0, 0, 1, 1), box(2, 2, 3, 3)], crs=4326)
+    only_a = ConflictZone.from_boundaries(gdf, ["a"])
+    assert only_a.geometry.equals(box(0, 0, 1, 1))
+    with pytest.raises(ValueError, match="no unit named"):
+        ConflictZone.from_boundaries(gdf, ["C"])
+
+
+@pytest.mark.parametrize(
+    ("factory", "match"),
+    [
+        (lambda: ConflictZone.from_names(["Zzyzzyqx"]), "no region"),
+        (lambda: ConflictZone.from_names(["Garni"]), "point, not an area"),
+        (lambda: ConflictZone(Point(0, 0), name="p"), "must be an area"),
+        (lambda: ConflictZone(box(0, 0, 1e6, 1e6), name="metres"), "not in longitude/latitude"),
+        (lambda: ConflictZone.from_places(["Kapan"], 0), "buffer_km must be positive"),
+    ],
+)
+def test_bad_zones_are_clear_errors(factory, match):
+    with pytest.raises(ValueError, match=match):
+        factory()
+
+
+def test_zone_file_missing(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        ConflictZone.from_file(tmp_path / "none.geojson")
