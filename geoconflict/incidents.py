@@ -20,7 +20,6 @@ every flagged row, and lines the parser could not split.
 from __future__ import annotations
 
 import csv
-import io
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -131,37 +130,68 @@ def _read_csv(path: Path, report: IncidentReport) -> pd.DataFrame:
     """Read a CSV fast; fall back to a line-by-line reader that accounts for every line."""
     import pandas as pd
 
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("utf-8", errors="replace")
-        bad = text.count("\ufffd")
-        report.notes.append(f"{bad} bytes are not UTF-8 and were replaced by U+FFFD")
-        report.counts["encoding"] += 1
-    if not text.strip():
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if not head.strip():
         raise ValueError(f"{path} is empty")
-    first_lines = text.split("\n", 2)
-    skip = [1] if len(first_lines) > 1 and first_lines[1].lstrip(",").startswith("#") else []
+    first_lines = head.split(b"\n", 2)
+    skip = [1] if len(first_lines) > 1 and first_lines[1].lstrip(b",").startswith(b"#") else []
     if skip:
         report.notes.append("HDX layout: the second line of HXL hashtags was skipped")
     sep = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    options = {"sep": sep, "skiprows": skip, "low_memory": False, "encoding": "utf-8-sig"}
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, skiprows=skip, low_memory=False)
-        expected = _count_records(text, sep) - 1 - len(skip)
-        if len(df) == expected:
-            return df
-        report.notes.append(f"the fast parser found {len(df)} rows in {expected} records: re-read line by line")
+        try:
+            df = pd.read_csv(path, **options)
+        except UnicodeDecodeError:
+            df = pd.read_csv(path, **options, encoding_errors="replace")
+            report.notes.append("bytes that are not UTF-8 were replaced by U+FFFD")
+            report.counts["encoding"] += 1
     except (pd.errors.ParserError, ValueError) as exc:
         report.notes.append(f"the fast parser failed ({str(exc).splitlines()[0]}): re-read line by line")
-    return _read_csv_robust(text, sep, skip, report)
+        return _read_csv_robust(_decode(path, report), sep, skip, report)
+    lines, blank = _count_lines(path)
+    expected = lines - blank - 1 - len(skip)
+    if len(df) != expected:
+        # quoted fields may hold line breaks: those lines are inside rows, not lost
+        embedded = sum(
+            int(df[c].astype("string").str.count("\n").sum()) for c in df.columns if not _numeric_dtype(df[c])
+        )
+        if len(df) + embedded != expected:
+            report.notes.append(f"the fast parser found {len(df)} rows in {expected} lines: re-read line by line")
+            return _read_csv_robust(_decode(path, report), sep, skip, report)
+    return df
 
 
-def _count_records(text: str, sep: str) -> int:
-    """Records as the csv module splits them (quoted newlines stay inside their field)."""
-    if '"' not in text:
-        return text.count("\n") + (0 if text.endswith("\n") else 1)
-    return sum(1 for _ in csv.reader(io.StringIO(text), delimiter=sep))
+def _numeric_dtype(series) -> bool:
+    return series.dtype.kind in "biufM"
+
+
+def _count_lines(path: Path) -> tuple[int, int]:
+    """(records if no field spans lines, blank lines), counted on the bytes."""
+    lines = blank = 0
+    last = b""
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            lines += chunk.count(b"\n")
+            blank += chunk.count(b"\n\n") + chunk.count(b"\n\r\n")
+            if last.endswith(b"\n") and chunk.startswith((b"\n", b"\r\n")):
+                blank += 1
+            last = chunk
+    if last and not last.endswith(b"\n"):
+        lines += 1
+    return lines, blank
+
+
+def _decode(path: Path, report: IncidentReport) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if not report.counts["encoding"]:
+            report.notes.append("bytes that are not UTF-8 were replaced by U+FFFD")
+            report.counts["encoding"] += 1
+        return raw.decode("utf-8", errors="replace")
 
 
 def _read_csv_robust(text: str, sep: str, skip: list[int], report: IncidentReport) -> pd.DataFrame:
@@ -349,6 +379,8 @@ class _Flags:
 def _numeric(series, name: str, flags: _Flags) -> np.ndarray:
     import pandas as pd
 
+    if series.dtype.kind in "iuf":  # already numbers: nothing to report
+        return np.array(series.to_numpy(dtype=float, na_value=np.nan), dtype=float)
     num = pd.to_numeric(series, errors="coerce")
     given = series.notna() & (series.astype("string").str.strip() != "")
     flags.add("bad_number", (given & num.isna()).to_numpy(), f"{name} is not a number")
@@ -361,17 +393,19 @@ def _parse_dates(series, flags: _Flags):
     if str(series.dtype).startswith("datetime"):
         parsed = series
     else:
-        s = series.astype("string").str.strip()
-        parsed = pd.to_datetime(s, format="ISO8601", errors="coerce")
-        retry = parsed.isna() & s.notna() & (s != "")
+        parsed = pd.to_datetime(series, format="ISO8601", errors="coerce")
+        blank = series.isna().to_numpy() | (series.astype(object) == "").to_numpy()
+        retry = parsed.isna().to_numpy() & ~blank
         if retry.any():
+            s = series[retry].astype("string").str.strip()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                parsed = parsed.where(
-                    ~retry, pd.to_datetime(s.where(retry), format="mixed", errors="coerce", dayfirst=True)
-                )
-        flags.add("bad_date", (parsed.isna() & s.notna() & (s != "")).to_numpy())
-        flags.add("missing_date", (s.isna() | (s == "")).to_numpy())
+                again = pd.to_datetime(s, format="mixed", errors="coerce", dayfirst=True)
+            parsed = parsed.copy()
+            parsed[retry] = again
+            blank[retry] = (s == "").to_numpy(dtype=bool, na_value=True)
+        flags.add("bad_date", parsed.isna().to_numpy() & ~blank)
+        flags.add("missing_date", blank)
     too_far = (parsed < pd.Timestamp("1900-01-01")) | (parsed > pd.Timestamp.now() + pd.Timedelta(days=1))
     flags.add("date_out_of_range", too_far.fillna(False).to_numpy())
     return parsed.where(~too_far)
