@@ -146,9 +146,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for r in inc.itertuples():
         when = r.event_date.date().isoformat() if r.event_date == r.event_date and r.event_date is not None else "?"
         zone_txt = f"\t{r.zone_status} ({r.zone_distance_km:.1f} km)" if zone is not None else ""
+        claimed = r.claimed_by if isinstance(r.claimed_by, str) else "—"
+        disputed = r.disputed_by if isinstance(r.disputed_by, str) else "—"
         print(
             f"{when}\t{r.location} → {r.matched_name} ({r.admin1}, {r.country_code})\t{r.sub_event_type}\t"
-            f"{r.claim_status}: by {r.claimed_by or '—'}; disputed by {r.disputed_by or '—'}{zone_txt}"
+            f"{r.claim_status}: claimed by {claimed}; disputed by {disputed}{zone_txt}"
         )
     return 0
 

@@ -247,9 +247,21 @@ def _fatalities(sentence: str) -> int | None:
     return None
 
 
+_PASSIVE = re.compile(
+    r"^(?:’s|'s)?\s+(?:was|were|has been|have been|had been|is being|came under)\s+(?:\w+ly\s+)?"
+    r"(?:shelled|struck|hit|bombed|attacked|targeted|fire|shelling|attack)\b"
+)
+
+
 def _is_locative(text: str, m: Mention, sentence_start: int) -> bool:
+    """Does the sentence put the attack at this mention ("near X", "hit X", "X was shelled")?"""
     before = text[max(sentence_start, m.start - 60) : m.start]
-    return bool(_LOCATIVE.search(before))
+    return bool(_LOCATIVE.search(before) or _PASSIVE.match(text[m.end : m.end + 50]))
+
+
+_DESCRIPTOR = re.compile(
+    r",\s*(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,2})?(?:in|of|near)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:’s|'s)\s+)?"
+)
 
 
 def _is_actor_mention(text: str, m: Mention) -> bool:
@@ -315,12 +327,18 @@ def extract_incidents(
 
     found: list[_Incident] = []
     denials: list[tuple[int, str, str | None]] = []
+    named: list[str] = []  # parties named so far, for "the ministry said"
     for si, (a, b) in enumerate(sentences):
         sentence = text[a:b].strip()
         if not sentence or _BOILERPLATE.match(sentence):
             continue
         if _DENIAL.search(sentence):
             denials.append((si, sentence, _denier(sentence)))
+        for rx in (_CLAIM_RE, _ACCORDING_RE):
+            for cm in rx.finditer(sentence):
+                c = _clean_actor(cm.group("actor"))
+                if c and re.search(r"[A-Z]", c):
+                    named.append(c)
         kind = _event_type(sentence)
         # a party ("Azerbaijan's Defence Ministry") is not a place, and a continent or a
         # region spanning countries ("the South Caucasus") is too vague to place an attack
@@ -333,17 +351,23 @@ def extract_incidents(
         ]
         if kind is None or not here:
             continue
-        located = []
+        located: list[Mention] = []
         for m in here:
+            if located and _DESCRIPTOR.fullmatch(text[located[-1].end : m.start]):
+                continue  # "Orduba, a town in Azerbaijan's Nakhchivan exclave": where Orduba is, not a second place
             # "near Qubadli and Zangilan": a coordinated name shares its neighbour's preposition
             follows = bool(located) and re.fullmatch(r"\s*(?:,|and|or|, and|, or)\s*", text[located[-1].end : m.start])
             if _is_locative(text, m, a) or follows:
                 located.append(m)
-        located = located or here
+        if not located:
+            continue  # "the fighting was spreading beyond Nagorno-Karabakh" places no attack
         # the most specific places: drop areas that contain another candidate
         places = [m for m in located if not any(o is not m and _contains(m, o) for o in located)]
         regions = [m for m in here if m.match.is_area]
         claimant = _claimant(sentence)
+        if claimant and not re.search(r"[A-Z]", claimant):
+            # "The ministry said": the last party named with that noun
+            claimant = next((c for c in reversed(named) if claimant.split()[-1].lower() in c.lower()), claimant)
         attacker = _actor(_ATTACKER_RE, sentence)
         when, basis = _event_date(sentence, doc)
         dead = _fatalities(sentence)
@@ -374,11 +398,13 @@ def extract_incidents(
             )
 
     incidents = _merge(found)
+    attack_sentences = sorted({i.sentence_index for i in found})
     for inc in incidents:
         for si, sentence, denier in denials:
             if si == inc.sentence_index and not _DENIAL.search(inc.sentence.split(",")[-1]):
                 continue
-            if _refers_to(sentence, si, inc, by_sentence):
+            latest = max((k for k in attack_sentences if k < si), default=None)
+            if _refers_to(sentence, si, inc, by_sentence, latest):
                 who = denier or "unnamed party"
                 if who not in inc.disputed_by and who != inc.claimed_by:
                     inc.disputed_by.append(who)
@@ -436,7 +462,15 @@ def extract_incidents(
 
 def _merge(found: list[_Incident]) -> list[_Incident]:
     """Vaguer references to an attack join the more specific incident they contain."""
-    found = sorted(found, key=lambda i: (_SPECIFICITY.get(i.mention.match.feature_kind, 9), i.sentence_index))
+    # the most specific first; among equals, the report that names a party and a date
+    found = sorted(
+        found,
+        key=lambda i: (
+            _SPECIFICITY.get(i.mention.match.feature_kind, 9),
+            -(i.claimed_by is not None) - (i.date_basis != "document date"),
+            i.sentence_index,
+        ),
+    )
     kept: list[_Incident] = []
     for inc in found:
         target = next((k for k in kept if _contains(inc.mention, k.mention)), None)
@@ -457,11 +491,18 @@ def _merge(found: list[_Incident]) -> list[_Incident]:
     return sorted(kept, key=lambda i: (i.sentence_index, i.mention.start))
 
 
-def _refers_to(sentence: str, si: int, inc: _Incident, by_sentence: dict[int, list[Mention]]) -> bool:
-    """Does a denial sentence speak of this incident (its place, or the area holding it)?"""
-    places = by_sentence.get(si, [])
+def _refers_to(
+    sentence: str, si: int, inc: _Incident, by_sentence: dict[int, list[Mention]], latest_before: int | None
+) -> bool:
+    """Does a denial sentence speak of this incident?
+
+    Yes when it names the incident's place or an area holding it; and when it names
+    no place at all ("Armenia's Defence Ministry denied it"), for the incidents of the
+    last attack sentence before it.
+    """
+    places = [p for p in by_sentence.get(si, []) if p.match.feature_kind not in ("country", "continent")]
     if any(_contains(p, inc.mention) or _contains(inc.mention, p) for p in places):
         return True
     if inc.admin1 and inc.admin1.split()[0].lower() in sentence.lower():
         return True
-    return False
+    return not places and latest_before is not None and inc.sentence_index == latest_before

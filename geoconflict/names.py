@@ -81,6 +81,8 @@ _CHAR_MAP = str.maketrans({**{c: None for c in _DROP}, **{c: " " for c in _SEPAR
 # signal. Longer phrases first so "autonomous republic" is not half-stripped.
 KIND_HINTS: dict[str, str] = {
     "autonomous republic": "admin1",
+    "exclave": "admin1",
+    "enclave": "admin1",
     "autonomous region": "admin1",
     "autonomous oblast": "admin1",
     "governorate": "admin1",
