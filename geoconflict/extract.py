@@ -93,7 +93,8 @@ _LOCATIVE = re.compile(
 _NEAR_RE = re.compile(r"\b(?:near|around|outskirts|vicinity|direction|close to|area)\b[^.,;]*$", re.IGNORECASE)
 _BOILERPLATE = re.compile(r"^\s*(?:READ MORE|Read more|Related|See also|Also read|Watch)\b[:\s]")
 _NO_CASUALTIES = re.compile(
-    r"\bno (?:casualties|one was (?:killed|hurt|injured)|deaths|injuries|victims)\b|without casualties",
+    r"\bno (?:casualties|deaths|injuries|victims)\b|without casualties|"
+    r"\b(?:no one|no-one|nobody|none)\s+(?:was|were|had been)\s+(?:killed|hurt|injured|wounded)\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = {

@@ -111,3 +111,21 @@ def test_no_attack_no_incident():
 def test_bad_document_date_is_an_error():
     with pytest.raises(ValueError, match="not a date"):
         extract_incidents("Shelling hit Tartar.", date="next week")
+
+
+def test_shipped_example_article():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "examples" / "nakhchivan_claim.txt").read_text(encoding="utf-8")
+    inc = extract_incidents(text, date="2020-10-16")
+    zone = ConflictZone.from_names(["Nagorno-Karabakh"])
+    out = zone.classify(inc).set_index("matched_name")
+    assert list(out.index) == ["Ordubad", "Khankendi", "Shusha", "Vardenis"]
+    assert out.loc["Ordubad", "zone_status"] == "outside"
+    assert out.loc["Ordubad", "claim_status"] == "disputed"
+    assert out.loc["Ordubad", "event_date"] == pd.Timestamp("2020-10-15")
+    assert out.loc["Ordubad", "fatalities"] == 0
+    assert out.loc["Khankendi", "zone_status"] == "inside"
+    assert out.loc["Shusha", "zone_status"] == "inside"
+    assert out.loc["Vardenis", "sub_event_type"] == "Air/drone strike"
+    assert out.loc["Vardenis", "country_code"] == "AM"
