@@ -218,3 +218,11 @@ def test_gis_formats_round_trip(tmp_path, ext, acled):
     assert len(back) == 50
     assert back["valid"].all()
     assert np.allclose(back.geometry.x, sample.geometry.x)
+
+
+def test_excel_table(tmp_path):
+    path = tmp_path / "events.xlsx"
+    pd.DataFrame({"town": ["Kapan", "Goris"], "date": ["2020-10-27", "2020-10-20"]}).to_excel(path, index=False)
+    g = read_incidents(path, warn=False)
+    assert g["matched_name"].tolist() == ["Kapan", "Goris"]
+    assert g["valid"].all()
