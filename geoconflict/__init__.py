@@ -18,18 +18,31 @@ _LAZY = {
     "read_incidents": "geoconflict.incidents",
     "extract_incidents": "geoconflict.extract",
     "ConflictZone": "geoconflict.zones",
+    "load_boundaries": "geoconflict.boundaries",
+    "join_admin": "geoconflict.join",
 }
 
-__all__ = ["ConflictZone", "Gazetteer", "Match", "extract_incidents", "geoparse", "read_incidents"]
+__all__ = [
+    "ConflictZone",
+    "Gazetteer",
+    "Match",
+    "extract_incidents",
+    "geoparse",
+    "join_admin",
+    "load_boundaries",
+    "read_incidents",
+]
 
 # geoparse is bound eagerly (its module is light: re and names only) so that the
 # function, not the submodule of the same name, is what ``geoconflict.geoparse`` means.
 from .geoparse import geoparse  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .boundaries import load_boundaries
     from .extract import extract_incidents
     from .gazetteer import Gazetteer, Match
     from .incidents import read_incidents
+    from .join import join_admin
     from .zones import ConflictZone
 
 

@@ -205,6 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--zone-file", help="classify against the outline in this file (GeoJSON, GeoPackage …)")
     ex.add_argument("-o", "--output", help="write a file: .geojson, .gpkg, .csv, .parquet, .fgb, .shp, .kml")
     ex.set_defaults(func=cmd_extract)
+
+    from .boundaries.cli import add_commands as boundary_commands
+
+    boundary_commands(sub)
     return p
 
 

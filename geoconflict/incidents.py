@@ -20,6 +20,7 @@ every flagged row, and lines the parser could not split.
 from __future__ import annotations
 
 import csv
+import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -135,7 +136,7 @@ def _read_csv(path: Path, report: IncidentReport) -> pd.DataFrame:
     if not head.strip():
         raise ValueError(f"{path} is empty")
     first_lines = head.split(b"\n", 2)
-    skip = [1] if len(first_lines) > 1 and first_lines[1].lstrip(b",").startswith(b"#") else []
+    skip = [1] if len(first_lines) > 1 and _is_hxl_row(first_lines[1]) else []
     if skip:
         report.notes.append("HDX layout: the second line of HXL hashtags was skipped")
     sep = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
@@ -161,6 +162,13 @@ def _read_csv(path: Path, report: IncidentReport) -> pd.DataFrame:
             report.notes.append(f"the fast parser found {len(df)} rows in {expected} lines: re-read line by line")
             return _read_csv_robust(_decode(path, report), sep, skip, report)
     return df
+
+
+def _is_hxl_row(line: bytes) -> bool:
+    """HDX's second header row: only HXL hashtags (#date+occurred, #geo+lat …) and empty fields."""
+    fields = [f.strip() for f in line.decode("utf-8", errors="replace").strip().split(",")]
+    tags = [f for f in fields if f]
+    return len(tags) >= 2 and all(re.fullmatch(r"#[a-z][\w+]*", f) for f in tags)
 
 
 def _numeric_dtype(series) -> bool:

@@ -5,8 +5,11 @@ One function, :func:`write`, picks the format from the file extension.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
@@ -41,7 +44,31 @@ SHAPEFILE_NAMES = {
     "claim_status": "claim",
     "disputed_by": "disputed",
     "fatalities": "fatalities",
+    # the admin join
+    "admin0_code": "adm0_code",
+    "admin1_code": "adm1_code",
+    "admin2_code": "adm2_code",
+    "admin3_code": "adm3_code",
+    "admin0_source": "adm0_src",
+    "admin1_source": "adm1_src",
+    "admin2_source": "adm2_src",
+    "admin3_source": "adm3_src",
+    "admin_match": "adm_match",
+    "admin_distance_m": "adm_dist_m",
+    # ACLED columns longer than 10 characters
+    "event_id_cnty": "event_id",
+    "event_id_no_cnty": "event_no",
+    "time_precision": "time_prec",
+    "sub_event_type": "sub_type",
+    "assoc_actor_1": "assoc_1",
+    "assoc_actor_2": "assoc_2",
+    "interaction": "interactn",
+    "source_scale": "src_scale",
 }
+
+#: KML (LIBKML) reads these names as placemark fields of its own: data columns of these
+#: names would be lost, so they are written with a trailing underscore.
+KML_RESERVED = {"timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude", "visibility", "drawOrder", "icon"}
 
 
 def _shapefile_columns(columns: list[str]) -> dict[str, str]:
@@ -81,19 +108,35 @@ def write(gdf: geopandas.GeoDataFrame, path: str | Path, *, layer: str | None = 
         raise ValueError("the frame has no CRS; geoconflict frames are EPSG:4326")
     out = gdf.copy()
     out.attrs = {}  # reports and notes are Python objects, not file metadata
-    # dates and other objects become ISO text, which every format reads
+    # Dates (datetime columns whose times are all midnight) become Date fields — ISO
+    # text in CSV —, other datetimes DateTime fields; other objects become text.
     for col in out.columns:
         if col == out.geometry.name:
             continue
         if str(out[col].dtype).startswith("datetime"):
-            out[col] = out[col].dt.strftime("%Y-%m-%d").where(out[col].notna(), None)
+            values = out[col]
+            if getattr(values.dt, "tz", None) is not None:
+                values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+            present = values.dropna()
+            date_only = len(present) > 0 and bool((present == present.dt.normalize()).all())
+            if driver == "csv":
+                fmt = "%Y-%m-%d" if date_only else "%Y-%m-%dT%H:%M:%S"
+                out[col] = values.dt.strftime(fmt).where(values.notna(), None)
+            elif date_only:
+                out[col] = pd.Series([v.date() if v == v else None for v in values], index=out.index, dtype=object)
+            else:
+                out[col] = values
         elif out[col].dtype == object:
-            out[col] = out[col].map(lambda v: v if v is None or isinstance(v, (str, int, float, bool)) else str(v))
+            out[col] = out[col].map(
+                lambda v: v if v is None or isinstance(v, (str, int, float, bool, datetime.date)) else str(v)
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
     if driver == "csv":
         flat = out.drop(columns=out.geometry.name)
         flat["geometry"] = out.geometry.to_wkt()
         flat.to_csv(path, index=False)
+        # the .csvt sidecar gives GDAL and QGIS the field types (and the WKT geometry column)
+        path.with_suffix(".csvt").write_text(",".join(f'"{t}"' for t in _csvt_types(flat)) + "\n", encoding="ascii")
         return path
     if driver == "parquet":
         out.to_parquet(path, index=False)
@@ -106,7 +149,46 @@ def write(gdf: geopandas.GeoDataFrame, path: str | Path, *, layer: str | None = 
         )
     if ext == ".shp":
         out = out.rename(columns=_shapefile_columns([c for c in out.columns if c != out.geometry.name]))
+    options = {}
     if ext == ".kml":
         out = out.to_crs(4326)
-    out.to_file(path, driver=driver, layer=layer or path.stem, engine="pyogrio")
+        out = out.rename(columns={c: f"{c}_" for c in out.columns if c in KML_RESERVED})
+        label = next((c for c in ("name", "location", "mention") if c in out.columns), None)
+        if label:
+            options["NameField"] = label
+        if "notes" in out.columns:
+            options["DescriptionField"] = "notes"
+    try:  # through Arrow, so dates are written as Date fields and nullable integers stay integers
+        out.to_file(
+            path, driver=driver, layer=layer or path.stem, engine="pyogrio", use_arrow=True, dataset_options=options
+        )
+    except Exception:  # an older GDAL/pyogrio without Arrow writing: dates as text
+        for col in out.columns:
+            if col != out.geometry.name and out[col].dtype == object:
+                out[col] = out[col].map(lambda v: v.isoformat() if isinstance(v, datetime.date) else v)
+        out.to_file(path, driver=driver, layer=layer or path.stem, engine="pyogrio", dataset_options=options)
     return path
+
+
+def _csvt_types(flat: pd.DataFrame) -> list[str]:
+    """GDAL CSVT field types of the columns of a CSV about to be written."""
+    types = []
+    for col in flat.columns:
+        dtype = flat[col].dtype
+        if col == "geometry":
+            types.append("WKT")
+        elif pd.api.types.is_bool_dtype(dtype):
+            types.append("Integer(Boolean)")
+        elif pd.api.types.is_integer_dtype(dtype):
+            types.append("Integer64")
+        elif pd.api.types.is_float_dtype(dtype):
+            types.append("Real")
+        else:
+            values = flat[col].dropna().astype(str)
+            if len(values) and values.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
+                types.append("Date")
+            elif len(values) and values.str.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}").all():
+                types.append("DateTime")
+            else:
+                types.append("String")
+    return types

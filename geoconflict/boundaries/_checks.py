@@ -1,0 +1,170 @@
+"""Checks on boundary data: repair invalid polygons, and notice names that contradict the gazetteer.
+
+Both report what they find (a :class:`BoundaryWarning` naming the units, and a list
+of dicts for ``attrs``); neither changes a unit's name.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from ..names import normalize
+from ._geo import project, utm_epsg
+
+__all__ = ["NAME_TOLERANCE_KM", "check_names", "format_name_conflicts", "repair_geometries"]
+
+#: A place this far outside the unit named after it is a contradiction (GeoNames points
+#: of towns with district status can lie a few km outside their own polygons).
+NAME_TOLERANCE_KM = 15.0
+#: Area matches: a unit overlapping this share of the place's area agrees with it.
+AREA_AGREEMENT = 0.25
+
+_POLYGONAL = {"Polygon", "MultiPolygon"}
+
+
+def _polygonal(geom):
+    """The polygonal part of a geometry (make_valid can return collections with lines)."""
+    if geom is None or geom.is_empty:
+        return geom
+    if geom.geom_type in _POLYGONAL:
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in _POLYGONAL]
+    if not parts:
+        return shapely.MultiPolygon()
+    return shapely.union_all(parts) if len(parts) > 1 else parts[0]
+
+
+def repair_geometries(gdf) -> tuple[object, list[dict]]:
+    """Return a copy with invalid polygons repaired by ``make_valid``, and what was repaired.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Polygon
+    >>> bowtie = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    >>> gdf = gpd.GeoDataFrame({"name": ["Bowtie"], "code": ["B"]}, geometry=[bowtie], crs=4326)
+    >>> fixed, report = repair_geometries(gdf)
+    >>> bool(fixed.geometry.is_valid.all()), report[0]["name"], fixed.geometry.iloc[0].geom_type
+    (True, 'Bowtie', 'MultiPolygon')
+    """
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    present = ~shapely.is_missing(geoms)
+    bad = np.flatnonzero(present & ~shapely.is_valid(geoms))
+    if not len(bad):
+        return gdf, []
+    reasons = shapely.is_valid_reason(geoms[bad])
+    fixed = geoms.copy()
+    report = []
+    names, codes = gdf["name"].to_numpy(dtype=object), gdf["code"].to_numpy(dtype=object)
+    for i, reason in zip(bad, reasons, strict=True):
+        fixed[i] = _polygonal(shapely.make_valid(geoms[i]))
+        report.append({"name": names[i], "code": codes[i], "reason": str(reason)})
+    out = gdf.copy()
+    out[out.geometry.name] = fixed
+    return out, report
+
+
+def _distance_m(geom, point) -> float:
+    epsg = int(utm_epsg(np.array([point.x]), np.array([point.y]))[0])
+    g, p = project(np.array([geom, point], dtype=object), epsg)
+    return float(shapely.distance(g, p))
+
+
+def check_names(gdf, gazetteer) -> list[dict]:
+    """Units whose name contradicts the gazetteer: the place of that name lies in another unit.
+
+    For each unit, its name is resolved in its country. The unit agrees when it
+    contains the place's point, lies within :data:`NAME_TOLERANCE_KM` of it, or (for a
+    place that is an area) covers a quarter of that area. Otherwise, when another
+    unit of the same level and a different name holds the point, that is a
+    contradiction: reported, never fixed. Names that do not resolve, resolve only
+    fuzzily, or resolve abroad say nothing about the data and are skipped.
+
+    Returns
+    -------
+    list of dict
+        ``unit``, ``code``, ``level``, ``place``, ``kind``, ``latitude``, ``longitude``,
+        ``distance_km``, ``in_unit``, ``in_code``, ``swapped_with`` (the other unit
+        when the two names point at each other's polygons).
+    """
+    conflicts: list[dict] = []
+    levels = gdf["admin_level"].to_numpy()
+    names = gdf["name"].to_numpy(dtype=object, na_value=None)
+    codes = gdf["code"].to_numpy(dtype=object, na_value=None)
+    ccs = gdf["country_code"].to_numpy(dtype=object, na_value=None)
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    for lvl in sorted({int(v) for v in levels}):
+        rows = np.flatnonzero(levels == lvl)
+        tree = shapely.STRtree(geoms[rows])
+        keys = [normalize(names[i]) if names[i] else "" for i in rows]
+        for k, i in enumerate(rows):
+            if not names[i] or geoms[i] is None or geoms[i].is_empty:
+                continue
+            m = gazetteer.resolve(names[i], country=ccs[i]) if ccs[i] else gazetteer.resolve(names[i])
+            if m is None or m.match_type not in ("exact", "phonetic") or m.score < 0.5:
+                continue
+            if ccs[i] and m.country_code and m.country_code != ccs[i]:
+                continue
+            if lvl > 0 and m.feature_kind in ("country", "continent"):
+                continue
+            point = m.point
+            if shapely.intersects(geoms[i], point):
+                continue
+            holders = [
+                int(rows[h])
+                for h in tree.query(point, predicate="intersects")
+                if keys[h] != keys[k] and (ccs[rows[h]] in (None, ccs[i]))
+            ]
+            if not holders:
+                continue  # the place lies outside this layer: nothing to compare with
+            distance = _distance_m(geoms[i], point) / 1000.0
+            if distance <= NAME_TOLERANCE_KM:
+                continue
+            if m.is_area:
+                area = m.geometry
+                total = shapely.area(area)
+                if total > 0 and shapely.area(shapely.intersection(area, geoms[i])) >= AREA_AGREEMENT * total:
+                    continue
+            j = holders[0]
+            conflicts.append(
+                {
+                    "unit": names[i],
+                    "code": codes[i],
+                    "level": lvl,
+                    "place": m.name,
+                    "kind": m.feature_kind,
+                    "latitude": round(m.latitude, 4),
+                    "longitude": round(m.longitude, 4),
+                    "distance_km": round(distance, 1),
+                    "in_unit": names[j],
+                    "in_code": codes[j],
+                    "swapped_with": None,
+                }
+            )
+    by_pair = {(c["code"], c["in_code"]): c for c in conflicts}
+    for c in conflicts:
+        other = by_pair.get((c["in_code"], c["code"]))
+        if other is not None:
+            c["swapped_with"] = other["unit"]
+    return conflicts
+
+
+def format_name_conflicts(conflicts: list[dict], source: str | None = None) -> str:
+    """One readable warning for all name contradictions."""
+    where = f" in {source}" if source else ""
+    lines = []
+    for c in conflicts:
+        ns = "N" if c["latitude"] >= 0 else "S"
+        ew = "E" if c["longitude"] >= 0 else "W"
+        line = (
+            f"unit {c['unit']!r} ({c['code']}, ADM{c['level']}) lies {c['distance_km']:,.0f} km from "
+            f"{c['place']} ({c['kind']}, {abs(c['latitude']):.2f} {ns} {abs(c['longitude']):.2f} {ew}), "
+            f"which falls inside unit {c['in_unit']!r} ({c['in_code']})"
+        )
+        if c["swapped_with"]:
+            line += f" — the names of {c['unit']!r} and {c['in_unit']!r} look swapped"
+        lines.append(line)
+    return (
+        f"boundary names{where} contradict the gazetteer (kept as given — check the source): " + "; ".join(lines) + "."
+    )

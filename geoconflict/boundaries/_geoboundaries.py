@@ -1,0 +1,365 @@
+"""geoBoundaries downloads: the API's metadata, then the GeoJSON it points to, into the user cache.
+
+The API (``{base_url}/{release}/{ISO3}/ADM{n}/``) answers with JSON metadata whose
+``simplifiedGeometryGeoJSON`` (default) or ``gjDownloadURL`` link is the file. A
+download is checked — HTTP status, JSON validity, a FeatureCollection with the
+number of units the metadata announces — written to a temporary file and moved into
+place atomically, with a sidecar recording its SHA-256, URL, licence and metadata.
+Later calls use the cached file without any network access while its hash matches.
+
+The base URL is configurable (``base_url=`` or ``$GEOCONFLICT_GEOBOUNDARIES_URL``),
+so a mirror, or a local server in tests, can stand in for geoboundaries.org.
+
+Examples
+--------
+>>> path = fetch_geoboundaries("AZE", 2)  # doctest: +SKIP
+>>> path.name  # doctest: +SKIP
+'ADM2_simplified.geojson'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "BoundaryDownloadError",
+    "cache_path",
+    "fetch_geoboundaries",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://www.geoboundaries.org/api/current"
+BASE_URL_ENV = "GEOCONFLICT_GEOBOUNDARIES_URL"
+RELEASES = ("gbOpen", "gbHumanitarian", "gbAuthoritative")
+_USER_AGENT = "geoconflict/0.1 (boundary download; +https://www.geoboundaries.org)"
+_CHUNK = 1 << 20
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+
+
+class BoundaryDownloadError(OSError):
+    """A boundary download failed: the network is unreachable, or what came back is not usable."""
+
+
+def _offline_hint(iso3: str, level: int, cache_file: Path) -> str:
+    return (
+        "Offline? Pass a local boundary file instead — "
+        f"load_boundaries('path/to/geoBoundaries-{iso3}-ADM{level}.geojson') "
+        f"or `geoconflict join INCIDENTS --boundaries FILE` (any GeoJSON, GeoPackage, Shapefile, FlatGeobuf or "
+        f"GeoParquet from geoBoundaries, GADM, Natural Earth or OCHA COD-AB); or copy the file to {cache_file}. "
+        f"Files downloaded once are reused offline from the cache."
+    )
+
+
+def cache_path(iso3: str, level: int, *, release: str = "gbOpen", simplified: bool = True, cache_dir=None) -> Path:
+    """Where the file for ``iso3``/``level`` is cached (it may not exist yet)."""
+    if cache_dir is None:
+        from ..gazetteer._store import cache_root
+
+        root = cache_root() / "boundaries"
+    else:
+        root = Path(cache_dir)
+    suffix = "_simplified" if simplified else ""
+    return root / "geoboundaries" / release / iso3.upper() / f"ADM{int(level)}{suffix}.geojson"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(_CHUNK), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_suffix(".meta.json")
+
+
+def _cached(path: Path) -> dict | None:
+    """The sidecar of a cached file that is intact, else None."""
+    side = _sidecar(path)
+    if not path.exists() or not side.exists():
+        return None
+    try:
+        meta = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if meta.get("sha256") != _sha256(path):
+        log.warning("cached boundary file %s does not match its recorded hash; downloading it again", path)
+        return None
+    return meta
+
+
+class _Fetcher:
+    def __init__(self, timeout: float, retries: int, backoff: float):
+        self.timeout = float(timeout)
+        self.retries = max(0, int(retries))
+        self.backoff = float(backoff)
+
+    def _attempts(self, url: str, action):
+        last: Exception | None = None
+        for attempt in range(self.retries + 1):
+            if attempt:
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+            try:
+                return action()
+            except urllib.error.HTTPError as exc:
+                if exc.code < 500 and exc.code not in (408, 429):
+                    raise
+                last = exc
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+                last = exc
+            log.info("attempt %d for %s failed: %r", attempt + 1, url, last)
+        assert last is not None
+        raise last
+
+    def _open(self, url: str):
+        req = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT, "Accept": "application/json, */*"})
+        resp = urllib.request.urlopen(req, timeout=self.timeout)
+        status = getattr(resp, "status", 200)
+        if status != 200:
+            resp.close()
+            raise urllib.error.HTTPError(url, status, f"HTTP {status}", resp.headers, None)
+        return resp
+
+    def get_bytes(self, url: str) -> bytes:
+        def action():
+            with self._open(url) as resp:
+                return resp.read()
+
+        return self._attempts(url, action)
+
+    def get_file(self, url: str, dest) -> str:
+        """Stream ``url`` into the open binary file ``dest``; returns the SHA-256."""
+
+        def action():
+            dest.seek(0)
+            dest.truncate()
+            h = hashlib.sha256()
+            with self._open(url) as resp:
+                expected = resp.headers.get("Content-Length")
+                size = 0
+                for block in iter(lambda: resp.read(_CHUNK), b""):
+                    dest.write(block)
+                    h.update(block)
+                    size += len(block)
+            if expected is not None and expected.isdigit() and int(expected) != size:
+                raise ConnectionError(f"download of {url} stopped after {size} of {expected} bytes")
+            dest.flush()
+            return h.hexdigest()
+
+        return self._attempts(url, action)
+
+
+def _media_url(url: str) -> str | None:
+    """The media.githubusercontent.com URL of a GitHub raw URL (Git LFS files live there)."""
+    m = re.match(r"https://(?:raw\.githubusercontent\.com/([^/]+)/([^/]+)/|github\.com/([^/]+)/([^/]+)/raw/)(.+)", url)
+    if not m:
+        return None
+    owner, repo = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return f"https://media.githubusercontent.com/media/{owner}/{repo}/{m.group(5)}"
+
+
+def _check_geojson(path: Path, url: str, expected: int | None) -> int:
+    with open(path, "rb") as fh:
+        head = fh.read(len(_LFS_POINTER))
+    if head == _LFS_POINTER:
+        raise BoundaryDownloadError(f"{url} returned a Git LFS pointer, not the GeoJSON file")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BoundaryDownloadError(f"{url} did not return valid JSON ({exc}); nothing was cached") from exc
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise BoundaryDownloadError(f"{url} did not return a GeoJSON FeatureCollection; nothing was cached")
+    count = len(doc["features"])
+    if count == 0:
+        raise BoundaryDownloadError(f"{url} returned a FeatureCollection without features; nothing was cached")
+    if expected is not None and count != expected:
+        raise BoundaryDownloadError(
+            f"{url} holds {count} units but the geoBoundaries metadata announces {expected}; nothing was cached"
+        )
+    return count
+
+
+def fetch_geoboundaries(
+    iso3: str,
+    level: int = 1,
+    *,
+    release: str = "gbOpen",
+    simplified: bool = True,
+    base_url: str | None = None,
+    cache_dir: str | Path | None = None,
+    timeout: float = 20.0,
+    retries: int = 2,
+    backoff: float = 0.5,
+    refresh: bool = False,
+) -> Path:
+    """Return the path of the cached geoBoundaries GeoJSON for ``iso3`` at ``level``, downloading it if needed.
+
+    Parameters
+    ----------
+    iso3 : str
+        ISO 3166-1 alpha-3 code ("AZE").
+    level : int
+        Administrative level (0 = country, 1, 2 …).
+    release : {"gbOpen", "gbHumanitarian", "gbAuthoritative"}
+    simplified : bool
+        The simplified geometry (default; small, enough for joins at ~100 m) or the full one.
+    base_url : str, optional
+        The API root; default ``$GEOCONFLICT_GEOBOUNDARIES_URL`` or :data:`DEFAULT_BASE_URL`.
+    cache_dir : path, optional
+        Cache root; default ``<user cache>/boundaries`` (``$GEOCONFLICT_CACHE_DIR`` honoured).
+    timeout : float
+        Seconds per connection attempt and per read.
+    retries : int
+        Further attempts after a network error, a timeout or an HTTP 5xx/429 (not after a 404).
+    backoff : float
+        Seconds before the first retry; doubled for each later one.
+    refresh : bool
+        Download again even when an intact cached copy exists.
+
+    Returns
+    -------
+    pathlib.Path
+        The GeoJSON file; its sidecar ``*.meta.json`` holds the source URL, licence,
+        SHA-256 and the API's metadata.
+
+    Raises
+    ------
+    BoundaryDownloadError
+        When the network is unreachable (the message says how to pass a local file),
+        the API has no such boundary set, or the download is not a valid file.
+
+    Examples
+    --------
+    >>> fetch_geoboundaries("AZE", 1, base_url="http://127.0.0.1:9", retries=0)  # doctest: +SKIP
+    Traceback (most recent call last):
+    BoundaryDownloadError: could not reach the geoBoundaries API …
+    """
+    iso3 = str(iso3).strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", iso3):
+        raise ValueError(f"{iso3!r} is not an ISO 3166-1 alpha-3 code (e.g. 'AZE')")
+    if release not in RELEASES:
+        raise ValueError(f"unknown geoBoundaries release {release!r}: use one of {', '.join(RELEASES)}")
+    level = int(level)
+    path = cache_path(iso3, level, release=release, simplified=simplified, cache_dir=cache_dir)
+    if not refresh and _cached(path) is not None:
+        return path
+
+    base = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+    meta_url = f"{base}/{release}/{iso3}/ADM{level}/"
+    fetcher = _Fetcher(timeout, retries, backoff)
+    attempts = retries + 1
+    try:
+        raw = fetcher.get_bytes(meta_url)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            raise BoundaryDownloadError(
+                f"geoBoundaries has no {release} ADM{level} boundaries for {iso3} (HTTP 404 at {meta_url})"
+            ) from exc
+        raise BoundaryDownloadError(
+            f"the geoBoundaries API answered HTTP {exc.code} for {meta_url} after {attempts} attempt(s). "
+            + _offline_hint(iso3, level, path)
+        ) from exc
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise BoundaryDownloadError(
+            f"could not reach the geoBoundaries API at {meta_url} ({reason}) after {attempts} attempt(s). "
+            + _offline_hint(iso3, level, path)
+        ) from exc
+    try:
+        meta = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BoundaryDownloadError(f"the geoBoundaries API at {meta_url} did not return JSON ({exc})") from exc
+    if isinstance(meta, list):
+        meta = meta[0] if meta and isinstance(meta[0], dict) else None
+    if not isinstance(meta, dict):
+        raise BoundaryDownloadError(f"the geoBoundaries API at {meta_url} returned no boundary metadata")
+    keys = ("simplifiedGeometryGeoJSON", "gjDownloadURL") if simplified else ("gjDownloadURL",)
+    url = next((meta[k] for k in keys if isinstance(meta.get(k), str) and meta[k]), None)
+    if url is None:
+        raise BoundaryDownloadError(f"the geoBoundaries metadata at {meta_url} has no {' or '.join(keys)} link")
+    expected = meta.get("admUnitCount")
+    try:
+        expected = int(float(expected)) if expected not in (None, "") else None
+    except (TypeError, ValueError):
+        expected = None
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w+b") as fh:
+            try:
+                digest = fetcher.get_file(url, fh)
+            except urllib.error.HTTPError as exc:
+                raise BoundaryDownloadError(f"downloading {url} failed: HTTP {exc.code}") from exc
+            except (urllib.error.URLError, OSError) as exc:
+                reason = getattr(exc, "reason", exc)
+                raise BoundaryDownloadError(
+                    f"could not download {url} ({reason}) after {attempts} attempt(s). "
+                    + _offline_hint(iso3, level, path)
+                ) from exc
+        try:
+            count = _check_geojson(tmp, url, expected)
+        except BoundaryDownloadError:
+            media = _media_url(url)
+            with open(tmp, "rb") as fh:
+                is_pointer = fh.read(len(_LFS_POINTER)) == _LFS_POINTER
+            if not (is_pointer and media):
+                raise
+            try:
+                with open(tmp, "w+b") as fh:
+                    digest = fetcher.get_file(media, fh)
+            except (urllib.error.URLError, OSError) as exc:
+                raise BoundaryDownloadError(f"{url} is a Git LFS pointer and {media} failed ({exc})") from exc
+            url = media
+            count = _check_geojson(tmp, url, expected)
+        sidecar = {
+            "source": "geoBoundaries",
+            "release": release,
+            "iso3": iso3,
+            "level": level,
+            "simplified": simplified,
+            "url": url,
+            "metadata_url": meta_url,
+            "sha256": digest,
+            "features": count,
+            "licence": meta.get("boundaryLicense"),
+            "boundary_id": meta.get("boundaryID"),
+            "fetched": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "citation": "geoBoundaries: Runfola et al. (2020) PLOS ONE 15(4): e0231866",
+            "metadata": meta,
+        }
+        side_tmp = tmp.with_suffix(".meta.part")
+        side_tmp.write_text(json.dumps(sidecar, indent=1, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+        os.replace(side_tmp, _sidecar(path))
+    finally:
+        tmp.unlink(missing_ok=True)
+        tmp.with_suffix(".meta.part").unlink(missing_ok=True)
+    log.info("cached %s ADM%d boundaries (%d units) at %s", iso3, level, count, path)
+    return path
+
+
+def cached_metadata(path: Path) -> dict | None:
+    """The sidecar of a cached download (source URL, licence, hash), if any."""
+    side = _sidecar(Path(path))
+    if not side.exists():
+        return None
+    try:
+        return json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

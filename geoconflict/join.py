@@ -1,0 +1,544 @@
+"""The admin join: which country, province and district each incident lies in.
+
+:func:`join_admin` adds ``admin0``, ``admin1``, ``admin2`` … and their codes for every
+level the boundaries hold (plus the levels they imply: a country from
+``country_code``, a province from a district's parent), keeping every row in order.
+
+How a row is placed, level by level:
+
+* a point inside a unit (or on its edge) takes that unit;
+* an area or a line takes the unit it overlaps most;
+* otherwise the nearest unit within ``tolerance_m`` metres (measured in the point's
+  UTM zone), for points just outside simplified outlines, on coasts and borders;
+* otherwise nothing: the fields stay empty and the row stays.
+
+``admin_match`` says which happened (``inside``, ``nearest``, ``partial`` — some level
+found nothing —, ``none``, ``missing`` — no geometry); ``admin_distance_m`` is the
+largest distance the nearest-unit rule bridged (0 inside). Columns the input already
+had under the output's names (ACLED's ``admin1``, ``admin2`` …) are kept, renamed
+``admin1_source`` …, so the two codings can be compared.
+
+The boundaries' spatial index (an STRtree over prepared polygons) is built on the
+first call and reused by later calls with the same boundaries object.
+
+Scale
+-----
+In memory, a million points join in well under a second on a laptop; the limit is
+memory (a few hundred bytes per incident, plus the input). Past that — tens of
+millions of events, or a table that lives in Parquet files — pass a
+``dask_geopandas.GeoDataFrame`` (or ``engine="dask"``): each partition is joined
+where it lives, the boundaries are shipped once to every worker and indexed once
+per worker, and the answer is the in-memory one. A GeoDataFrame given with
+``engine="dask"`` is ordered along a Hilbert curve and cut into spatially compact
+partitions first; the result comes back in the input's order. To use a real
+cluster, connect a client before the call (``distributed.Client("tcp://scheduler:8786")``);
+to stream a big table, read it with ``dask_geopandas.read_parquet`` and write the
+result with ``.to_parquet`` without ever computing it whole.
+
+Examples
+--------
+>>> import geopandas as gpd
+>>> from shapely import box
+>>> units = gpd.GeoDataFrame(
+...     {"admin_level": [1, 1], "name": ["West", "East"], "code": ["W", "E"], "parent_code": ["XX", "XX"],
+...      "parent_name": [None, None], "country_code": ["AM", "AM"]},
+...     geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs=4326)
+>>> pts = gpd.GeoDataFrame({"id": [1, 2, 3]}, geometry=gpd.points_from_xy([0.5, 2.005, 5.0], [0.5, 0.5, 5.0]), crs=4326)
+>>> out = join_admin(pts, units)
+>>> out[["id", "admin0", "admin1", "admin_match"]].to_dict("list")  # doctest: +NORMALIZE_WHITESPACE
+{'id': [1, 2, 3], 'admin0': ['Armenia', 'Armenia', nan], 'admin1': ['West', 'East', nan],
+ 'admin_match': ['inside', 'nearest', 'none']}
+>>> round(out["admin_distance_m"].iloc[1])  # metres east of East
+556
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from .boundaries._geo import EQUAL_AREA_EPSG, expand_bounds, project, utm_epsg
+from .boundaries._schema import SCHEMA, country_name
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas
+
+__all__ = ["MATCH_VALUES", "TOLERANCE_M", "join_admin"]
+
+#: Default distance (metres) within which a point outside every unit takes the nearest one.
+#: Simplified geoBoundaries outlines leave border villages up to ~1.5 km outside.
+TOLERANCE_M = 2000.0
+MATCH_VALUES = ("inside", "nearest", "partial", "none", "missing")
+
+_POINT, _OTHER, _MISSING = 0, 1, 2
+_ADMIN_COLUMN = re.compile(r"admin\d+(_code)?")
+_PANDAS3 = int(pd.__version__.split(".")[0]) >= 3
+
+
+# --------------------------------------------------------------------------- index
+@dataclass(eq=False)
+class _Level:
+    """The units of one administrative level, indexed."""
+
+    level: int
+    names: np.ndarray
+    codes: np.ndarray
+    parent_codes: np.ndarray
+    parent_names: np.ndarray
+    countries: np.ndarray
+    geoms: np.ndarray
+    tree: Any = field(init=False)
+    _projected: dict = field(default_factory=dict, init=False)
+    _lock: Any = field(default_factory=threading.Lock, init=False)
+
+    def __post_init__(self):
+        shapely.prepare(self.geoms)
+        self.tree = shapely.STRtree(self.geoms)
+
+    def projected(self, epsg: int, needed: np.ndarray) -> np.ndarray:
+        """Unit geometries in ``epsg`` (those in ``needed`` at least), cached per zone."""
+        with self._lock:
+            arr = self._projected.get(epsg)
+            if arr is None:
+                arr = self._projected[epsg] = np.full(len(self.geoms), None, dtype=object)
+            todo = needed[pd.isna(arr[needed])]
+            if len(todo):
+                arr[todo] = project(self.geoms[todo], epsg)
+        return arr
+
+    def __getstate__(self):  # the tree and prepared geometries are rebuilt where the object lands
+        keep = ("level", "names", "codes", "parent_codes", "parent_names", "countries", "country_idx", "geoms")
+        return {k: self.__dict__[k] for k in keep if k in self.__dict__}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._projected = {}
+        self._lock = threading.Lock()
+        self.__post_init__()
+
+
+class AdminIndex:
+    """Spatial indexes of a boundary table, one per administrative level."""
+
+    def __init__(self, boundaries: geopandas.GeoDataFrame):
+        missing = [c for c in SCHEMA if c not in boundaries.columns]
+        if missing:
+            raise ValueError(f"boundaries lack {missing}: load them with geoconflict.load_boundaries")
+        b = boundaries
+        if b.crs is not None and not b.crs.equals("EPSG:4326"):
+            b = b.to_crs(4326)
+        levels = b["admin_level"].to_numpy(dtype="int64")
+        geoms = np.asarray(b.geometry.values, dtype=object)
+        keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+
+        def col(name):
+            values = b[name].to_numpy(dtype=object, na_value=None)
+            return np.array([None if v is None or v != v else str(v) for v in values], dtype=object)
+
+        cols = {k: col(k) for k in ("name", "code", "parent_code", "parent_name", "country_code")}
+        self.levels: dict[int, _Level] = {}
+        for lvl in sorted({int(v) for v in levels}):
+            rows = np.flatnonzero((levels == lvl) & keep)
+            self.levels[lvl] = _Level(
+                lvl,
+                cols["name"][rows],
+                cols["code"][rows],
+                cols["parent_code"][rows],
+                cols["parent_name"][rows],
+                cols["country_code"][rows],
+                geoms[rows],
+            )
+        given = sorted(self.levels)
+        self.given = given
+        # countries as small integers, so a million rows find theirs without Python objects
+        self.country_codes = np.array(
+            sorted({c for lv in self.levels.values() for c in lv.countries if c}), dtype=object
+        )
+        self.country_names = np.array([country_name(c) for c in self.country_codes], dtype=object)
+        position = {c: i for i, c in enumerate(self.country_codes)}
+        for lv in self.levels.values():
+            lv.country_idx = np.array([position.get(c, -1) if c else -1 for c in lv.countries], dtype="int64")
+        self.derived_parent = [
+            lvl - 1
+            for lvl in given
+            if lvl >= 2 and lvl - 1 not in self.levels and any(v is not None for v in self.levels[lvl].parent_names)
+        ]
+        self.derived_country = 0 not in self.levels and any(
+            v is not None for lv in self.levels.values() for v in lv.countries
+        )
+
+    @property
+    def output_levels(self) -> list[int]:
+        return sorted(set(self.given) | set(self.derived_parent) | ({0} if self.derived_country else set()))
+
+    # ------------------------------------------------------------------ placing
+    def place(
+        self, geoms: np.ndarray, kind: np.ndarray, tolerance_m: float
+    ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """For each level: (unit index or -1, distance in metres: 0 inside, NaN when none)."""
+        return {lvl: _place_level(lv, geoms, kind, tolerance_m) for lvl, lv in self.levels.items()}
+
+
+def _first_per_row(rows: np.ndarray, *sort_keys: np.ndarray) -> np.ndarray:
+    """Position of the best pair of each row: pairs sorted by row, then by the last sort key, … then the first."""
+    order = np.lexsort((*sort_keys, rows))
+    first = np.unique(rows[order], return_index=True)[1]
+    return order[first]
+
+
+def _place_level(lv: _Level, geoms: np.ndarray, kind: np.ndarray, tolerance_m: float):
+    n = len(geoms)
+    unit = np.full(n, -1, dtype="int64")
+    dist = np.full(n, np.nan)
+    if not len(lv.geoms) or not n:
+        return unit, dist
+
+    pts = np.flatnonzero(kind == _POINT)
+    if len(pts):
+        pg = geoms[pts]
+        qi, qj = lv.tree.query(pg)  # envelopes only; the exact test uses the prepared polygons
+        if len(qi):
+            ok = shapely.intersects_xy(lv.geoms[qj], shapely.get_x(pg)[qi], shapely.get_y(pg)[qi])
+            qi, qj = qi[ok], qj[ok]
+            best = np.full(len(pts), np.iinfo("int64").max, dtype="int64")
+            np.minimum.at(best, qi, qj)  # on a shared edge, the first unit wins
+            hit = best < np.iinfo("int64").max
+            unit[pts[hit]] = best[hit]
+            dist[pts[hit]] = 0.0
+
+    areas = np.flatnonzero(kind == _OTHER)
+    if len(areas):
+        ag = geoms[areas]
+        qi, qj = lv.tree.query(ag, predicate="intersects")
+        if len(qi):
+            inter = shapely.intersection(lv.geoms[qj], ag[qi])
+            metric = project(inter, EQUAL_AREA_EPSG)
+            score = shapely.area(metric)
+            score = np.where(score > 0, score, shapely.length(metric) * 1e-9)  # lines: overlap length
+            pick = _first_per_row(qi, qj, -score)
+            unit[areas[qi[pick]]] = qj[pick]
+            dist[areas[qi[pick]]] = 0.0
+
+    todo = np.flatnonzero((unit < 0) & (kind != _MISSING))
+    if len(todo) and tolerance_m > 0:
+        sub = geoms[todo]
+        bounds = shapely.bounds(sub)
+        boxes, radius = expand_bounds(bounds, tolerance_m)
+        qi, qj = lv.tree.query(boxes)
+        if len(qi):  # a cheap first cut in degrees (prepared polygons), then metres for what is left
+            near = shapely.dwithin(lv.geoms[qj], sub[qi], radius[qi])
+            qi, qj = qi[near], qj[near]
+        if len(qi):
+            epsg = utm_epsg((bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2)
+            d = np.empty(len(qi))
+            pair_epsg = epsg[qi]
+            for e in np.unique(pair_epsg):
+                m = pair_epsg == e
+                rows = np.unique(qi[m])
+                local = project(sub[rows], int(e))
+                units = lv.projected(int(e), np.unique(qj[m]))
+                d[m] = shapely.distance(units[qj[m]], local[np.searchsorted(rows, qi[m])])
+            ok = d <= tolerance_m
+            qi, qj, d = qi[ok], qj[ok], d[ok]
+            if len(qi):
+                pick = _first_per_row(qi, qj, d)
+                unit[todo[qi[pick]]] = qj[pick]
+                dist[todo[qi[pick]]] = d[pick]
+    return unit, dist
+
+
+# --------------------------------------------------------------------------- cache
+_CACHE: dict[int, tuple[tuple, Any, AdminIndex]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _fingerprint(b) -> tuple:
+    geoms = np.asarray(b.geometry.values, dtype=object)
+    attrs = b.drop(columns=b.geometry.name)
+    return (
+        len(b),
+        tuple(map(str, b.columns)),
+        id(b.geometry.values),
+        int(pd.util.hash_pandas_object(attrs, index=True).to_numpy().sum()) if len(attrs.columns) else 0,
+        hash(shapely.bounds(geoms).tobytes()),
+        str(b.crs),
+    )
+
+
+def admin_index(boundaries) -> AdminIndex:
+    """The :class:`AdminIndex` of a boundary table, built once per object and reused.
+
+    A frame not in geoconflict's schema is normalised first (``normalize_schema``).
+    The cache follows the object: a changed frame (rows, columns, attributes or
+    geometry bounds) is indexed again, and a frame that is garbage-collected leaves
+    the cache.
+    """
+    key = id(boundaries)
+    fp = _fingerprint(boundaries)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0] == fp and hit[1]() is boundaries:
+            return hit[2]
+        frame = boundaries
+        if not all(c in boundaries.columns for c in SCHEMA):
+            from .boundaries._schema import normalize_schema
+
+            frame = normalize_schema(boundaries)
+        index = AdminIndex(frame)
+        try:
+            ref = weakref.ref(boundaries, lambda _r, k=key: _CACHE.pop(k, None))
+        except TypeError:  # pragma: no cover - frames are weak-referenceable
+            ref = lambda: boundaries  # noqa: E731
+        _CACHE[key] = (fp, ref, index)
+        return index
+
+
+# --------------------------------------------------------------------------- output
+def _text(values: np.ndarray, idx: np.ndarray, index) -> pd.Series:
+    """``values[idx]`` as a text column (``idx`` -1 = missing), built without a Python loop."""
+    if _PANDAS3:
+        import pyarrow as pa
+
+        dictionary = pa.array(list(values), type=pa.string())
+        taken = dictionary.take(pa.array(np.where(idx < 0, 0, idx), mask=idx < 0)) if len(values) else None
+        if taken is None:
+            taken = pa.nulls(len(idx), type=pa.string())
+        return pd.Series(pd.array(taken, dtype=pd.StringDtype("pyarrow", na_value=np.nan)), index=index)
+    ext = np.append(np.asarray(values, dtype=object), None)
+    return pd.Series(ext[np.where(idx < 0, len(values), idx)], index=index, dtype=object)
+
+
+def _kinds(geoms: np.ndarray) -> np.ndarray:
+    tid = shapely.get_type_id(geoms)
+    kind = np.where(tid == 0, _POINT, _OTHER)
+    missing = shapely.is_missing(geoms)
+    kind[missing] = _MISSING
+    kind[~missing & shapely.is_empty(geoms)] = _MISSING
+    return kind
+
+
+def _renames(columns, taken: set[str]) -> dict[str, str]:
+    out = {}
+    used = set(map(str, columns)) | taken
+    for c in columns:
+        if isinstance(c, str) and (c in taken or _ADMIN_COLUMN.fullmatch(c)):
+            new, k = f"{c}_source", 2
+            while new in used:
+                new, k = f"{c}_source_{k}", k + 1
+            used.add(new)
+            out[c] = new
+    return out
+
+
+def _join_frame(incidents, boundaries, tolerance_m: float):
+    """The in-memory join of one frame (also each dask partition)."""
+    import geopandas as gpd
+
+    index = admin_index(boundaries)
+    geo = incidents.geometry
+    if geo.crs is None:
+        raise ValueError("the incidents have no CRS; geoconflict incidents are EPSG:4326 (use .set_crs(4326))")
+    if not geo.crs.equals("EPSG:4326"):
+        geo = geo.to_crs(4326)
+    geoms = np.asarray(geo.values, dtype=object)
+    kind = _kinds(geoms)
+    placed = index.place(geoms, kind, float(tolerance_m))
+    n = len(geoms)
+    new: dict[str, pd.Series] = {}
+
+    country = np.full(n, -1, dtype="int64")
+    for lvl in sorted(index.given, reverse=True):  # the finest level that placed the row names its country
+        unit = placed[lvl][0]
+        found = np.where(unit >= 0, index.levels[lvl].country_idx[np.maximum(unit, 0)], -1)
+        country = np.where(country < 0, found, country)
+    for lvl in index.output_levels:
+        if lvl in index.levels:
+            lv, (unit, _) = index.levels[lvl], placed[lvl]
+            new[f"admin{lvl}"] = _text(lv.names, unit, incidents.index)
+            new[f"admin{lvl}_code"] = _text(lv.codes, unit, incidents.index)
+        elif lvl in index.derived_parent:
+            child = index.levels[lvl + 1]
+            unit = placed[lvl + 1][0]
+            new[f"admin{lvl}"] = _text(child.parent_names, unit, incidents.index)
+            new[f"admin{lvl}_code"] = _text(child.parent_codes, unit, incidents.index)
+        else:  # level 0 from the units' country codes
+            new["admin0"] = _text(index.country_names, country, incidents.index)
+            new["admin0_code"] = _text(index.country_codes, country, incidents.index)
+
+    if index.given:
+        units = np.column_stack([placed[lvl][0] for lvl in index.given])
+        dists = np.column_stack([placed[lvl][1] for lvl in index.given])
+    else:
+        units, dists = np.full((n, 1), -1), np.full((n, 1), np.nan)
+    found = units >= 0
+    status = np.zeros(n, dtype="int64")  # positions in MATCH_VALUES
+    status[(np.where(found, dists, 0) > 0).any(axis=1)] = MATCH_VALUES.index("nearest")
+    status[~found.all(axis=1)] = MATCH_VALUES.index("partial")
+    status[~found.any(axis=1)] = MATCH_VALUES.index("none")
+    status[kind == _MISSING] = MATCH_VALUES.index("missing")
+    with np.errstate(invalid="ignore"):
+        distance = np.max(np.where(found, dists, -np.inf), axis=1, initial=-np.inf)
+    distance[~found.any(axis=1)] = np.nan
+    new["admin_match"] = _text(np.array(MATCH_VALUES, dtype=object), status, incidents.index)
+    new["admin_distance_m"] = pd.Series(distance, index=incidents.index, dtype="float64")
+
+    renames = _renames(list(incidents.columns), set(new))
+    out = incidents.rename(columns=renames) if renames else incidents.copy()
+    geometry_last = len(out.columns) and out.columns[-1] == out.geometry.name
+    for name, values in new.items():
+        out[name] = values.array  # by position: the input's index may repeat labels
+    if geometry_last:
+        gname = out.geometry.name
+        out = out[[c for c in out.columns if c != gname] + [gname]]
+    if not isinstance(out, gpd.GeoDataFrame):  # pragma: no cover - rename keeps the class
+        out = gpd.GeoDataFrame(out, geometry=incidents.geometry.name, crs=incidents.crs)
+    out.attrs["admin_join"] = _summary(out, tolerance_m, renames)
+    return out
+
+
+def _summary(out, tolerance_m: float, renames: dict[str, str]) -> dict:
+    """What the join did, for ``attrs``: rows per ``admin_match`` value, the tolerance, the renamed columns."""
+    counts = out["admin_match"].value_counts()
+    return {
+        "rows": len(out),
+        **{k: int(counts.get(k, 0)) for k in MATCH_VALUES},
+        "tolerance_m": float(tolerance_m),
+        "kept_as_source": dict(renames),
+    }
+
+
+# --------------------------------------------------------------------------- public
+def _as_incidents(incidents):
+    import geopandas as gpd
+
+    if isinstance(incidents, gpd.GeoDataFrame):
+        return incidents
+    if isinstance(incidents, pd.DataFrame):
+        cols = {str(c).lower(): c for c in incidents.columns}
+        if "latitude" in cols and "longitude" in cols:
+            lat = pd.to_numeric(incidents[cols["latitude"]], errors="coerce")
+            lon = pd.to_numeric(incidents[cols["longitude"]], errors="coerce")
+            ok = lat.between(-90, 90) & lon.between(-180, 180)
+            pts = gpd.points_from_xy(lon.where(ok), lat.where(ok))
+            geoms = np.where(ok.to_numpy(), np.asarray(pts, dtype=object), None)
+            return gpd.GeoDataFrame(incidents, geometry=gpd.GeoSeries(geoms, index=incidents.index), crs=4326)
+        raise ValueError("incidents must be a GeoDataFrame, or a DataFrame with latitude and longitude columns")
+    raise TypeError(f"incidents must be a (dask-)GeoDataFrame, not {type(incidents).__name__}")
+
+
+def _as_boundaries(boundaries):
+    if hasattr(boundaries, "geometry") and hasattr(boundaries, "columns"):
+        return boundaries
+    from .boundaries import load_boundaries
+
+    return load_boundaries(boundaries)
+
+
+def _is_dask(obj) -> bool:
+    return type(obj).__module__.startswith(("dask_geopandas", "dask"))
+
+
+def join_admin(
+    incidents,
+    boundaries,
+    *,
+    tolerance_m: float = TOLERANCE_M,
+    engine: str = "auto",
+    npartitions: int | None = None,
+):
+    """Add the administrative units each incident lies in.
+
+    Parameters
+    ----------
+    incidents : geopandas.GeoDataFrame or dask_geopandas.GeoDataFrame
+        Points, areas or lines (any CRS; EPSG:4326 for geoconflict incidents). A
+        plain DataFrame with ``latitude``/``longitude`` columns is read as points.
+        Not modified.
+    boundaries : GeoDataFrame, path, ISO3 code or list
+        Units as :func:`geoconflict.load_boundaries` returns them (anything else is
+        passed through it). May hold several levels.
+    tolerance_m : float
+        How far outside every unit (metres) a row may lie and still take the
+        nearest unit; 0 turns the rule off.
+    engine : {"auto", "pandas", "dask"}
+        ``auto``: dask for a dask-geopandas frame, pandas otherwise.
+    npartitions : int, optional
+        ``engine="dask"`` with an in-memory frame: number of spatial partitions
+        (default: about 250,000 rows each, at least one per CPU).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or dask_geopandas.GeoDataFrame
+        The incidents, same rows, order and index, with ``admin0``, ``admin0_code`` …
+        for every level, ``admin_match`` and ``admin_distance_m``. A dask frame in
+        gives a (lazy) dask frame out.
+
+    Examples
+    --------
+    >>> from geoconflict.boundaries import load_boundaries  # doctest: +SKIP
+    >>> adm2 = load_boundaries("geoBoundaries-AZE-ADM2.geojson")  # doctest: +SKIP
+    >>> join_admin(incidents, adm2)[["location", "admin1", "admin2", "admin_match"]]  # doctest: +SKIP
+    """
+    if engine not in ("auto", "pandas", "dask"):
+        raise ValueError(f"engine must be 'auto', 'pandas' or 'dask', not {engine!r}")
+    if tolerance_m is None or not np.isfinite(tolerance_m) or tolerance_m < 0:
+        raise ValueError(f"tolerance_m must be a distance in metres (0 or more), not {tolerance_m!r}")
+    boundaries = _as_boundaries(boundaries)
+    admin_index(boundaries)  # build (or find) the index once, here, before any partition needs it
+    if _is_dask(incidents):
+        if engine == "pandas":
+            raise ValueError("a dask frame needs engine='dask' (or 'auto'); call .compute() for the in-memory join")
+        return _join_dask_frame(incidents, boundaries, tolerance_m)
+    incidents = _as_incidents(incidents)
+    if engine == "dask":
+        return _join_via_dask(incidents, boundaries, tolerance_m, npartitions)
+    return _join_frame(incidents, boundaries, tolerance_m)
+
+
+def _boundaries_task(boundaries):
+    import dask
+
+    # named, so dask neither hashes the whole table nor copies it into every task
+    return dask.delayed(boundaries, name=f"geoconflict-boundaries-{id(boundaries):x}-{_fingerprint(boundaries)[3]:x}")
+
+
+def _join_dask_frame(ddf, boundaries, tolerance_m: float):
+    import dask_geopandas  # noqa: F401  (registers GeoDataFrame partitions with dask)
+
+    meta = _join_frame(ddf._meta, boundaries, tolerance_m)
+    return ddf.map_partitions(_join_frame, _boundaries_task(boundaries), tolerance_m, meta=meta)
+
+
+def _join_via_dask(incidents, boundaries, tolerance_m: float, npartitions: int | None):
+    import os
+
+    import dask
+    import dask_geopandas
+
+    n = len(incidents)
+    if npartitions is None:
+        npartitions = max(os.cpu_count() or 1, -(-n // 250_000))
+    npartitions = max(1, min(int(npartitions), max(n, 1)))
+    # spatial partitions: rows ordered along a Hilbert curve, cut into contiguous chunks
+    geo = incidents.geometry
+    valid = ~(geo.isna() | geo.is_empty).to_numpy()
+    key = np.full(n, np.iinfo("int64").max, dtype="int64")
+    if valid.any():
+        key[valid] = geo[valid].hilbert_distance(total_bounds=geo[valid].total_bounds).to_numpy()
+    order = np.argsort(key, kind="stable")
+    frame = incidents.reset_index(drop=True).take(order)
+    with dask.config.set({"dataframe.convert-string": False}):
+        ddf = dask_geopandas.from_geopandas(frame, npartitions=npartitions, sort=False)
+        result = _join_dask_frame(ddf, boundaries, tolerance_m).compute()
+    result = result.sort_index()
+    result.index = incidents.index
+    renames = _renames(list(incidents.columns), {c for c in result.columns if c not in incidents.columns})
+    result.attrs = {**incidents.attrs, "admin_join": _summary(result, tolerance_m, renames)}
+    return result
