@@ -20,6 +20,7 @@ _LAZY = {
     "ConflictZone": "geoconflict.zones",
     "load_boundaries": "geoconflict.boundaries",
     "join_admin": "geoconflict.join",
+    "incident_map": "geoconflict.maps",
 }
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "Match",
     "extract_incidents",
     "geoparse",
+    "incident_map",
     "join_admin",
     "load_boundaries",
     "read_incidents",
@@ -43,6 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .gazetteer import Gazetteer, Match
     from .incidents import read_incidents
     from .join import join_admin
+    from .maps import incident_map
     from .zones import ConflictZone
 
 

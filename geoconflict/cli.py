@@ -207,8 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.set_defaults(func=cmd_extract)
 
     from .boundaries.cli import add_commands as boundary_commands
+    from .maps_cli import add_commands as map_commands
 
     boundary_commands(sub)
+    map_commands(sub)
     return p
 
 

@@ -1,0 +1,417 @@
+"""incident_map pages in a real browser: headless Chromium from Debian, driven by playwright.
+
+No browser is downloaded: the tests use /usr/bin/chromium (``apt-get install chromium``;
+GEOCONFLICT_CHROMIUM points elsewhere) and skip, saying why, when it or the playwright
+package is missing. Every page is built offline (Leaflet inlined) and without tiles, so
+nothing leaves the machine; a test fails on any JavaScript error or console error.
+"""
+
+import functools
+import http.server
+import os
+import re
+import threading
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import Point, box
+
+from geoconflict.maps import incident_map
+from geoconflict.zones import ConflictZone
+
+from conftest import shared_file
+
+CHROMIUM = os.environ.get("GEOCONFLICT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ZONE = ConflictZone(box(46.3, 39.4, 47.3, 40.3), name="Test zone", metadata={"source": "a box drawn for the tests"})
+PWN = [
+    "<script>window.__pwned = 'script'</script>",
+    "</script><script>window.__pwned = 'close'</script>",
+    "<img src=x onerror=\"window.__pwned = 'img'\">",
+    "`${window.__pwned = 'template'}`",
+    "\\'); window.__pwned = 'backslash'; //",
+    "{{ 7*7 }}",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip(
+        "playwright.sync_api", reason="needs the playwright package (pip install playwright)"
+    )
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"needs headless Chromium at {CHROMIUM} (apt-get install chromium); not present here")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A page of the map with every JavaScript error it raises collected."""
+
+    def __init__(self, browser, url: str):
+        self.page = browser.new_page(viewport={"width": 1100, "height": 750})
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("console", lambda m: self.errors.append(f"console.error: {m.text}") if m.type == "error" else None)
+        self.page.on("dialog", lambda d: (self.errors.append(f"dialog: {d.message}"), d.dismiss()))
+        self.page.goto(url, wait_until="load")
+        self.page.wait_for_selector(".folium-map[data-gc-ready][data-gc-drawn]", timeout=30_000)
+
+    def js(self, expr: str, arg=None):
+        return self.page.evaluate(expr, arg)
+
+    def stats(self) -> dict:
+        return self.js("GeoconflictMap.layers[0].stats()")
+
+    def click_incident(self, field: str, value: str) -> str:
+        """Click the incident whose ``field`` is ``value`` where it is drawn; the popup's text."""
+        i = self.js(f"v => GeoconflictMap.layers[0].find({field!r}, v)[0]", value)
+        assert i is not None, f"no incident with {field} = {value!r}"
+        self.js(
+            f"""() => {{ const l = GeoconflictMap.layers[0]; l._map.closePopup();
+            l._map.setView(l.latLng({i}), 9, {{animate: false}}); }}"""
+        )
+        self.page.wait_for_selector(".leaflet-popup", state="detached")
+        pt = self.js(f"GeoconflictMap.layers[0].clientPoint({i})")
+        self.page.mouse.click(pt["x"], pt["y"])
+        self.page.wait_for_selector(".leaflet-popup-content .gc-popup")
+        return self.page.inner_text(".leaflet-popup-content")
+
+    def close(self):
+        self.page.close()
+
+
+def open_map(browser, m, tmp_path: Path, name: str = "map.html") -> Page:
+    path = tmp_path / name
+    m.save(str(path))
+    return Page(browser, path.resolve().as_uri())
+
+
+def incidents(**extra) -> gpd.GeoDataFrame:
+    data = {
+        "event_id_cnty": ["T1", "T2", "T3", "T4"],
+        "event_date": ["2020-10-15", "2020-10-14", "2020-10-20", "2020-11-02"],
+        "event_type": ["Explosions/Remote violence", "Battles", "Explosions/Remote violence", "Battles"],
+        "location": ["Ordubad", "Martuni", "Vardenis", "Lachin"],
+        "admin1": ["Nakhchivan", None, "Gegharkunik", None],
+        "admin0": ["Azerbaijan", "Azerbaijan", "Armenia", "Azerbaijan"],
+        "claimed_by": ["Azerbaijan's Defence Ministry", None, None, None],
+        "disputed_by": ["Armenia's Defence Ministry", None, None, None],
+        "source": ["Example news", None, None, None],
+        "source_url": ["https://example.org/ordubad", None, None, None],
+        "sentence": ["A missile fired by Armenian forces hit the area near Orduba.", None, None, None],
+    }
+    data.update(extra)
+    points = [Point(46.02, 38.91), Point(47.06, 39.79), Point(45.45, 40.18), Point(46.25, 39.55)]
+    return gpd.GeoDataFrame(data, geometry=points, crs=4326)
+
+
+def test_outside_incident_popup(browser, tmp_path):
+    m = incident_map(incidents(), zone=ZONE, tiles=None, offline=True)
+    page = open_map(browser, m, tmp_path)
+    try:
+        stats = page.stats()
+        assert stats["total"] == stats["shown"] == stats["drawn"] == 4
+        assert stats["byStatus"] == {"inside": 1, "near": 1, "outside": 2, "unknown": 0}
+        text = page.click_incident("location", "Ordubad")
+        assert "Outside the zone" in text and "km from its edge" in text
+        assert "Claimed by\tAzerbaijan's Defence Ministry" in text
+        assert "Disputed by\tArmenia's Defence Ministry" in text
+        assert "A missile fired by Armenian forces hit the area near Orduba." in text
+        assert "2020-10-15" in text and "Nakhchivan, Azerbaijan" in text
+        link = page.page.locator(".leaflet-popup-content a")
+        assert link.get_attribute("href") == "https://example.org/ordubad" and link.inner_text() == "Example news"
+        legend = page.page.inner_text(".gc-legend")
+        assert "Zone: Test zone" in legend and "a box drawn for the tests" in legend
+        page.page.wait_for_timeout(300)  # the popup fades in
+        page.page.screenshot(path=str(tmp_path / "outside.png"))
+        assert not page.errors
+    finally:
+        page.close()
+
+
+def test_hostile_notes_do_not_run(browser, tmp_path):
+    n = len(PWN)
+    gdf = gpd.GeoDataFrame(
+        {
+            "location": [f"Place {k} {p}" for k, p in enumerate(PWN)],
+            "notes": PWN,
+            "sentence": PWN,
+            "actor1": PWN,
+            "claimed_by": PWN,
+            "disputed_by": PWN,
+            "source": PWN,
+            "source_url": ["javascript:window.__pwned='url'"] * n,
+            "event_type": PWN,
+            "admin1": PWN,
+        },
+        geometry=[Point(44.0 + k * 0.4, 40.0) for k in range(n)],
+        crs=4326,
+    )
+    units = gpd.GeoDataFrame(
+        {"name": PWN[:2]}, geometry=[box(43.5, 39.5, 45.2, 40.5), box(45.2, 39.5, 46.5, 40.5)], crs=4326
+    )
+    zone = ConflictZone(ZONE.geometry, name=PWN[0], metadata={"source": PWN[1], "note": PWN[2]})
+    m = incident_map(gdf, zone=zone, boundaries=units, tiles=None, offline=True, title=PWN[3])
+    page = open_map(browser, m, tmp_path)
+    try:
+        assert page.stats()["drawn"] == n
+        for k, hostile in enumerate(PWN):
+            text = page.click_incident("location", f"Place {k} {hostile}")
+            assert text.count(hostile) >= 4, text  # shown as text: location, notes, sentence, actor …
+            assert (
+                page.js("document.querySelectorAll('.leaflet-popup-content script, .leaflet-popup-content img').length")
+                == 0
+            )
+            assert page.js("document.querySelectorAll('.leaflet-popup-content a').length") == 0
+            page.page.mouse.move(5, 5)
+        # tooltips, search results, the legend and the layer control show the same text as text
+        page.js("void GeoconflictMap.layers[0]._map.closePopup()")
+        page.js("void GeoconflictMap.layers[0]._map.setView(GeoconflictMap.layers[0].latLng(0), 9, {animate: false})")
+        pt = page.js("GeoconflictMap.layers[0].clientPoint(0)")
+        page.page.mouse.move(pt["x"] + 1, pt["y"] + 1)
+        page.page.wait_for_function(
+            "(document.querySelector('.gc-incident-tooltip') || {}).textContent?.startsWith('Place 0')", polling=50
+        )
+        assert PWN[0] in page.page.inner_text(".gc-incident-tooltip")
+        page.page.fill(".gc-search input", "script")
+        page.page.wait_for_selector(".gc-search-results li[data-k]")
+        assert PWN[0] in page.page.inner_text(".gc-search-results")
+        assert PWN[0] in page.page.inner_text(".gc-legend")
+        assert page.page.title() == PWN[3]
+        assert page.js("window.__pwned") is None
+        page.page.screenshot(path=str(tmp_path / "hostile.png"))
+        assert not page.errors
+    finally:
+        page.close()
+
+
+def test_filters_slider_search_and_controls(browser, tmp_path):
+    m = incident_map(incidents(), zone=ZONE, tiles=None, offline=True)
+    page = open_map(browser, m, tmp_path)
+    try:
+        for selector in (
+            ".leaflet-control-scale",
+            ".leaflet-control-layers",
+            ".gc-search input",
+            ".gc-fullscreen a",
+            ".gc-slider",
+        ):
+            assert page.page.locator(selector).count() == 1, selector
+        # event type filter
+        page.page.locator(".gc-legend input[data-type]").first.uncheck()
+        assert page.stats()["shown"] == 2
+        page.page.locator(".gc-legend input[data-type]").first.check()
+        # status filter: hide what lies outside
+        page.page.locator(".gc-legend input[data-status='2']").uncheck()
+        assert page.stats()["byStatus"]["outside"] == 0 and page.stats()["shown"] == 2
+        page.page.locator(".gc-legend input[data-status='2']").check()
+        # time slider: from 2020-10-20 on
+        page.js(
+            """() => { const el = document.querySelector('[data-gc-from]');
+            el.value = String(Date.UTC(2020, 9, 20) / 86400000); el.dispatchEvent(new Event('input')); }"""
+        )
+        page.page.wait_for_function("GeoconflictMap.layers[0].stats().shown === 2", polling=50)
+        assert "2020-10-20 – 2020-11-02" in page.page.inner_text(".gc-slider")
+        # search opens the popup
+        page.page.fill(".gc-search input", "vardenis")
+        page.page.press(".gc-search input", "Enter")
+        page.page.wait_for_selector(".leaflet-popup-content .gc-popup")
+        assert "Vardenis" in page.page.inner_text(".leaflet-popup-content")
+        # the layer control hides the incidents
+        page.js("void GeoconflictMap.layers[0]._map.removeLayer(GeoconflictMap.layers[0])")
+        assert page.page.locator("canvas.gc-canvas").count() == 0
+        assert not page.errors
+    finally:
+        page.close()
+
+
+def test_incidents_at_one_spot_page_through(browser, tmp_path):
+    gdf = gpd.GeoDataFrame(
+        {"location": ["Kapan", "Kapan", "Kapan"], "event_id_cnty": ["K1", "K2", "K3"]},
+        geometry=[Point(46.4, 39.2)] * 3,
+        crs=4326,
+    )
+    page = open_map(browser, incident_map(gdf, tiles=None, offline=True), tmp_path)
+    try:
+        text = page.click_incident("id", "K1")
+        seen = set()
+        for _ in range(3):
+            assert "of 3 incidents here" in text
+            seen.add(re.search(r"Event id\t(K\d)", text).group(1))
+            page.page.click(".gc-pager button[data-gc-step='1']")
+            text = page.page.inner_text(".leaflet-popup-content")
+        assert seen == {"K1", "K2", "K3"}
+        assert not page.errors
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(
+    ("frame", "zone", "drawn"),
+    [
+        (None, None, 0),
+        (gpd.GeoDataFrame({"geometry": []}, geometry="geometry", crs=4326), ZONE, 0),
+        (gpd.GeoDataFrame(geometry=[Point(44.5, 40.2), Point(45.0, 40.0)], crs=4326), None, 2),
+        (
+            gpd.GeoDataFrame(
+                {"event_date": [None, "2020-10-01"], "location": [None, "X"]},
+                geometry=[Point(44.5, 40.2), box(45, 40, 45.2, 40.1)],
+                crs=4326,
+            ),
+            ZONE,
+            2,
+        ),
+    ],
+    ids=["nothing", "empty-with-zone", "geometry-only", "nulls-and-an-area"],
+)
+def test_sparse_maps_load_without_errors(browser, tmp_path, frame, zone, drawn):
+    page = open_map(browser, incident_map(frame, zone=zone, tiles=None, offline=True), tmp_path)
+    try:
+        assert page.stats()["drawn"] == drawn
+        assert "Showing" in page.page.inner_text(".gc-legend")
+        assert not page.errors
+    finally:
+        page.close()
+
+
+def test_folium_objects_added_to_an_offline_map_work(browser, tmp_path):
+    import folium
+
+    m = incident_map(incidents(), zone=ZONE, tiles=None, offline=True)
+    folium.Marker([40.0, 45.0], popup=folium.Popup("Added by the user", max_width=200), tooltip="user marker").add_to(m)
+    folium.CircleMarker([40.2, 45.2], radius=6, popup="circle popup").add_to(m)
+    m.keep_in_front()
+    page = open_map(browser, m, tmp_path)
+    try:
+        page.page.locator(".leaflet-marker-icon").click()
+        page.page.wait_for_selector(".leaflet-popup-content")
+        assert "Added by the user" in page.page.inner_text(".leaflet-popup-content")
+        src = page.page.locator(".leaflet-marker-icon").get_attribute("src")
+        assert src.startswith("data:image/png;base64,")
+        assert page.stats()["drawn"] == 4
+        assert not page.errors
+    finally:
+        page.close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def test_many_incidents_over_http(browser, tmp_path):
+    n = 20_000
+    rng = np.random.default_rng(7)
+    gdf = gpd.GeoDataFrame(
+        {
+            "event_date": rng.integers(18262, 18600, n).astype("datetime64[D]"),
+            "event_type": rng.choice(["Battles", "Protests", "Riots"], n),
+            "notes": [f"Report {k}: shelling near village {k % 311}." for k in range(n)],
+        },
+        geometry=gpd.points_from_xy(rng.uniform(44, 48, n), rng.uniform(38.5, 41.5, n)),
+        crs=4326,
+    )
+    m = incident_map(gdf, zone=ZONE, tiles=None, offline=True)
+    assert m.incident_stats["data_encoding"] == "gzip+base64"
+    m.save(str(tmp_path / "many.html"))
+    handler = functools.partial(QuietHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        page = Page(browser, f"http://127.0.0.1:{server.server_address[1]}/many.html")
+        try:
+            stats = page.stats()
+            assert stats["total"] == stats["shown"] == n
+            assert stats["drawn"] > 0.95 * n  # a few may lie under the controls' margins
+            page.js("void GeoconflictMap.layers[0]._map.panBy([300, 100], {animate: false})")
+            page.js("void GeoconflictMap.layers[0]._map.setZoom(9, {animate: false})")
+            assert page.js("+document.querySelector('.folium-map').dataset.gcDrawn") < n
+            assert not page.errors
+        finally:
+            page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.shared_data
+def test_seed_article_flags_ordubad_outside_nagorno_karabakh(browser, tmp_path, gazetteer):
+    from geoconflict.extract import extract_incidents
+
+    text = shared_file("examples", "seed_article.txt").read_text(encoding="utf-8")
+    inc = extract_incidents(text, date="2020-10-16", source="seed article")
+    zone = ConflictZone.from_names(["Nagorno-Karabakh"])
+    m = incident_map(inc, zone=zone, tiles=None, offline=True)
+    page = open_map(browser, m, tmp_path)
+    try:
+        assert page.stats()["drawn"] == len(inc)
+        ordubad = inc[inc["matched_name"] == "Ordubad"].iloc[0]
+        text = page.click_incident("location", ordubad["location"])
+        assert "Outside the zone" in text
+        assert f"Claimed by\t{ordubad['claimed_by']}" in text
+        assert f"Disputed by\t{ordubad['disputed_by']}" in text
+        assert ordubad["sentence"] in text  # the supporting sentence: the claim itself
+        assert "Nagorno-Karabakh" in page.page.inner_text(".gc-legend")
+        page.page.wait_for_timeout(300)
+        page.page.screenshot(path=str(tmp_path / "seed.png"))
+        assert not page.errors
+    finally:
+        page.close()
+
+
+@pytest.mark.shared_data
+def test_acled_extract_with_natural_earth_outline(browser, tmp_path, gazetteer):
+    from geoconflict.incidents import read_incidents
+
+    events = read_incidents(shared_file("events", "acled_hdx_conflict_data_arm.csv"), warn=False)
+    outline = shared_file("boundaries", "naturalearth", "ne_10m_nagorno_karabakh.geojson")
+    zone = ConflictZone.from_file(outline)
+    m = incident_map(events, zone=zone, tiles=None, offline=True)
+    located = m.incident_stats["drawn"]
+    assert located == int(events["valid"].sum())
+    page = open_map(browser, m, tmp_path)
+    try:
+        stats = page.stats()
+        assert stats["total"] == located and stats["shown"] == located
+        # the autumn-2020 strikes on Vardenis, far outside the outline, are flagged
+        autumn = events[
+            (events["event_date"] >= "2020-09-27")
+            & (events["event_date"] <= "2020-11-10")
+            & (events["location"] == "Vardenis")
+            & (events["event_type"] == "Explosions/Remote violence")
+        ]
+        assert len(autumn)
+        strike = autumn.iloc[0]
+        text = page.click_incident("id", strike["event_id_cnty"])
+        # many events share Vardenis' coordinates: the popup pages through all of them
+        here = int(re.search(r"of (\d+) incidents here", text).group(1))
+        for _ in range(here):
+            if f"Event id\t{strike['event_id_cnty']}" in text:
+                break
+            page.page.click(".gc-pager button[data-gc-step='1']")
+            text = page.page.inner_text(".leaflet-popup-content")
+        assert f"Event id\t{strike['event_id_cnty']}" in text
+        assert "Outside the zone" in text and "Vardenis" in text
+        assert strike["event_date"].strftime("%Y-%m-%d") in text
+        legend = page.page.inner_text(".gc-legend")
+        assert "Zone: Nagorno-Karabakh" in legend and "ne_10m_nagorno_karabakh.geojson" in legend
+        page.page.wait_for_timeout(300)
+        page.page.screenshot(path=str(tmp_path / "acled.png"))
+        assert not page.errors
+    finally:
+        page.close()
