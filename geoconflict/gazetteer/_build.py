@@ -41,6 +41,28 @@ _REGION_KINDS = {
 
 
 # ---------------------------------------------------------------------- the overlay
+_SPELLING_FLAGS = {"abbreviation": ABBREV, "demonym": DEMONYM, "name": 0}
+
+
+def _add_spellings(
+    filename: str, find, problems: list[str], *, column: str = "aliases", flag: int | None = None
+) -> None:
+    """Add the ``column`` spellings of each row of an overlay file to the place ``find(row)`` returns.
+
+    ``find`` returns the place, or a string saying why there is none (recorded in
+    ``problems``). The row's ``kind`` (abbreviation, demonym, name) sets the flag
+    unless ``flag`` is given.
+    """
+    for row in src.read_csv(filename):
+        target = find(row)
+        if isinstance(target, str):
+            problems.append(f"{filename}: {target}")
+            continue
+        f = flag if flag is not None else _SPELLING_FLAGS.get(row.get("kind", "name"), 0)
+        for spelling in src.split_list(row.get(column, "")):
+            target.add_name(spelling, f)
+
+
 class _TownFinder:
     """Find towns by name within a country, for overlay member lists."""
 
@@ -93,13 +115,14 @@ def apply_overlay(records: list[PlaceRecord], problems: list[str]) -> list[Place
     records = records + added
 
     by_id = {r.source_id: r for r in records if r.source in ("geonames", "geoconflict")}
-    for row in src.read_csv("aliases.csv"):
-        target = by_id.get(row.get("geonameid", ""))
-        if target is None:
-            problems.append(f"aliases.csv: no place with id {row.get('geonameid')!r} ({row.get('name')})")
-            continue
-        for a in src.split_list(row.get("aliases", "")):
-            target.add_name(a)
+    _add_spellings(
+        "aliases.csv",
+        lambda row: (
+            by_id.get(row.get("geonameid", "")) or f"no place with id {row.get('geonameid')!r} ({row.get('name')})"
+        ),
+        problems,
+        flag=0,
+    )
 
     finder = _TownFinder(records)
     admin1_by = defaultdict(list)
@@ -108,14 +131,12 @@ def apply_overlay(records: list[PlaceRecord], problems: list[str]) -> list[Place
             for s in r.names:
                 admin1_by[(r.country_code, normalize(s))].append(r)
 
-    for row in src.read_csv("admin1_abbreviations.csv"):
+    def division(row):
         cc = row.get("country_code", "").upper()
         hits = admin1_by.get((cc, normalize(row.get("admin1", ""))))
-        if not hits:
-            problems.append(f"admin1_abbreviations.csv: no division {row.get('admin1')!r} in {cc}")
-            continue
-        for a in src.split_list(row.get("abbreviations", "")):
-            hits[0].add_name(a, ABBREV)
+        return hits[0] if hits else f"no division {row.get('admin1')!r} in {cc}"
+
+    _add_spellings("admin1_abbreviations.csv", division, problems, column="abbreviations", flag=ABBREV)
 
     regions = []
     for row in src.read_csv("regions.csv"):
@@ -190,26 +211,20 @@ def _world_regions(by_cc: dict[str, PlaceRecord], problems: list[str]) -> list[P
 
 
 def _country_aliases(by_cc: dict[str, PlaceRecord], problems: list[str]) -> None:
-    flag = {"abbreviation": ABBREV, "demonym": DEMONYM, "name": 0}
-    for row in src.read_csv("country_aliases.csv"):
-        rec = by_cc.get(row.get("country_code", "").upper())
-        if rec is None:
-            problems.append(f"country_aliases.csv: unknown country {row.get('country_code')!r}")
-            continue
-        for a in src.split_list(row.get("aliases", "")):
-            rec.add_name(a, flag.get(row.get("kind", "name"), 0))
+    _add_spellings(
+        "country_aliases.csv",
+        lambda row: by_cc.get(row.get("country_code", "").upper()) or f"unknown country {row.get('country_code')!r}",
+        problems,
+    )
 
 
 def _region_aliases(regions: list[PlaceRecord], problems: list[str]) -> None:
     by_name = {r.name: r for r in regions}
-    flag = {"demonym": DEMONYM, "abbreviation": ABBREV, "name": 0}
-    for row in src.read_csv("region_aliases.csv"):
-        rec = by_name.get(row.get("name", ""))
-        if rec is None:
-            problems.append(f"region_aliases.csv: no region named {row.get('name')!r}")
-            continue
-        for a in src.split_list(row.get("aliases", "")):
-            rec.add_name(a, flag.get(row.get("kind", "name"), 0))
+    _add_spellings(
+        "region_aliases.csv",
+        lambda row: by_name.get(row.get("name", "")) or f"no region named {row.get('name')!r}",
+        problems,
+    )
 
 
 def collect_records() -> tuple[list[PlaceRecord], list[str]]:
