@@ -151,8 +151,10 @@ def _read_csv(path: Path, report: IncidentReport) -> pd.DataFrame:
     except (pd.errors.ParserError, ValueError) as exc:
         report.notes.append(f"the fast parser failed ({str(exc).splitlines()[0]}): re-read line by line")
         return _read_csv_robust(_decode(path, report), sep, skip, report)
-    lines, blank = _count_lines(path)
-    expected = lines - blank - 1 - len(skip)
+    lines = _count_lines(path)
+    expected = lines - 1 - len(skip)
+    if len(df) != expected:
+        expected -= _count_blank_lines(path)  # pandas skips blank lines
     if len(df) != expected:
         # quoted fields may hold line breaks: those lines are inside rows, not lost
         embedded = sum(
@@ -175,20 +177,20 @@ def _numeric_dtype(series) -> bool:
     return series.dtype.kind in "biufM"
 
 
-def _count_lines(path: Path) -> tuple[int, int]:
-    """(records if no field spans lines, blank lines), counted on the bytes."""
-    lines = blank = 0
+def _count_lines(path: Path) -> int:
+    """Records if no field spans lines, counted on the bytes."""
+    lines = 0
     last = b""
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 22), b""):
             lines += chunk.count(b"\n")
-            blank += chunk.count(b"\n\n") + chunk.count(b"\n\r\n")
-            if last.endswith(b"\n") and chunk.startswith((b"\n", b"\r\n")):
-                blank += 1
             last = chunk
-    if last and not last.endswith(b"\n"):
-        lines += 1
-    return lines, blank
+    return lines + (1 if last and not last.endswith(b"\n") else 0)
+
+
+def _count_blank_lines(path: Path) -> int:
+    text = path.read_bytes().replace(b"\r\n", b"\n")
+    return text.count(b"\n\n") + (1 if text.startswith(b"\n") else 0)
 
 
 def _decode(path: Path, report: IncidentReport) -> str:
@@ -295,20 +297,18 @@ def _find(df: pd.DataFrame, names: tuple[str, ...]) -> str | None:
 def _to_canonical(df: pd.DataFrame, dataset: str) -> pd.DataFrame:
     import pandas as pd
 
-    out = pd.DataFrame(index=df.index)
+    out: dict[str, Any] = {}  # one frame at the end, not a column at a time
     out["dataset"] = dataset
     if dataset == "ACLED":
         out["source_event_id"] = df["event_id_cnty"].astype("string")
-        keep = [c for c in CANONICAL_COLUMNS if c in df.columns and c not in out.columns]
+        keep = [c for c in CANONICAL_COLUMNS if c in df.columns and c not in out]
         for c in keep:
             out[c] = df[c]
         if "iso3" in df.columns:
             out["iso3"] = df["iso3"]
         raw = pd.to_numeric(df["geo_precision"], errors="coerce")
         out["precision_raw"] = "acled:" + raw.astype("Int64").astype("string")
-        out["geo_precision"] = raw.map(ACLED_PRECISION).astype("Int64")
-        out["date_start"] = df["event_date"]
-        out["date_end"] = df["event_date"]
+        out["geo_precision"] = raw.map(ACLED_PRECISION).astype("Int64")  # date_start/end: the parsed event_date
         if "fatalities" in df.columns:
             out["fatalities_best"] = df["fatalities"]
     elif dataset == "UCDP GED":
@@ -348,17 +348,17 @@ def _to_canonical(df: pd.DataFrame, dataset: str) -> pd.DataFrame:
         if lon is not None and lon != "longitude":
             out["longitude"] = df[lon]
         date = _find(df, _DATE_NAMES)
-        if date is not None and "event_date" not in out.columns:
+        if date is not None and "event_date" not in out:
             out["event_date"] = df[date]
         place = _find(df, _PLACE_NAMES)
-        if place is not None and "location" not in out.columns:
+        if place is not None and "location" not in out:
             out["location"] = df[place]
         if "geo_precision" in df.columns:
             out["precision_raw"] = "table:" + df["geo_precision"].astype("string")
     for c in CANONICAL_COLUMNS:
-        if c not in out.columns:
+        if c not in out:
             out[c] = pd.NA
-    return out
+    return pd.DataFrame(out, index=df.index)
 
 
 # ---------------------------------------------------------------------------- validation
@@ -514,7 +514,9 @@ def read_incidents(
             df["country_code"] = cc
         bounds = _country_bounds(gaz, {c for c in codes.values() if c})
         if bounds:
-            b = np.array([bounds.get(c, (np.nan,) * 4) for c in cc], dtype=float).reshape(n, 4)
+            codes_u, inverse = np.unique(np.asarray(cc, dtype=str), return_inverse=True)
+            table = np.array([bounds.get(c, (np.nan,) * 4) for c in codes_u], dtype=float).reshape(-1, 4)
+            b = table[inverse.ravel()] if n else np.empty((0, 4))
             inside = (lon >= b[:, 0]) & (lon <= b[:, 2]) & (lat >= b[:, 1]) & (lat <= b[:, 3])
             inside_swapped = (lat >= b[:, 0]) & (lat <= b[:, 2]) & (lon >= b[:, 1]) & (lon <= b[:, 3])
             known = ~np.isnan(b[:, 0]) & ~missing & ~null_island

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -20,6 +21,8 @@ __all__ = ["Gazetteer"]
 
 #: Below this similarity (0–1) a fuzzy candidate is not a match.
 FUZZY_THRESHOLD = 0.78
+#: Unresolved names whose reason is kept for :meth:`Gazetteer.reason` (older ones are recomputed).
+MAX_REASONS = 10_000
 FUZZY_THRESHOLD_MULTIWORD = 0.88
 #: Postings looked at per key: the best by prior, plus every one in a hinted country.
 TOP_POSTINGS = 48
@@ -66,7 +69,7 @@ class Gazetteer:
         self._countries: list[str] = index.manifest["countries"]
         self._cc_id = {c: i for i, c in enumerate(self._countries)}
         self._multi_id = self._cc_id.get("", -1)
-        self._reasons: dict[str, str] = {}
+        self._reasons: OrderedDict[str, str] = OrderedDict()  # the latest unresolved names, bounded
         self.online = online
         self._cached_resolve = lru_cache(maxsize=65_536)(self._resolve)
         self._no_evidence = _rank.Evidence(multi_country_id=self._multi_id)
@@ -414,7 +417,7 @@ class Gazetteer:
             m = self.online.geocode(name, country=country, country_at=self.country_at)
             if m is not None:
                 return m
-        self._reasons[name] = self._explain(name, key)
+        self._remember_reason(name, key)
         return None
 
     def candidates(
@@ -436,7 +439,7 @@ class Gazetteer:
         """
         key, ranked = self._rank(name, country, near, tuple(context or ()), kind, limit=limit)
         if not ranked:
-            self._reasons[name] = self._explain(name, key)
+            self._remember_reason(name, key)
             return []
         top = ranked[0][1]
         return [
@@ -450,6 +453,12 @@ class Gazetteer:
             return self._reasons[name]
         key, ranked = self._rank(name, None, None, None, None, limit=1)
         return None if ranked else self._explain(name, key)
+
+    def _remember_reason(self, name: str, key: str) -> None:
+        self._reasons[name] = self._explain(name, key)
+        self._reasons.move_to_end(name)
+        while len(self._reasons) > MAX_REASONS:
+            self._reasons.popitem(last=False)
 
     def _explain(self, name: str, key: str) -> str:
         if not key:
