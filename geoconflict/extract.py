@@ -212,7 +212,7 @@ def _event_date(sentence: str, doc: _date | None) -> tuple[_date | None, str]:
 
 def _clean_actor(actor: str) -> str | None:
     actor = re.sub(r"^(?:The|the|But|And|Meanwhile|In contrast,?|However,?)\s+", "", actor.strip())
-    # "Armenian Defence Ministry spokesperson Shushan Stepanian": the institution, not the person
+    # "Defence Ministry spokesperson Anna Petrosyan": the institution, not the person
     actor = re.sub(r"\s+spokes(?:man|woman|person)$", "", actor)
     return actor or None
 

@@ -240,7 +240,7 @@ def _keep(text: str, tokens: list[_Token], i: int, j: int, match: Match, lower_w
     if prev is not None and prev.norm in TITLES and prev.end <= first.start and not prev.possessive:
         gap = text[prev.end : first.start]
         if gap.strip(" .") == "":
-            return False  # "President Vladimir Putin", "spokesperson Shushan Stepanian"
+            return False  # "President Vladimir Putin", "spokesperson Anna Petrosyan"
     area = match.feature_kind in _AREAS
     big = area or match.population >= 100_000
     if prev is not None and prev.cap and not area and _adjacent(text, prev, first) and prev.norm not in COMPASS:
