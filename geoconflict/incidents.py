@@ -207,8 +207,9 @@ def _decode(path: Path, report: IncidentReport) -> str:
 def _read_csv_robust(text: str, sep: str, skip: list[int], report: IncidentReport) -> pd.DataFrame:
     import pandas as pd
 
-    lines = text.splitlines()
-    header = next(csv.reader([lines[0]], delimiter=sep))
+    lines = text.replace("\x00", "").splitlines()
+    header = _split(lines[0], sep) or [lines[0]]
+    header = [h or f"column_{k}" for k, h in enumerate(header)]
     width = len(header)
     rows, i = [], 1
     while i < len(lines):
@@ -219,16 +220,22 @@ def _read_csv_robust(text: str, sep: str, skip: list[int], report: IncidentRepor
         if not line.strip():
             i += 1
             continue
-        fields = next(csv.reader([line], delimiter=sep))
+        fields = _split(line, sep)
         j = i
         # a quoted field may legitimately span lines: join while a quote is open
-        while len(fields) < width and line.count('"') % 2 == 1 and j + 1 < len(lines) and j - i < 20:
+        while (
+            fields is not None
+            and len(fields) < width
+            and line.count('"') % 2 == 1
+            and j + 1 < len(lines)
+            and j - i < 20
+        ):
             j += 1
             line = line + "\n" + lines[j]
-            fields = next(csv.reader([line], delimiter=sep))
-        if len(fields) != width:
+            fields = _split(line, sep)
+        if fields is None or len(fields) != width:
             # a stray quote or delimiter: keep the line in the report, not in the table
-            fields = next(csv.reader([lines[i]], delimiter=sep, quoting=csv.QUOTE_NONE))
+            fields = _split(lines[i], sep, quoting=csv.QUOTE_NONE) or []
             if len(fields) == width:
                 rows.append([f.strip('"') for f in fields])
                 report.counts["stray_quote"] += 1
@@ -248,6 +255,14 @@ def _read_csv_robust(text: str, sep: str, skip: list[int], report: IncidentRepor
         if conv.notna().sum() == (df[col].astype(str).str.strip() != "").sum():
             df[col] = conv
     return df
+
+
+def _split(line: str, sep: str, **options) -> list[str] | None:
+    """The fields of one CSV record, or None when the csv module cannot split it."""
+    try:
+        return next(csv.reader([line], delimiter=sep, **options), [])
+    except csv.Error:
+        return None
 
 
 def _read_any(source: Any, report: IncidentReport) -> pd.DataFrame:

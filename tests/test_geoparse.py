@@ -4,6 +4,8 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Point
 
 from geoconflict import geoparse
@@ -197,3 +199,17 @@ def test_empty_and_placeless_texts():
 def test_not_a_string():
     with pytest.raises(TypeError):
         geoparse(b"Yerevan")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(list("AaBbKkOoRrSsTtUuZzəıŞşçğ '’.,-–\n\"()!?0123456789")) | st.characters(),
+        max_size=300,
+    )
+)
+def test_any_text_parses_and_spans_match(text):
+    g = geoparse(text)
+    for r in g.itertuples():
+        assert text[r.start : r.end] == r.mention
+        assert -90 <= r.latitude <= 90
