@@ -157,8 +157,9 @@ class IndexFiles:
         return blob[off(i) : off(i + 1)].decode("utf-8")
 
     def wkb(self, i: int) -> bytes:
-        a, b = self.geom_off[i : i + 2].tolist()
-        return self.blob("geom")[a:b] if b > a else b""
+        off = self.geom_off.item
+        a, b = off(i), off(i + 1)
+        return bytes(self.blob("geom")[a:b]) if b > a else b""
 
 
 def open_index(*, root: Path | None = None, rebuild: bool = False, builder=None) -> IndexFiles:

@@ -114,7 +114,7 @@ class Gazetteer:
             ids = np.flatnonzero(np.asarray(self._ix.kind) == KINDS.index("country"))
             ids = [int(i) for i in ids if self._ix.wkb(int(i))]
             self._country_ids = ids
-            self._country_tree = shapely.STRtree([shapely.from_wkb(bytes(self._ix.wkb(i))) for i in ids])
+            self._country_tree = shapely.STRtree([shapely.from_wkb(self._ix.wkb(i)) for i in ids])
         from shapely import Point
 
         hits = self._country_tree.query(Point(lon, lat), predicate="intersects")
@@ -342,7 +342,7 @@ class Gazetteer:
             score=round(quality * (0.5 + 0.5 * dominance), 4),
             note=ix.string("note", pid) if ix.note_off.item(pid + 1) > ix.note_off.item(pid) else "",
             place_id=pid,
-            _wkb=bytes(ix.wkb(pid)),
+            _wkb=ix.wkb(pid),
             name_flags=flags,
         )
 
