@@ -328,17 +328,21 @@ def _resolve_span(gaz: Gazetteer, name: str, **kw) -> tuple[Match | None, str]:
             part = words[a : a + size]
             if not part[0][:1].isupper() or part[0].lower() in CONNECTORS:
                 continue
-            if size == 1 and _english_word(part[0].lower().strip(".,’'")):
-                continue
             cand = gaz.resolve(" ".join(part), **kw)
             if cand is None or cand.match_type not in ("exact", "phonetic"):
                 continue
+            if size == 1 and _english_word(part[0].lower().strip(".,’'")) and not _salient(cand):
+                continue  # "Court", "Hill", "Center": everyday words, unless a country, a region or a big city
             key = (_KIND_RANK.get(cand.feature_kind, 0), cand.population, -a)
             if best_key is None or key > best_key:
                 best, best_key = cand, key
         if best is not None:
             return best, "part"
     return None, ""
+
+
+def _salient(match: Match) -> bool:
+    return match.feature_kind in _AREAS or match.population >= 100_000
 
 
 _KIND_RANK = {"continent": 5, "country": 4, "region": 3, "admin1": 2, "admin2": 1, "town": 0}

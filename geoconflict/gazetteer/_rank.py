@@ -120,7 +120,13 @@ class Evidence:
             and self.kind_hint not in _KIND_HINT_OK
         )
 
-    def factors(self, lat, lon, cc, kind, radius_km) -> np.ndarray:
+    @staticmethod
+    def _city_floor(population) -> np.ndarray:
+        """World cities are salient like countries: a text about Kentucky may still name London."""
+        pop = np.maximum(np.asarray(population, dtype=float), 1.0)
+        return np.clip((np.log10(pop) - 5.0) / 1.5, 0.0, 1.0) * BIG_AREA_CONTEXT_FLOOR
+
+    def factors(self, lat, lon, cc, kind, radius_km, population=0) -> np.ndarray:
         """:meth:`factor` for arrays of candidates at once."""
         lat, lon, radius_km = (np.asarray(a, dtype=float) for a in (lat, lon, radius_km))
         cc, kind = np.asarray(cc, dtype=np.int64), np.asarray(kind, dtype=np.int64)
@@ -140,7 +146,7 @@ class Evidence:
                 d = haversine_np(lat[:, None], lon[:, None], pts[None, :, 0], pts[None, :, 1]).min(axis=1)
                 d = np.maximum(0.0, d - radius_km)
                 g *= CONTEXT_FAR + (1.0 - CONTEXT_FAR) / (1.0 + d / CONTEXT_SCALE_KM)
-            g = np.where(_BIG_AREA_MASK[kind], np.maximum(g, BIG_AREA_CONTEXT_FLOOR), g)
+            g = np.maximum(g, np.where(_BIG_AREA_MASK[kind], BIG_AREA_CONTEXT_FLOOR, self._city_floor(population)))
             f *= g
         ok = _KIND_HINT_MASK.get(self.kind_hint)
         if ok is not None:

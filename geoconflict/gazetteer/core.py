@@ -309,7 +309,9 @@ class Gazetteer:
             scored.append((place_of(row), s, mtype, mkey, nf, fl))
         if scored and not ev.empty:
             pids = np.fromiter((t[0] for t in scored), dtype=np.int64, count=len(scored))
-            f = ev.factors(ix.lat[pids], ix.lon[pids], ix.cc[pids], ix.kind[pids], ix.radius_km[pids])
+            f = ev.factors(
+                ix.lat[pids], ix.lon[pids], ix.cc[pids], ix.kind[pids], ix.radius_km[pids], ix.population[pids]
+            )
             scored = [(t[0], t[1] * fk, *t[2:]) for t, fk in zip(scored, f.tolist(), strict=True)]
         best: dict[int, tuple[float, str, str, float, int]] = {}
         for pid, s, mtype, mkey, nf, fl in scored:
