@@ -230,9 +230,19 @@ def _lowercase_words(text: str) -> frozenset[str]:
 
 
 _AREAS = ("country", "continent", "region", "admin1")
+#: Capitalised words that follow a place inside the name of something there ("Kapan Airport").
+NAME_PART_WORDS = frozenset(
+    """airport station university college school hospital times post news club fc city street square
+    avenue road bridge stadium arena dam reservoir lake river valley mountains mountain border front
+    police army government council parliament assembly court prison base port harbour harbor bay
+    district region province oblast raion rayon governorate highway corridor airbase market mosque
+    church cathedral monastery museum centre center hotel park plant factory refinery pipeline""".split()
+)
 
 
-def _keep(text: str, tokens: list[_Token], i: int, j: int, match: Match, lower_words: frozenset[str]) -> bool:
+def _keep(
+    text: str, tokens: list[_Token], i: int, j: int, match: Match, lower_words: frozenset[str], gaz_keys=frozenset()
+) -> bool:
     """The rules that keep common words, people and titles from becoming places."""
     first, last = tokens[i], tokens[j - 1]
     prev = tokens[i - 1] if i > 0 and tokens[i - 1].sentence == first.sentence else None
@@ -271,6 +281,18 @@ def _keep(text: str, tokens: list[_Token], i: int, j: int, match: Match, lower_w
         and nxt.norm not in SUFFIX_WORDS
     ):
         return False  # "David Smith": a first name that is some town's other name
+    if (
+        nxt is not None
+        and nxt.cap
+        and not area
+        and match.population < 1_000_000
+        and _adjacent(text, last, nxt)
+        and nxt.norm not in SUFFIX_WORDS
+        and nxt.norm not in TITLES
+        and nxt.norm not in NAME_PART_WORDS
+        and _fold_token(text[nxt.start : nxt.end]) not in gaz_keys
+    ):
+        return False  # "Vladimir Putin", "Florence Nightingale": a first name, followed by a surname
     if len(word) <= 4 and not first.upper and _common_word(lower) and not first.dot_after:
         return match.feature_kind in ("country", "continent", "region") and not match.is_abbreviation
     if lower in lower_words or _common_word(lower):
@@ -373,7 +395,7 @@ def find_mentions(
             a, b = tokens[i].start, tokens[j - 1].end
             name = text[a:b]
             m = gaz.resolve(name)
-            if m is None or not _keep(text, tokens, i, j, m, lower_words):
+            if m is None or not _keep(text, tokens, i, j, m, lower_words, gaz._ix.exact):
                 continue
             mention = Mention(a, b, name, tokens[i].sentence, m)
             if i > 0 and tokens[i - 1].possessive and tokens[i - 1].sentence == tokens[i].sentence:

@@ -123,6 +123,9 @@ def test_seed_article():
         ("Police said on Thursday that the March rally would go ahead.", []),
         ("President Vladimir Putin spoke to Mr Paris by phone.", []),
         ("Artillery duels continued through the night.", []),
+        ("A speech by Florence Nightingale was read aloud.", []),
+        # a place inside the name of something there stays a place
+        ("Kapan Airport reopened after the shelling.", [("Kapan", "Kapan", "AM")]),
     ],
 )
 def test_own_texts(text, expected):
