@@ -86,7 +86,7 @@ class Mention:
     sentence: int
     match: Match | None = None
     reason: str = ""
-    via: str = ""  # how it was resolved when not by its own name: "part", "document"
+    via: str = ""  # "part" when resolved through a part of its name ("Arizona State University")
     context_hint: dict[str, Any] = field(default_factory=dict)
 
 
@@ -376,7 +376,6 @@ def find_mentions(
     gazetteer: Gazetteer | None = None,
     mentions: Sequence[tuple[int, int]] | None = None,
     demonyms: bool = False,
-    document_fallback: bool | None = None,
 ) -> list[Mention]:
     """Detect (or take) the place mentions of ``text`` and resolve them in context.
 
@@ -401,7 +400,6 @@ def find_mentions(
             if i > 0 and tokens[i - 1].possessive and tokens[i - 1].sentence == tokens[i].sentence:
                 mention.context_hint["possessive"] = text[tokens[i - 1].start : tokens[i - 1].end]
             out.append(mention)
-        fallback = False if document_fallback is None else document_fallback
     else:
         starts = [s for s, _ in sentences]
         import bisect
@@ -417,11 +415,8 @@ def find_mentions(
                 pm = re.search(r"([A-Z][\w-]+(?: [A-Z][\w-]+)?)(?:’s|'s) $", before)
                 if pm:
                     out[-1].context_hint["possessive"] = pm.group(1)
-        fallback = bool(document_fallback)
 
     _resolve_in_context(gaz, text, out)
-    if fallback:
-        _document_fallback(out)
     for m in out:
         if m.match is None and not m.reason:
             m.reason = gaz.reason(m.text) or "no place found"
@@ -489,24 +484,6 @@ def _context_round(gaz: Gazetteer, text: str, mentions: list[Mention]) -> None:
         if new is not None:
             m.match = new
             m.via = via or m.via
-
-
-def _document_fallback(mentions: list[Mention]) -> None:
-    """Place a name nothing resolves (a stadium, a prison) at the text's main place, flagged."""
-    located = [m for m in mentions if m.match is not None and m.match.feature_kind == "town"]
-    if not located:
-        located = [m for m in mentions if m.match is not None and m.match.feature_kind != "continent"]
-    if not located:
-        return
-    counts = Counter(m.match.place_id for m in located)
-    focus = max(located, key=lambda m: (counts[m.match.place_id], m.match.score))
-    for m in mentions:
-        if m.match is None:
-            from dataclasses import replace
-
-            m.match = replace(focus.match, query=m.text, match_type="document", score=round(0.3 * focus.match.score, 4))
-            m.via = "document"
-            m.reason = f"no place named {m.text!r}: placed at the text's main place, {focus.match.name}"
 
 
 @lru_cache(maxsize=1)

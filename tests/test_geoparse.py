@@ -216,3 +216,13 @@ def test_any_text_parses_and_spans_match(text):
     for r in g.itertuples():
         assert text[r.start : r.end] == r.mention
         assert -90 <= r.latitude <= 90
+
+
+def test_geoparse_many_keeps_each_text_apart():
+    from geoconflict.geoparse import geoparse_many
+
+    g = geoparse_many(["Shelling hit Kapan.", "Nothing here.", "Protests in Gyumri and Vanadzor."], source="wire")
+    assert g["doc"].tolist() == [0, 2, 2]
+    assert g["mention"].tolist() == ["Kapan", "Gyumri", "Vanadzor"]
+    assert set(g["source"]) == {"wire"}
+    assert g.crs.to_epsg() == 4326

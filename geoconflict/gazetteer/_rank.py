@@ -127,7 +127,7 @@ class Evidence:
         return np.clip((np.log10(pop) - 5.0) / 1.5, 0.0, 1.0) * BIG_AREA_CONTEXT_FLOOR
 
     def factors(self, lat, lon, cc, kind, radius_km, population=0) -> np.ndarray:
-        """:meth:`factor` for arrays of candidates at once."""
+        """The product of the context factors, for arrays of candidates at once."""
         lat, lon, radius_km = (np.asarray(a, dtype=float) for a in (lat, lon, radius_km))
         cc, kind = np.asarray(cc, dtype=np.int64), np.asarray(kind, dtype=np.int64)
         f = np.ones(len(lat))
@@ -162,27 +162,3 @@ class Evidence:
     @cached_property
     def _points(self) -> np.ndarray:
         return np.asarray(self.context_points, dtype=float)
-
-    def factor(self, lat: float, lon: float, cc: int, kind: int, radius_km: float = 0.0) -> float:
-        f = 1.0
-        if self.country_id is not None and cc != self.country_id:
-            f *= MULTI_COUNTRY if cc == self.multi_country_id else COUNTRY_MISMATCH
-        if self.near is not None:
-            d = max(0.0, haversine_km(lat, lon, *self.near) - radius_km)
-            f /= 1.0 + d / NEAR_SCALE_KM
-        if self.context_ccs or self.context_points:
-            g = 1.0
-            if self.context_ccs and cc not in self.context_ccs:
-                g *= CONTEXT_COUNTRY_MISMATCH
-            if self.context_points:
-                d = max(0.0, min(haversine_km(lat, lon, a, b) for a, b in self.context_points) - radius_km)
-                g *= CONTEXT_FAR + (1.0 - CONTEXT_FAR) / (1.0 + d / CONTEXT_SCALE_KM)
-            if kind in _BIG_AREAS:
-                # a text about Ohio may still name China: co-mentioned places say
-                # little against a country
-                g = max(g, BIG_AREA_CONTEXT_FLOOR)
-            f *= g
-        ok = _KIND_HINT_OK.get(self.kind_hint)
-        if ok is not None and kind not in ok:
-            f *= KIND_MISMATCH
-        return f
