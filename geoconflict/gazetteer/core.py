@@ -328,7 +328,10 @@ class Gazetteer:
             quality = (float(name_factor) / _rank.NAME_FUZZY) ** (1 / _rank.FUZZY_POWER)
         else:
             quality = 1.0 if mtype == "exact" else _rank.NAME_PHONETIC
-        return Match(
+        # Match's fields set directly (its generated __init__ costs half the resolve); every
+        # field is given here, in declaration order
+        m = object.__new__(Match)
+        m.__dict__.update(
             query=query,
             name=ix.string("name", pid),
             matched_name=matched,
@@ -347,6 +350,7 @@ class Gazetteer:
             _wkb=ix.wkb(pid),
             name_flags=flags,
         )
+        return m
 
     def _dominance(self, ranked) -> float:
         """1 - (best distinct rival / winner): how clearly the winner won."""
@@ -410,6 +414,14 @@ class Gazetteer:
             return self._resolve(name, country, near_key, ctx, kind)
 
     def _resolve(self, name, country, near, context, kind) -> Match | None:
+        if country is None and near is None and not context and kind is None:
+            m = self._bare_word(name)
+            if m is not None:
+                return m
+        return self._resolve_ranked(name, country, near, context, kind)
+
+    def _resolve_ranked(self, name, country, near, context, kind) -> Match | None:
+        """The general path: rank every candidate against the evidence."""
         key, ranked = self._rank(name, country, near, context, kind, limit=8)
         if ranked:
             self._reasons.pop(name, None)
@@ -421,6 +433,21 @@ class Gazetteer:
                 return m
         self._remember_reason(name, key)
         return None
+
+    def _bare_word(self, name: str) -> Match | None:
+        """The stored answer for a one-word name asked without context (see ``_build``)."""
+        if not (name.isascii() and name.isalpha()) or name.isupper():
+            return None
+        ix = self._ix
+        key = name.lower()  # what normalisation makes of a plain ASCII word
+        kid = ix.exact.get(key)
+        if kid is None:
+            return None
+        pid = ix.default_pid.item(kid)
+        if pid < 0:
+            return None
+        self._reasons.pop(name, None)
+        return self._match(name, pid, "exact", key, 1.0, ix.default_dom.item(kid), ix.default_flags.item(kid))
 
     def candidates(
         self,
