@@ -21,6 +21,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from _common import best_of  # bench/ is on sys.path when a script runs
 
 SHARED = Path(os.environ.get("GEOCONFLICT_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
@@ -104,15 +105,6 @@ def plain_read(path: Path):
 
     df = pd.read_csv(path, skiprows=[1], low_memory=False)
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["longitude"], df["latitude"]), crs="EPSG:4326")
-
-
-def best_of(fn, runs: int) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(runs):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def main() -> None:

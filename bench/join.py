@@ -24,6 +24,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from _common import best_of  # bench/ is on sys.path when a script runs
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
@@ -75,15 +76,6 @@ def inside_points(polygons, n: int, rng: np.random.Generator) -> tuple[np.ndarra
         ys.append(y[ok])
         have += int(ok.sum())
     return np.concatenate(xs)[:n], np.concatenate(ys)[:n]
-
-
-def best_of(fn, runs: int) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(runs):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def run_dask(args) -> list[dict]:

@@ -17,6 +17,8 @@ import json
 import sys
 from collections.abc import Sequence
 
+from ._cliutil import read_text, zone_from_args
+
 
 def _names(args_names: Sequence[str]) -> list[str]:
     out: list[str] = []
@@ -68,19 +70,6 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     return 1 if unresolved else 0
 
 
-def _read_text(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
-    with open(path, "rb") as fh:
-        raw = fh.read()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # not UTF-8: read it as Windows-1252 (common for news exports) and say so
-        print(f"geoconflict: {path} is not UTF-8; read as cp1252", file=sys.stderr)
-        return raw.decode("cp1252", errors="replace")
-
-
 def write_frame(gdf, out: str) -> None:
     """Write a GeoDataFrame to a file chosen by its extension (GeoJSON, GPKG, CSV, Parquet …)."""
     from .io import write
@@ -91,7 +80,7 @@ def write_frame(gdf, out: str) -> None:
 def cmd_geoparse(args: argparse.Namespace) -> int:
     from .geoparse import geoparse
 
-    text = _read_text(args.file)
+    text = read_text(args.file)
     gdf = geoparse(
         text,
         date=args.date,
@@ -118,22 +107,12 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _zone(args: argparse.Namespace):
-    from .zones import ConflictZone
-
-    if getattr(args, "zone_file", None):
-        return ConflictZone.from_file(args.zone_file, names=args.zone or None)
-    if getattr(args, "zone", None):
-        return ConflictZone.from_names(args.zone)
-    return None
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
     from .extract import extract_incidents
 
-    text = _read_text(args.file)
+    text = read_text(args.file)
     inc = extract_incidents(text, date=args.date, source=args.source or (None if args.file == "-" else args.file))
-    zone = _zone(args)
+    zone = zone_from_args(args)
     if zone is not None:
         inc = zone.classify(inc)
     if args.output:

@@ -18,21 +18,12 @@ import sys
 import warnings
 from pathlib import Path
 
+from ._cliutil import read_text, zone_from_args
+
 __all__ = ["TEXT_SUFFIXES", "add_commands", "cmd_map", "read_input"]
 
 #: INPUT files read as an article rather than a table
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".article"})
-
-
-def _read_text(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
-    raw = Path(path).read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        print(f"geoconflict: {path} is not UTF-8; read as cp1252", file=sys.stderr)
-        return raw.decode("cp1252", errors="replace")
 
 
 def read_input(path: str, *, date: str | None = None, source: str | None = None):
@@ -40,7 +31,7 @@ def read_input(path: str, *, date: str | None = None, source: str | None = None)
     if path == "-" or Path(path).suffix.lower() in TEXT_SUFFIXES:
         from .extract import extract_incidents
 
-        text = _read_text(path)
+        text = read_text(path)
         return extract_incidents(text, date=date, source=source or (None if path == "-" else path))
     if not Path(path).exists():
         raise FileNotFoundError(f"no such file: {path}")
@@ -49,32 +40,13 @@ def read_input(path: str, *, date: str | None = None, source: str | None = None)
     return read_incidents(path)
 
 
-def _zone(args: argparse.Namespace):
-    from .zones import ConflictZone
-
-    near = {} if args.near_km is None else {"near_km": args.near_km}
-    if args.zone_file:
-        return ConflictZone.from_file(args.zone_file, names=args.zone or None, **near)
-    if args.zone:
-        return ConflictZone.from_names(args.zone, **near)
-    return None
-
-
 def _boundaries(args: argparse.Namespace):
     if not args.boundaries:
         return None
-    try:
-        from .boundaries import load_boundaries
-    except ImportError:  # pragma: no cover - boundaries ships with geoconflict
-        load_boundaries = None
-    if load_boundaries is not None:
-        source = args.boundaries if len(args.boundaries) > 1 else args.boundaries[0]
-        return load_boundaries(source, level=args.level)
-    import geopandas as gpd
-    import pandas as pd
+    from .boundaries import load_boundaries
 
-    frames = [gpd.read_file(p) for p in args.boundaries]
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+    source = args.boundaries if len(args.boundaries) > 1 else args.boundaries[0]
+    return load_boundaries(source, level=args.level)
 
 
 def _date_filter(gdf, since: str | None, until: str | None):
@@ -106,7 +78,7 @@ def cmd_map(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         incidents = read_input(args.input, date=args.date, source=args.source)
         incidents = _date_filter(incidents, args.since, args.until)
-        zone = _zone(args)
+        zone = zone_from_args(args)
         boundaries = _boundaries(args)
         m = incident_map(
             incidents,

@@ -14,9 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from pathlib import Path
 
-__all__ = ["add_commands", "cmd_boundaries_fetch", "cmd_join", "read_incidents_file"]
+__all__ = ["add_commands", "cmd_boundaries_fetch", "cmd_join"]
 
 
 def _warnings_to_stderr(caught) -> None:
@@ -53,55 +52,8 @@ def cmd_boundaries_fetch(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _hdx_hashtag_row(df) -> bool:
-    """HDX exports carry a second header row of HXL hashtags (#geo+lat …)."""
-    if not len(df):
-        return False
-    first = [str(v) for v in df.iloc[0].tolist() if isinstance(v, str) and v]
-    return bool(first) and sum(v.startswith("#") for v in first) >= max(1, len(first) // 2)
-
-
-def read_incidents_file(path: str):
-    """Read an incident table: geoconflict.incidents.read_incidents when present, else by extension.
-
-    CSV needs ``latitude``/``longitude`` columns (an HDX hashtag row is skipped);
-    rows whose coordinates are missing or out of range keep an empty geometry.
-    """
-    try:
-        from ..incidents import read_incidents
-    except ImportError:
-        read_incidents = None
-    if read_incidents is not None:
-        return read_incidents(path)
-
-    import geopandas as gpd
-    import pandas as pd
-
-    p = Path(path)
-    if not p.exists():
-        raise FileNotFoundError(f"No such file: {path}")
-    ext = p.suffix.lower()
-    if ext in (".parquet", ".geoparquet"):
-        try:
-            return gpd.read_parquet(p)
-        except ValueError:  # a plain Parquet table with latitude/longitude
-            df = pd.read_parquet(p)
-    elif ext in (".csv", ".tsv", ".txt"):
-        df = pd.read_csv(p, sep="\t" if ext == ".tsv" else ",", low_memory=False)
-        if _hdx_hashtag_row(df):
-            df = pd.read_csv(p, sep="\t" if ext == ".tsv" else ",", skiprows=[1], low_memory=False)
-    else:
-        return gpd.read_file(p, engine="pyogrio")
-    from ..join import _as_incidents
-
-    gdf = _as_incidents(df)
-    bad = int(gdf.geometry.isna().sum())
-    if bad:
-        print(f"{path}: {bad} row(s) without valid latitude/longitude kept with an empty geometry", file=sys.stderr)
-    return gdf
-
-
 def cmd_join(args: argparse.Namespace) -> int:
+    from ..incidents import read_incidents
     from ..io import write
     from ..join import join_admin
     from ._geoboundaries import BoundaryDownloadError
@@ -109,7 +61,7 @@ def cmd_join(args: argparse.Namespace) -> int:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        incidents = read_incidents_file(args.incidents)
+        incidents = read_incidents(args.incidents)
         try:
             boundaries = load_boundaries(
                 args.boundaries,
