@@ -30,6 +30,8 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from .schema import DATE_COLUMNS, GEO_PRECISION
+
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
     import pandas as pd
@@ -69,7 +71,6 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "dataset": ("dataset",),
     "issues": ("issues",),
 }
-DATE_COLUMNS = ("event_date", "date", "date_start")
 TYPE_COLUMNS = ("event_type", "type_of_violence")
 URL_COLUMNS = ("source_url", "url")
 
@@ -336,8 +337,6 @@ def _type_colours(names: list[str]) -> list[str]:
 def _precision_labels(series: pd.Series) -> pd.Series:
     """``geo_precision`` codes with the project's meaning ("2 — near a named place …")."""
     import pandas as pd
-
-    from .incidents import GEO_PRECISION
 
     def label(v: Any) -> str | None:
         t = as_text(v)

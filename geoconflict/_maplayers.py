@@ -154,12 +154,12 @@ def near_band(view: ZoneView):
     """The area within ``near_km`` of the zone (geodesic buffer), or None."""
     if not view.near_km or view.near_km <= 0:
         return None
-    from .zones import _geodesic_buffer
+    from .geodesy import geodesic_buffer
 
     geom = view.zone.geometry
     if _vertex_count(geom) > MAX_DRAW_VERTICES:
         geom = _for_drawing(geom, None)
-    return _geodesic_buffer(geom, view.near_km)
+    return geodesic_buffer(geom, view.near_km)
 
 
 # ---------------------------------------------------------------------------- admin units

@@ -29,7 +29,8 @@ from datetime import date as _date
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from .geoparse import Mention, _sentences, find_mentions
+from .geoparse import Mention, find_mentions, sentence_spans
+from .schema import KIND_PRECISION, KIND_RANK
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
@@ -141,8 +142,6 @@ _DATE_RES = [
         "mdy",
     ),
 ]
-_SPECIFICITY = {"town": 0, "admin2": 1, "admin1": 2, "region": 3, "country": 4, "continent": 5}
-_PRECISION = {"town": 1, "admin2": 3, "admin1": 4, "region": 5, "country": 6, "continent": 6}
 
 
 @dataclass
@@ -321,7 +320,7 @@ def extract_incidents(
 
     doc = _doc_date(date)
     mentions = [m for m in find_mentions(text, gazetteer=gazetteer) if m.match is not None]
-    sentences = _sentences(text)
+    sentences = sentence_spans(text)
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
@@ -378,7 +377,7 @@ def extract_incidents(
                 None,
             )
             near = bool(_NEAR_RE.search(text[max(a, m.start - 40) : m.start]))
-            precision = _PRECISION.get(m.match.feature_kind, 2)
+            precision = KIND_PRECISION.get(m.match.feature_kind, 2)
             if precision == 1 and near:
                 precision = 2
             found.append(
@@ -467,7 +466,7 @@ def _merge(found: list[_Incident]) -> list[_Incident]:
     found = sorted(
         found,
         key=lambda i: (
-            _SPECIFICITY.get(i.mention.match.feature_kind, 9),
+            KIND_RANK.get(i.mention.match.feature_kind, 9),
             -(i.claimed_by is not None) - (i.date_basis != "document date"),
             i.sentence_index,
         ),

@@ -27,15 +27,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .gazetteer._records import CODE, PRIMARY
 from .names import KIND_HINTS, normalize_variants
+from .schema import KIND_RANK
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
 
     from .gazetteer import Gazetteer, Match
 
-__all__ = ["Mention", "find_mentions", "geoparse"]
+__all__ = ["Mention", "find_mentions", "geoparse", "sentence_spans"]
 
 #: Words after which a capitalised name is a person's (or an office's), not a place.
 TITLES = frozenset(
@@ -115,7 +115,15 @@ def _english_word(word: str) -> bool:
     return zipf_frequency(word, "en") >= 3.0
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence of ``text``; the spans cover the whole text.
+
+    Examples
+    --------
+    >>> text = "Shells hit Tartar. Two were hurt."
+    >>> [text[a:b].strip() for a, b in sentence_spans(text)]
+    ['Shells hit Tartar.', 'Two were hurt.']
+    """
     spans, start = [], 0
     for m in _SENTENCE_END_RE.finditer(text):
         spans.append((start, m.end()))
@@ -183,7 +191,7 @@ class _Detector:
 
     def __init__(self, gazetteer: Gazetteer):
         self.gaz = gazetteer
-        self.trie = gazetteer._ix.exact
+        self.trie = gazetteer.name_keys
 
     def spans(self, text: str, tokens: list[_Token]) -> list[tuple[int, int]]:
         trie = self.trie
@@ -265,7 +273,7 @@ def _keep(
     lower = words[0]
     if first.norm in TITLES:
         return False  # "Ms", "Gen", "Gov" are titles even when a place shares the letters
-    if match.name_flags & CODE and not match.is_abbreviation:  # an identifier, not a name
+    if match.is_code and not match.is_abbreviation:  # an identifier, not a name
         return False
     if first.upper and len(word) <= 3:
         # "US", "UK", "EU" are abbreviations; "AM", "OK" are not places
@@ -276,7 +284,7 @@ def _keep(
         nxt is not None
         and nxt.cap
         and not area
-        and not match.name_flags & PRIMARY
+        and not match.is_own_name
         and _adjacent(text, last, nxt)
         and nxt.norm not in SUFFIX_WORDS
     ):
@@ -355,7 +363,7 @@ def _resolve_span(gaz: Gazetteer, name: str, **kw) -> tuple[Match | None, str]:
                 continue
             if size == 1 and _english_word(part[0].lower().strip(".,’'")) and not _salient(cand):
                 continue  # "Court", "Hill", "Center": everyday words, unless a country, a region or a big city
-            key = (_KIND_RANK.get(cand.feature_kind, 0), cand.population, -a)
+            key = (KIND_RANK.get(cand.feature_kind, 0), cand.population, -a)
             if best_key is None or key > best_key:
                 best, best_key = cand, key
         if best is not None:
@@ -365,9 +373,6 @@ def _resolve_span(gaz: Gazetteer, name: str, **kw) -> tuple[Match | None, str]:
 
 def _salient(match: Match) -> bool:
     return match.feature_kind in _AREAS or match.population >= 100_000
-
-
-_KIND_RANK = {"continent": 5, "country": 4, "region": 3, "admin1": 2, "admin2": 1, "town": 0}
 
 
 def find_mentions(
@@ -385,7 +390,7 @@ def find_mentions(
     from .gazetteer import Gazetteer
 
     gaz = gazetteer or Gazetteer.default()
-    sentences = _sentences(text)
+    sentences = sentence_spans(text)
     out: list[Mention] = []
     if mentions is None:
         tokens = _tokenize(text, sentences)
@@ -394,7 +399,7 @@ def find_mentions(
             a, b = tokens[i].start, tokens[j - 1].end
             name = text[a:b]
             m = gaz.resolve(name)
-            if m is None or not _keep(text, tokens, i, j, m, lower_words, gaz._ix.exact):
+            if m is None or not _keep(text, tokens, i, j, m, lower_words, gaz.name_keys):
                 continue
             mention = Mention(a, b, name, tokens[i].sentence, m)
             if i > 0 and tokens[i - 1].possessive and tokens[i - 1].sentence == tokens[i].sentence:
@@ -564,7 +569,7 @@ def geoparse(
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, not {type(text).__name__}")
     found = find_mentions(text, gazetteer=gazetteer, mentions=mentions, demonyms=demonyms)
-    sentences = _sentences(text)
+    sentences = sentence_spans(text)
     cols: dict[str, list] = {c: [] for c in COLUMNS}
     geoms, unresolved = [], []
     for m in found:

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .schema import DATE_COLUMNS, GEO_PRECISION, KIND_PRECISION, NAMED_PLACE_PRECISION, PLACE_COLUMNS
+
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
     import pandas as pd
@@ -37,20 +39,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["CANONICAL_COLUMNS", "GEO_PRECISION", "IncidentReport", "read_incidents"]
 
-#: The project's location-precision scale, shared by every source.
-GEO_PRECISION = {
-    1: "exact location",
-    2: "near a named place (within about 10–25 km)",
-    3: "second-level unit (district)",
-    4: "first-level unit (province, region)",
-    5: "a line or fuzzy area",
-    6: "country",
-    7: "at sea or in the air",
-}
 #: ACLED geo_precision → project scale (ACLED 3: "only a larger region is known").
 ACLED_PRECISION = {1: 1, 2: 2, 3: 4}
-#: A gazetteer feature kind → project scale, for rows located by name.
-KIND_PRECISION = {"town": 2, "admin2": 3, "admin1": 4, "region": 5, "country": 6, "continent": 6}
 
 CANONICAL_COLUMNS = [
     "dataset",
@@ -89,8 +79,6 @@ CANONICAL_COLUMNS = [
 
 _LAT_NAMES = ("latitude", "lat", "y", "lat_dd", "decimallatitude")
 _LON_NAMES = ("longitude", "lon", "lng", "long", "x", "lon_dd", "decimallongitude")
-_PLACE_NAMES = ("location", "place", "place_name", "placename", "town", "city", "village", "name", "locality")
-_DATE_NAMES = ("event_date", "date", "date_start", "day")
 #: issues that leave a row without a usable location
 _FATAL = frozenset({"missing_coordinates", "out_of_range", "null_island", "bad_coordinates", "unknown_name"})
 
@@ -362,10 +350,10 @@ def _to_canonical(df: pd.DataFrame, dataset: str) -> pd.DataFrame:
             out["latitude"] = df[lat]
         if lon is not None and lon != "longitude":
             out["longitude"] = df[lon]
-        date = _find(df, _DATE_NAMES)
+        date = _find(df, DATE_COLUMNS)
         if date is not None and "event_date" not in out:
             out["event_date"] = df[date]
-        place = _find(df, _PLACE_NAMES)
+        place = _find(df, PLACE_COLUMNS)
         if place is not None and "location" not in out:
             out["location"] = df[place]
         if "geo_precision" in df.columns:
@@ -559,7 +547,7 @@ def read_incidents(
             flags.add("missing_coordinates", by_name)
 
     # dates, numbers, ids
-    if df["event_date"].notna().any() or _find(raw, _DATE_NAMES) is not None:
+    if df["event_date"].notna().any() or _find(raw, DATE_COLUMNS) is not None:
         df["event_date"] = _parse_dates(df["event_date"], flags)
     else:
         report.notes.append("the table has no date column")
@@ -609,7 +597,7 @@ def read_incidents(
 
 def _swapped_by_name(gaz: Gazetteer, names, lat, lon, skip) -> np.ndarray:
     """Rows whose name resolves far from (lat, lon) but close to (lon, lat)."""
-    from .gazetteer._rank import haversine_km
+    from .geodesy import haversine_km
 
     out = np.zeros(len(lat), bool)
     cache: dict[str, Any] = {}
@@ -643,7 +631,7 @@ def _geocode_rows(gaz: Gazetteer, df, rows: np.ndarray, lat, lon, flags: _Flags)
             continue
         lat[i], lon[i] = m.latitude, m.longitude
         sid[i], mname[i], score[i] = f"{m.source}:{m.source_id}", m.name, m.score
-        prec[i] = KIND_PRECISION.get(m.feature_kind, 2)
+        prec[i] = max(KIND_PRECISION.get(m.feature_kind, NAMED_PLACE_PRECISION), NAMED_PLACE_PRECISION)
         if not isinstance(ccs[i], str) or not ccs[i]:
             ccs[i] = m.country_code
     df["source_id"] = sid

@@ -64,17 +64,15 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .boundaries._geo import EQUAL_AREA_EPSG, expand_bounds, project, utm_epsg
-from .boundaries._schema import SCHEMA, country_name
+from .boundaries import SCHEMA, country_name
+from .geodesy import EQUAL_AREA_EPSG, expand_bounds, project, utm_epsg
+from .settings import TOLERANCE_M
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
 
 __all__ = ["MATCH_VALUES", "TOLERANCE_M", "join_admin"]
 
-#: Default distance (metres) within which a point outside every unit takes the nearest one.
-#: Simplified geoBoundaries outlines leave border villages up to ~1.5 km outside.
-TOLERANCE_M = 2000.0
 MATCH_VALUES = ("inside", "nearest", "partial", "none", "missing")
 
 _POINT, _OTHER, _MISSING = 0, 1, 2
@@ -288,7 +286,7 @@ def admin_index(boundaries) -> AdminIndex:
             return hit[2]
         frame = boundaries
         if not all(c in boundaries.columns for c in SCHEMA):
-            from .boundaries._schema import normalize_schema
+            from .boundaries import normalize_schema
 
             frame = normalize_schema(boundaries)
         index = AdminIndex(frame)

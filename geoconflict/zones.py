@@ -25,21 +25,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .geodesy import geodesic_buffer
+from .schema import AREA_NAME_COLUMNS, PRECISION_RADIUS_KM
+from .settings import NEAR_KM
+
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
 
     from .gazetteer import Gazetteer
 
 __all__ = ["NEAR_KM", "PRECISION_RADIUS_KM", "ConflictZone"]
-
-#: Default width of the "near" band around the zone, km. Kapan and Davit Bek, a
-#: few hundred metres from the pre-2020 outline, are near; Vardenis (18 km) is not.
-NEAR_KM = 10.0
-
-#: How far the true location of an event may be from its coordinates, by the
-#: project's geo_precision scale (1 exact … 7 sea/air; see incidents.py). None: the
-#: coordinates say nothing useful (a country's centroid).
-PRECISION_RADIUS_KM: dict[int, float | None] = {1: 2.0, 2: 10.0, 3: 50.0, 4: 150.0, 5: 100.0, 6: None, 7: None}
 
 
 @dataclass(frozen=True)
@@ -94,7 +89,7 @@ class ConflictZone:
 
         gaz = gazetteer or Gazetteer.default()
         geoms, notes, approximate = [], [], False
-        for n in _as_list(names):
+        for n in _name_list(names):
             m = gaz.resolve(n, kind="admin1")
             if m is None:
                 raise ValueError(f"no region named {n!r} in the gazetteer: {gaz.reason(n)}")
@@ -105,7 +100,7 @@ class ConflictZone:
             notes.append(f"{m.name}: {m.note or m.source}")
         return cls(
             shapely.union_all(geoms),
-            name=" + ".join(_as_list(names)),
+            name=" + ".join(_name_list(names)),
             metadata={
                 "source": "geoconflict gazetteer (offline)",
                 "approximate": approximate,
@@ -131,7 +126,7 @@ class ConflictZone:
 
         gdf = boundaries.to_crs(4326) if boundaries.crs is not None else boundaries
         if names is not None:
-            wanted = {normalize(n) for n in _as_list(names)}
+            wanted = {normalize(n) for n in _name_list(names)}
             if column not in gdf.columns:
                 raise ValueError(f"boundaries have no {column!r} column; columns: {list(gdf.columns)}")
             picked = gdf[gdf[column].astype(str).map(normalize).isin(wanted)]
@@ -143,7 +138,7 @@ class ConflictZone:
         if gdf.empty:
             raise ValueError("no boundary unit to build the zone from")
         geom = shapely.union_all(shapely.make_valid(gdf.geometry.values))
-        label = " + ".join(_as_list(names)) if names is not None else source
+        label = " + ".join(_name_list(names)) if names is not None else source
         return cls(geom, name=label, metadata={"source": source, "approximate": False, "note": ""}, near_km=near_km)
 
     @classmethod
@@ -188,15 +183,15 @@ class ConflictZone:
             raise ValueError("buffer_km must be positive")
         gaz = gazetteer or Gazetteer.default()
         geoms, used = [], []
-        for n in _as_list(names):
+        for n in _name_list(names):
             m = gaz.resolve(n, country=country)
             if m is None:
                 raise ValueError(f"no place named {n!r}: {gaz.reason(n)}")
-            geoms.append(_geodesic_buffer(m.geometry, buffer_km))
+            geoms.append(geodesic_buffer(m.geometry, buffer_km))
             used.append(f"{m.name} ({m.country_code})")
         return cls(
             shapely.union_all(geoms),
-            name=" + ".join(_as_list(names)),
+            name=" + ".join(_name_list(names)),
             metadata={
                 "source": f"within {buffer_km:g} km of {', '.join(used)}",
                 "approximate": True,
@@ -418,21 +413,7 @@ def _all_coords(geom) -> np.ndarray:
     return shapely.get_coordinates(geom)
 
 
-def _geodesic_buffer(geom, km: float):
-    """A buffer of ``km`` around a geometry, drawn in an equidistant projection centred on it."""
-    import shapely
-    from pyproj import CRS, Transformer
-
-    c = geom.centroid
-    aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={c.y} +lon_0={c.x} +datum=WGS84 +units=m")
-    fwd = Transformer.from_crs(4326, aeqd, always_xy=True)
-    inv = Transformer.from_crs(aeqd, 4326, always_xy=True)
-    projected = shapely.transform(geom, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
-    buffered = projected.buffer(km * 1000.0, quad_segs=16)
-    return shapely.transform(buffered, lambda xy: np.column_stack(inv.transform(xy[:, 0], xy[:, 1])))
-
-
-def _as_list(names) -> list[str]:
+def _name_list(names) -> list[str]:
     if isinstance(names, str):
         return [names]
     return [str(n) for n in names]
@@ -440,7 +421,7 @@ def _as_list(names) -> list[str]:
 
 def _label_from(gdf, path: Path) -> str:
     # a breakaway area's own name (Natural Earth) before its sovereign's
-    for col in ("BRK_NAME", "name", "name_en", "NAME_EN", "shapeName", "NAME_SORT", "NAME", "ADMIN", "admin"):
+    for col in AREA_NAME_COLUMNS:
         if col in gdf.columns:
             vals = [str(v) for v in gdf[col].dropna().unique()[:3]]
             if vals:

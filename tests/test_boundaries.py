@@ -1,6 +1,5 @@
 """load_boundaries: schemas, real geoBoundaries/Natural Earth files, checks, parents, the geoBoundaries download."""
 
-import argparse
 import functools
 import hashlib
 import http.server
@@ -22,7 +21,7 @@ from geoconflict.boundaries import (
     load_boundaries,
     normalize_schema,
 )
-from geoconflict.boundaries.cli import add_commands
+from geoconflict.cli import build_parser
 
 from conftest import REPO, shared_file
 
@@ -480,8 +479,7 @@ def test_damaged_cache_is_downloaded_again(gb_server):
 
 def test_cli_boundaries_fetch(gb_server, closed_port, capsys):
     gb_server["publish"]("ARM", 1, ARM_ADM1, count=11)
-    parser = argparse.ArgumentParser(prog="geoconflict")
-    add_commands(parser.add_subparsers(dest="command", required=True))
+    parser = build_parser()
     args = parser.parse_args(
         [
             "boundaries",

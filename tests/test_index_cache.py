@@ -7,7 +7,8 @@ import pytest
 
 from geoconflict.gazetteer import Gazetteer
 from geoconflict.gazetteer._records import PRIMARY, PlaceRecord
-from geoconflict.gazetteer._store import IndexFiles, IndexUnusable, open_index
+from geoconflict.gazetteer._store import IndexFiles, IndexUnusable
+from geoconflict.gazetteer.core import open_index
 
 
 def _tiny():

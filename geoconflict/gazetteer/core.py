@@ -11,10 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from ..geodesy import haversine_km
 from ..names import deletions, normalize_variants, normalize_with_hint, phonetic_key
 from . import _rank
 from ._records import ABBREV, CODE, KINDS, SOURCES
-from ._store import IndexFiles, open_index
+from ._store import IndexFiles
 from .match import Match
 
 __all__ = ["Gazetteer"]
@@ -119,6 +120,21 @@ class Gazetteer:
 
         hits = self._country_tree.query(Point(lon, lat), predicate="intersects")
         return self._countries[int(self._ix.cc[self._country_ids[int(hits[0])]])] if len(hits) else ""
+
+    @property
+    def name_keys(self):
+        """Every normalised name the gazetteer knows, as a read-only trie (``key in keys``, ``keys.iterkeys(prefix)``).
+
+        Keys are :func:`geoconflict.names.normalize` forms; a geoparser walks it to find
+        the longest name that starts at a word.
+
+        Examples
+        --------
+        >>> keys = Gazetteer.default().name_keys
+        >>> "ordubad" in keys, next(keys.iterkeys("nagorno"), None) is not None
+        (True, True)
+        """
+        return self._ix.exact
 
     @property
     def index_info(self) -> dict:
@@ -358,7 +374,7 @@ class Gazetteer:
         pid0, s0 = ranked[0][0], ranked[0][1]
         lat0, lon0 = ix.lat.item(pid0), ix.lon.item(pid0)
         for pid, s, *_ in ranked[1:]:  # ranked is sorted: the first far one is the rival
-            if _rank.haversine_km(lat0, lon0, ix.lat.item(pid), ix.lon.item(pid)) > _rank.DISTINCT_KM:
+            if haversine_km(lat0, lon0, ix.lat.item(pid), ix.lon.item(pid)) > _rank.DISTINCT_KM:
                 return max(0.0, 1.0 - s / s0)
         return 1.0
 
@@ -500,3 +516,35 @@ class Gazetteer:
         if not key.isascii():
             return f"no place named {name!r} (normalised {key!r}); fuzzy matching covers Latin-script names only"
         return f"no place named {name!r} (normalised {key!r}) and no spelling close enough"
+
+
+def write_default_answers(out: Path, keys: list[str]) -> None:
+    """The answer to a name asked without evidence, for every key, computed by the resolver itself.
+
+    A name like "Kapan" with no country, point or context always gets the same
+    answer; storing it lets :meth:`Gazetteer.resolve` skip ranking for the commonest
+    query. It is the general path's own result (a test checks the two agree).
+    """
+    gaz = Gazetteer(IndexFiles(out))
+    nkeys = len(keys)
+    pid = np.full(nkeys, -1, dtype=np.int32)
+    dom = np.zeros(nkeys, dtype=np.float32)
+    flags = np.zeros(nkeys, dtype=np.uint8)
+    trie = gaz._ix.exact
+    for key in keys:
+        if normalize_variants(key) != (key, key, None):
+            continue  # a key that reads as something else when asked for (a suffix, a prefix)
+        _key, ranked = gaz._rank(key, None, None, None, None, limit=8)
+        if ranked and ranked[0][2] == "exact":
+            kid = trie[key]
+            pid[kid], flags[kid], dom[kid] = ranked[0][0], ranked[0][5], gaz._dominance(ranked)
+    np.save(out / "default_pid.npy", pid)
+    np.save(out / "default_dom.npy", dom)
+    np.save(out / "default_flags.npy", flags)
+
+
+def open_index(*, root: Path | None = None, rebuild: bool = False, builder=None) -> IndexFiles:
+    """The index under ``root`` (default: the cache), built with this resolver's stored answers when needed."""
+    from ._build import open_index as open_or_build
+
+    return open_or_build(root=root, rebuild=rebuild, builder=builder, answers=write_default_answers)

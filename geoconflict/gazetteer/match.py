@@ -113,6 +113,20 @@ class Match:
 
         return bool(self.name_flags & ABBREV)
 
+    @property
+    def is_code(self) -> bool:
+        """The name matched as an identifier ("ARM", "AZ-NX", an airport code), never a name in running text."""
+        from ._records import CODE
+
+        return bool(self.name_flags & CODE)
+
+    @property
+    def is_own_name(self) -> bool:
+        """The name matched is the place's own name (or its plain-ASCII form), not an alternate spelling."""
+        from ._records import PRIMARY
+
+        return bool(self.name_flags & PRIMARY)
+
     def to_dict(self, *, geometry: bool = False) -> dict[str, Any]:
         """A plain dict (for JSON); ``geometry=True`` adds the WKT of the geometry."""
         d = {

@@ -69,7 +69,7 @@ class OnlineGeocoder:
             swallow_exceptions=False,
         )
         if cache_path is None:
-            from ._store import cache_root
+            from ..settings import cache_root
 
             cache_path = cache_root() / "online-geocoder.sqlite"
         self.cache_path = Path(cache_path)

@@ -1,21 +1,17 @@
-"""The ``map`` command (geoconflict.maps_cli), run through a parser of its own."""
+"""The ``map`` command (geoconflict.cli.map), run through the command's parser."""
 
-import argparse
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from geoconflict.maps_cli import add_commands
+from geoconflict.cli import build_parser
 
-REPO = Path(__file__).resolve().parent.parent
+from conftest import REPO
 
 
 def run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="geoconflict")
-    add_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     return args.func(args)
 
 

@@ -1,0 +1,173 @@
+"""Option groups and input helpers the commands share, each defined once.
+
+Defaults come from the library's own constants (:mod:`geoconflict.settings`,
+:mod:`geoconflict.zones`), so the command line and the library never disagree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..settings import CACHE_ENV, GEOBOUNDARIES_URL_ENV, NETWORK_RETRIES, NETWORK_TIMEOUT_S, TOLERANCE_M
+
+__all__ = [
+    "OUTPUT_FORMATS",
+    "TEXT_SUFFIXES",
+    "add_boundary_options",
+    "add_cache_option",
+    "add_document_options",
+    "add_network_options",
+    "add_output_option",
+    "add_tolerance_option",
+    "add_zone_options",
+    "load_boundaries_from_args",
+    "read_input",
+    "read_text",
+    "warnings_to_stderr",
+    "zone_from_args",
+]
+
+#: what ``-o`` writes, by extension (geoconflict.io.write)
+OUTPUT_FORMATS = ".geojson, .gpkg, .csv, .parquet, .fgb, .shp, .kml"
+#: INPUT files read as an article rather than a table
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".article"})
+
+
+def add_output_option(p: argparse.ArgumentParser, *, required: bool = False, default: str | None = None) -> None:
+    """``-o/--output``: the file to write, its format chosen by the extension."""
+    what = "the HTML file to write" if default and default.endswith(".html") else f"write a file: {OUTPUT_FORMATS}"
+    suffix = f" (default {default})" if default else ""
+    p.add_argument("-o", "--output", required=required, default=default, help=what + suffix)
+
+
+def add_document_options(p: argparse.ArgumentParser, *, what: str = "the article") -> None:
+    """``--date`` and ``--source`` of a text document."""
+    p.add_argument("--date", help=f"{what}'s date, YYYY-MM-DD (resolves 'on Thursday', 'yesterday')")
+    p.add_argument("--source", help=f"{what}'s source (default: the file name)")
+
+
+def add_zone_options(p: argparse.ArgumentParser, *, near: bool = False) -> None:
+    """``--zone NAME …`` / ``--zone-file F`` (and ``--near-km``): the conflict zone to classify against."""
+    p.add_argument("--zone", nargs="+", metavar="NAME", help="the conflict zone: region name(s), e.g. Nagorno-Karabakh")
+    p.add_argument("--zone-file", help="the conflict zone's outline from a file (GeoJSON, GeoPackage …)")
+    if near:
+        from ..settings import NEAR_KM
+
+        p.add_argument("--near-km", type=float, help=f"width of the 'near the zone' band, km (default {NEAR_KM:g})")
+
+
+def add_cache_option(p: argparse.ArgumentParser) -> None:
+    """``--cache-dir``: where downloaded boundaries are kept (shared by fetch, join and map)."""
+    p.add_argument("--cache-dir", help=f"boundary cache folder (default: <user cache>/boundaries, or ${CACHE_ENV})")
+
+
+def add_network_options(p: argparse.ArgumentParser) -> None:
+    """``--base-url``, ``--timeout``, ``--retries``: how a download may use the network."""
+    p.add_argument("--base-url", help=f"geoBoundaries API root (default ${GEOBOUNDARIES_URL_ENV} or geoboundaries.org)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=NETWORK_TIMEOUT_S,
+        help=f"seconds per network attempt (default {NETWORK_TIMEOUT_S:g})",
+    )
+    p.add_argument(
+        "--retries",
+        type=int,
+        default=NETWORK_RETRIES,
+        help=f"further attempts after a network error (default {NETWORK_RETRIES})",
+    )
+
+
+def add_boundary_options(p: argparse.ArgumentParser, *, required: bool = False, help_level: str = "") -> None:
+    """``--boundaries SRC …`` and ``--level N …``, with the cache and network options they use."""
+    p.add_argument(
+        "--boundaries",
+        nargs="+",
+        required=required,
+        metavar="SRC",
+        help="admin units: boundary file(s) or ISO3 code(s) (downloaded from geoBoundaries)",
+    )
+    p.add_argument("--level", type=int, nargs="+", help=help_level or "admin level(s) of --boundaries (default 1)")
+    add_cache_option(p)
+    add_network_options(p)
+
+
+def add_tolerance_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--tolerance-m",
+        type=float,
+        default=TOLERANCE_M,
+        help=f"nearest-unit tolerance in metres (default {TOLERANCE_M:g})",
+    )
+
+
+def read_text(path: str) -> str:
+    """An article from a file ('-' for stdin); a file that is not UTF-8 is read as cp1252, and that is said."""
+    if path == "-":
+        return sys.stdin.read()
+    raw = Path(path).read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # not UTF-8: read it as Windows-1252 (common for news exports) and say so
+        print(f"geoconflict: {path} is not UTF-8; read as cp1252", file=sys.stderr)
+        return raw.decode("cp1252", errors="replace")
+
+
+def read_input(path: str, *, date: str | None = None, source: str | None = None):
+    """Incidents from an article (extracted) or from an incident table (read and validated)."""
+    if path == "-" or Path(path).suffix.lower() in TEXT_SUFFIXES:
+        from ..extract import extract_incidents
+
+        text = read_text(path)
+        return extract_incidents(text, date=date, source=source or (None if path == "-" else path))
+    if not Path(path).exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    from ..incidents import read_incidents
+
+    return read_incidents(path)
+
+
+def zone_from_args(args: argparse.Namespace):
+    """The ConflictZone that ``--zone NAME …`` / ``--zone-file F`` (and ``--near-km``) ask for, or None."""
+    from ..zones import ConflictZone
+
+    near_km = getattr(args, "near_km", None)
+    near = {} if near_km is None else {"near_km": near_km}
+    if getattr(args, "zone_file", None):
+        return ConflictZone.from_file(args.zone_file, names=args.zone or None, **near)
+    if getattr(args, "zone", None):
+        return ConflictZone.from_names(args.zone, **near)
+    return None
+
+
+def load_boundaries_from_args(args: argparse.Namespace, **options):
+    """The admin units ``--boundaries``/``--level`` name, through the shared cache and network options."""
+    from ..boundaries import load_boundaries
+
+    source = args.boundaries if len(args.boundaries) > 1 else args.boundaries[0]
+    return load_boundaries(
+        source,
+        level=args.level,
+        base_url=args.base_url,
+        cache_dir=args.cache_dir,
+        timeout=args.timeout,
+        retries=args.retries,
+        **options,
+    )
+
+
+@contextmanager
+def warnings_to_stderr():
+    """Run the block with every warning recorded, then print each as ``warning: …`` on stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield caught
+        finally:
+            for w in caught:
+                print(f"warning: {w.message}", file=sys.stderr)
