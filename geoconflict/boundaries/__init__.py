@@ -22,6 +22,7 @@ _LAZY = {
     "fetch_geoboundaries": "._geoboundaries",
     "BoundaryDownloadError": "._geoboundaries",
     "DEFAULT_BASE_URL": "._geoboundaries",
+    "cached_metadata": "._geoboundaries",
     "check_names": "._checks",
     "repair_geometries": "._checks",
     "derive_parents": "._hierarchy",
@@ -32,6 +33,7 @@ __all__ = [
     "SCHEMA",
     "BoundaryDownloadError",
     "BoundaryWarning",
+    "cached_metadata",
     "check_names",
     "country_name",
     "derive_parents",
@@ -44,7 +46,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._checks import check_names, repair_geometries
-    from ._geoboundaries import DEFAULT_BASE_URL, BoundaryDownloadError, fetch_geoboundaries
+    from ._geoboundaries import DEFAULT_BASE_URL, BoundaryDownloadError, cached_metadata, fetch_geoboundaries
     from ._hierarchy import derive_parents
     from ._load import load_boundaries, read_layers
     from ._schema import SCHEMA, BoundaryWarning, country_name, normalize_schema

@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "BoundaryDownloadError",
     "cache_path",
+    "cached_metadata",
     "fetch_geoboundaries",
 ]
 
