@@ -26,13 +26,26 @@ Examples
 from __future__ import annotations
 
 import re
+import sys
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["SCHEMA", "BoundaryWarning", "country_alpha2", "country_name", "detect_layout", "normalize_schema"]
+__all__ = [
+    "SCHEMA",
+    "STR_DTYPE",
+    "BoundaryWarning",
+    "country_alpha2",
+    "country_name",
+    "detect_layout",
+    "normalize_schema",
+    "warn_boundary",
+]
 
 SCHEMA = ["admin_level", "name", "code", "parent_code", "parent_name", "country_code", "geometry"]
 
@@ -40,10 +53,32 @@ SCHEMA = ["admin_level", "name", "code", "parent_code", "parent_name", "country_
 _EXTRA_ALPHA3 = {"XKX": "XK", "KOS": "XK"}
 _EXTRA_NAMES = {"XK": "Kosovo"}
 _LANGS = ("EN", "FR", "ES", "PT", "RU", "AR", "REF")
+#: Columns a table in no known layout may name its units by, in order of preference.
+_GENERIC_NAMES = ("NAME", "NAME_EN", "NAMEEN", "ADMIN_NAME", "LABEL")
+#: Values sources write for "no value" in text columns.
+_PLACEHOLDERS = frozenset({"-99", "-1", "None", "nan", "NULL"})
+#: The text dtype pandas uses (``str`` from pandas 3, else object).
+STR_DTYPE = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
+# geoconflict's own folder: warnings point at the first frame outside it
+_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
 
 
 class BoundaryWarning(UserWarning):
     """Something in boundary data needs the user's attention (repaired geometry, contradicting names …)."""
+
+
+def warn_boundary(message: str) -> None:
+    """Warn with :class:`BoundaryWarning`, attributed to the first caller outside geoconflict.
+
+    The checks run a few named steps deep, and the depth differs between
+    :func:`load_boundaries`, :func:`normalize_schema` and the admin join: a fixed
+    ``stacklevel`` would point at one of geoconflict's own lines, which the user
+    can neither read in the warning nor filter on.
+    """
+    level, frame = 2, sys._getframe(1)
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(_PACKAGE_DIR):
+        level, frame = level + 1, frame.f_back
+    warnings.warn(message, BoundaryWarning, stacklevel=level)
 
 
 @lru_cache(maxsize=4096)
@@ -103,7 +138,14 @@ def _max_level(cols: dict[str, str], pattern: str) -> int | None:
 
 def detect_layout(df: pd.DataFrame) -> str:
     """Which source layout a table follows: ``geoconflict``, ``geoboundaries``, ``gadm``, ``cod-ab``,
-    ``naturalearth-admin1``, ``naturalearth-admin0`` or ``generic``."""
+    ``naturalearth-admin1``, ``naturalearth-admin0`` or ``generic``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> detect_layout(gpd.GeoDataFrame({"GID_0": ["AZE"], "GID_1": ["AZE.44_1"]}, geometry=[None]))
+    'gadm'
+    """
     cols = _cols(df)
     if {"ADMIN_LEVEL", "NAME", "CODE"} <= set(cols):
         return "geoconflict"
@@ -128,7 +170,13 @@ def _first(df: pd.DataFrame, cols: dict[str, str], key: str):
 
 
 def _text(series: pd.Series | None, n: int) -> np.ndarray:
-    """Strings or None (NaN, '', '-99' and other placeholders become None)."""
+    """Strings or None (NaN, '', '-99' and other placeholders become None).
+
+    Examples
+    --------
+    >>> _text(pd.Series(["Syunik", "-99", 12.0, None]), 4).tolist()
+    ['Syunik', None, '12', None]
+    """
     out = np.full(n, None, dtype=object)
     if series is None:
         return out
@@ -137,8 +185,8 @@ def _text(series: pd.Series | None, n: int) -> np.ndarray:
             continue
         s = str(v).strip()
         if isinstance(v, float) and v.is_integer():
-            s = str(int(v))
-        if s and s not in ("-99", "-1", "None", "nan", "NULL"):
+            s = str(int(v))  # codes read as floats (12.0) are integers
+        if s and s not in _PLACEHOLDERS:
             out[i] = s
     return out
 
@@ -151,6 +199,13 @@ def _get(df: pd.DataFrame, cols: dict[str, str], *keys: str) -> pd.Series | None
 
 
 def _level_from_type(values: pd.Series | None) -> np.ndarray | None:
+    """Levels from type labels ("ADM2" -> 2); None unless every label holds a digit.
+
+    Examples
+    --------
+    >>> _level_from_type(pd.Series(["ADM1", "ADM2"])).tolist(), _level_from_type(pd.Series(["State"]))
+    ([1, 2], None)
+    """
     if values is None:
         return None
     out = []
@@ -167,6 +222,7 @@ def _alpha2_array(values: np.ndarray) -> np.ndarray:
 
 
 def _name_col(cols: dict[str, str], prefix: str) -> str | None:
+    """The name column of COD-AB level ``prefix`` ("ADM1"): English first, then any language."""
     for lang in _LANGS:
         if f"{prefix}_{lang}" in cols:
             return cols[f"{prefix}_{lang}"]
@@ -176,6 +232,193 @@ def _name_col(cols: dict[str, str], prefix: str) -> str | None:
     return None
 
 
+# ------------------------------------------------------------------ layout readers
+class _Layer:
+    """A source layer and the cleaned text of its columns, looked up case-insensitively."""
+
+    def __init__(self, gdf, what: str):
+        self.gdf, self.what = gdf, what
+        self.cols = _cols(gdf)
+        self.n = len(gdf)
+
+    def text(self, *keys: str) -> np.ndarray:
+        """The first of ``keys`` the layer has, as :func:`_text` (all None when it has none)."""
+        return _text(_get(self.gdf, self.cols, *keys), self.n)
+
+    def required(self, key: str) -> np.ndarray:
+        """A column the layout guarantees (KeyError when it is absent after all)."""
+        return _text(self.gdf[self.cols[key]], self.n)
+
+    def named(self, column: str | None) -> np.ndarray:
+        """An actual column name found by a search (None: all None)."""
+        return _text(self.gdf[column] if column else None, self.n)
+
+    def alpha2(self, *keys: str) -> np.ndarray:
+        return _alpha2_array(self.text(*keys))
+
+
+@dataclass
+class _Fields:
+    """What a layout reader found: the level (array, scalar or None: not recorded) and text columns."""
+
+    level: np.ndarray | int | None
+    name: np.ndarray
+    code: np.ndarray
+    country: np.ndarray
+    parent_code: np.ndarray | None = None  # None: no parents in the source
+    parent_name: np.ndarray | None = None
+
+
+def _ladder(fields: _Fields, lvl: int, code_of: Callable[[int], np.ndarray], name_of: Callable[[int], np.ndarray]):
+    """Parents for layouts that carry every level above their own (GADM, COD-AB).
+
+    Level 0 units are coded by their country; level 1 units' parent is the country;
+    deeper units take the columns of the level above (``code_of``/``name_of`` of it).
+    """
+    if lvl == 0:
+        fields.code = fields.country.copy()
+    elif lvl == 1:
+        fields.parent_code = fields.country.copy()
+        fields.parent_name = name_of(0)
+    else:
+        fields.parent_code = code_of(lvl - 1)
+        fields.parent_name = name_of(lvl - 1)
+    return fields
+
+
+def _geoconflict_fields(layer: _Layer) -> _Fields:
+    return _Fields(
+        level=layer.gdf[layer.cols["ADMIN_LEVEL"]].to_numpy(dtype="int64"),
+        name=layer.required("NAME"),
+        code=layer.required("CODE"),
+        country=layer.alpha2("COUNTRY_CODE"),
+        parent_code=layer.text("PARENT_CODE"),
+        parent_name=layer.text("PARENT_NAME"),
+    )
+
+
+def _geoboundaries_fields(layer: _Layer) -> _Fields:
+    iso, ids = layer.text("SHAPEISO"), layer.text("SHAPEID")
+    # shapeISO is an ISO 3166-2 code for some sets and just the country code for others
+    iso_ok = (
+        layer.n > 0
+        and all(v is not None and re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", v) for v in iso)
+        and len(set(iso)) == layer.n
+    )
+    return _Fields(
+        level=_level_from_type(_get(layer.gdf, layer.cols, "SHAPETYPE", "LEVEL")),
+        name=layer.required("SHAPENAME"),
+        code=iso if iso_ok else (ids if any(v is not None for v in ids) else iso),
+        country=layer.alpha2("SHAPEGROUP"),
+    )
+
+
+def _gadm_fields(layer: _Layer) -> _Fields:
+    lvl = _max_level(layer.cols, r"GID_(\d)")
+    fields = _Fields(
+        level=lvl,
+        name=layer.text(f"NAME_{lvl}", *(("COUNTRY", "NAME_0") if lvl == 0 else ())),
+        code=layer.required(f"GID_{lvl}"),
+        country=_alpha2_array(layer.required("GID_0")),
+    )
+    return _ladder(
+        fields,
+        lvl,
+        code_of=lambda k: layer.text(f"GID_{k}"),
+        name_of=lambda k: layer.text("COUNTRY", "NAME_0") if k == 0 else layer.text(f"NAME_{k}"),
+    )
+
+
+def _cod_ab_fields(layer: _Layer) -> _Fields:
+    lvl = _max_level(layer.cols, r"ADM(\d)_PCODE")
+    # P-codes start with the country's alpha-2 code
+    c0 = layer.text("ADM0_PCODE")
+    fields = _Fields(
+        level=lvl,
+        name=layer.named(_name_col(layer.cols, f"ADM{lvl}")),
+        code=layer.required(f"ADM{lvl}_PCODE"),
+        country=_alpha2_array(np.array([v[:2] if v else None for v in c0], dtype=object)),
+    )
+    return _ladder(
+        fields,
+        lvl,
+        code_of=lambda k: layer.text(f"ADM{k}_PCODE"),
+        name_of=lambda k: layer.named(_name_col(layer.cols, f"ADM{k}")),
+    )
+
+
+def _naturalearth_admin1_fields(layer: _Layer) -> _Fields:
+    iso2, adm1 = layer.text("ISO_3166_2"), layer.text("ADM1_CODE")
+    # an ISO 3166-2 code where Natural Earth has a real one ("AM-SU", not "AM-~"), else its own adm1_code
+    code = np.array(
+        [
+            i if i and not i.endswith("~") and re.fullmatch(r"[A-Z]{2}-\w+", i) else a
+            for i, a in zip(iso2, adm1, strict=True)
+        ],
+        dtype=object,
+    )
+    country = layer.alpha2("ISO_A2")
+    country = np.where(pd.isna(country), layer.alpha2("ADM0_A3"), country)
+    return _Fields(
+        level=1,
+        name=layer.text("NAME", "NAME_EN"),
+        code=code,
+        country=country,
+        parent_code=country.copy(),
+        parent_name=layer.text("ADMIN"),
+    )
+
+
+def _naturalearth_admin0_fields(layer: _Layer) -> _Fields:
+    cla = layer.text("FEATURECLA")
+    breakaway = np.array([bool(c) and ("breakaway" in c.lower() or "disputed" in c.lower()) for c in cla])
+    country = layer.alpha2("ISO_A2")
+    for key in ("ISO_A2_EH", "ISO_A3", "ADM0_A3", "SOV_A3"):  # iso_a2 is -99 for France, Norway, Kosovo …
+        country = np.where(pd.isna(country), layer.alpha2(key), country)
+    # a breakaway or disputed area belongs to its sovereign's country, under its own name and code
+    sov = layer.alpha2("SOV_A3")
+    country = np.where(breakaway & ~pd.isna(sov), sov, country)
+    code = np.where(pd.isna(country), layer.text("ADM0_A3"), country)
+    brk_name, brk_code = layer.text("BRK_NAME"), layer.text("BRK_A3")
+    name = layer.text("ADMIN", "NAME_LONG", "NAME")
+    return _Fields(
+        level=0,
+        name=np.where(breakaway & ~pd.isna(brk_name), brk_name, name),
+        code=np.where(breakaway & ~pd.isna(brk_code), brk_code, code),
+        country=country,
+    )
+
+
+def _generic_fields(layer: _Layer) -> _Fields:
+    """A name column, perhaps a code column."""
+    name_col = next((layer.cols[k] for k in _GENERIC_NAMES if k in layer.cols), None)
+    if name_col is None:
+        raise ValueError(
+            f"{layer.what}: cannot tell which column names the units "
+            f"(columns: {', '.join(map(str, layer.gdf.columns))}); "
+            "recognised layouts: geoBoundaries (shapeName …), GADM (NAME_1, GID_1 …), Natural Earth "
+            "(name, adm1_code, iso_a2 …), OCHA COD-AB (ADM1_EN, ADM1_PCODE …), or a 'name' column"
+        )
+    return _Fields(
+        level=None,
+        name=layer.named(name_col),
+        code=layer.text("CODE", "ID", "ISO", "PCODE"),
+        country=layer.alpha2("COUNTRY_CODE", "ISO_A2", "ISO3", "ISO_A3"),
+    )
+
+
+_READERS: dict[str, Callable[[_Layer], _Fields]] = {
+    "geoconflict": _geoconflict_fields,
+    "geoboundaries": _geoboundaries_fields,
+    "gadm": _gadm_fields,
+    "cod-ab": _cod_ab_fields,
+    "naturalearth-admin1": _naturalearth_admin1_fields,
+    "naturalearth-admin0": _naturalearth_admin0_fields,
+    "generic": _generic_fields,
+}
+
+
+# ------------------------------------------------------------------ public
 def normalize_schema(gdf, *, level: int | None = None, source: str | None = None):
     """Return a new boundary table in geoconflict's schema (:data:`SCHEMA`), EPSG:4326.
 
@@ -210,156 +453,17 @@ def normalize_schema(gdf, *, level: int | None = None, source: str | None = None
     >>> normalize_schema(gadm)[["name", "code", "parent_code", "parent_name"]].iloc[0].tolist()
     ['Ordubad', 'AZE.44.6_1', 'AZE.44_1', 'Naxçıvan']
     """
-    import geopandas as gpd
-
-    what = source or "boundary layer"
-    layout = detect_layout(gdf)
-    cols = _cols(gdf)
-    n = len(gdf)
-    parent_code = np.full(n, None, dtype=object)
-    parent_name = np.full(n, None, dtype=object)
-    detected: np.ndarray | int | None = None
-
-    if layout == "geoconflict":
-        detected = gdf[cols["ADMIN_LEVEL"]].to_numpy(dtype="int64")
-        name = _text(gdf[cols["NAME"]], n)
-        code = _text(gdf[cols["CODE"]], n)
-        parent_code = _text(_get(gdf, cols, "PARENT_CODE"), n)
-        parent_name = _text(_get(gdf, cols, "PARENT_NAME"), n)
-        country = _alpha2_array(_text(_get(gdf, cols, "COUNTRY_CODE"), n))
-    elif layout == "geoboundaries":
-        detected = _level_from_type(_get(gdf, cols, "SHAPETYPE", "LEVEL"))
-        name = _text(gdf[cols["SHAPENAME"]], n)
-        group = _text(_get(gdf, cols, "SHAPEGROUP"), n)
-        iso = _text(_get(gdf, cols, "SHAPEISO"), n)
-        ids = _text(_get(gdf, cols, "SHAPEID"), n)
-        # shapeISO is an ISO 3166-2 code for some sets and just the country code for others
-        iso_ok = (
-            n > 0
-            and all(v is not None and re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", v) for v in iso)
-            and len(set(iso)) == n
-        )
-        code = iso if iso_ok else (ids if any(v is not None for v in ids) else iso)
-        country = _alpha2_array(group)
-    elif layout == "gadm":
-        lvl = _max_level(cols, r"GID_(\d)")
-        detected = lvl
-        name = _text(_get(gdf, cols, f"NAME_{lvl}", *(("COUNTRY", "NAME_0") if lvl == 0 else ())), n)
-        code = _text(gdf[cols[f"GID_{lvl}"]], n)
-        country = _alpha2_array(_text(gdf[cols["GID_0"]], n))
-        if lvl == 0:
-            code = country.copy()
-        elif lvl == 1:
-            parent_code = country.copy()
-            parent_name = _text(_get(gdf, cols, "COUNTRY", "NAME_0"), n)
-        else:
-            parent_code = _text(_get(gdf, cols, f"GID_{lvl - 1}"), n)
-            parent_name = _text(_get(gdf, cols, f"NAME_{lvl - 1}"), n)
-    elif layout == "cod-ab":
-        lvl = _max_level(cols, r"ADM(\d)_PCODE")
-        detected = lvl
-        name_col = _name_col(cols, f"ADM{lvl}")
-        name = _text(gdf[name_col] if name_col else None, n)
-        code = _text(gdf[cols[f"ADM{lvl}_PCODE"]], n)
-        c0 = _text(_get(gdf, cols, "ADM0_PCODE"), n)
-        country = _alpha2_array(np.array([v[:2] if v else None for v in c0], dtype=object))
-        if lvl == 0:
-            code = country.copy()
-        elif lvl == 1:
-            parent_code = country.copy()
-            pn = _name_col(cols, "ADM0")
-            parent_name = _text(gdf[pn] if pn else None, n)
-        else:
-            parent_code = _text(_get(gdf, cols, f"ADM{lvl - 1}_PCODE"), n)
-            pn = _name_col(cols, f"ADM{lvl - 1}")
-            parent_name = _text(gdf[pn] if pn else None, n)
-    elif layout == "naturalearth-admin1":
-        detected = 1
-        name = _text(_get(gdf, cols, "NAME", "NAME_EN"), n)
-        iso2 = _text(_get(gdf, cols, "ISO_3166_2"), n)
-        adm1 = _text(_get(gdf, cols, "ADM1_CODE"), n)
-        code = np.array(
-            [
-                i if i and not i.endswith("~") and re.fullmatch(r"[A-Z]{2}-\w+", i) else a
-                for i, a in zip(iso2, adm1, strict=True)
-            ],
-            dtype=object,
-        )
-        country = _alpha2_array(_text(_get(gdf, cols, "ISO_A2"), n))
-        a3 = _alpha2_array(_text(_get(gdf, cols, "ADM0_A3"), n))
-        country = np.where(pd.isna(country), a3, country)
-        parent_code = country.copy()
-        parent_name = _text(_get(gdf, cols, "ADMIN"), n)
-    elif layout == "naturalearth-admin0":
-        detected = 0
-        cla = _text(_get(gdf, cols, "FEATURECLA"), n)
-        breakaway = np.array([bool(c) and ("breakaway" in c.lower() or "disputed" in c.lower()) for c in cla])
-        name = _text(_get(gdf, cols, "ADMIN", "NAME_LONG", "NAME"), n)
-        brk_name = _text(_get(gdf, cols, "BRK_NAME"), n)
-        country = _alpha2_array(_text(_get(gdf, cols, "ISO_A2"), n))
-        for key in ("ISO_A2_EH", "ISO_A3", "ADM0_A3", "SOV_A3"):
-            alt = _alpha2_array(_text(_get(gdf, cols, key), n))
-            country = np.where(pd.isna(country), alt, country)
-        sov = _alpha2_array(_text(_get(gdf, cols, "SOV_A3"), n))
-        country = np.where(breakaway & ~pd.isna(sov), sov, country)
-        a3 = _text(_get(gdf, cols, "ADM0_A3"), n)
-        code = np.where(pd.isna(country), a3, country)
-        brk_code = _text(_get(gdf, cols, "BRK_A3"), n)
-        name = np.where(breakaway & ~pd.isna(brk_name), brk_name, name)
-        code = np.where(breakaway & ~pd.isna(brk_code), brk_code, code)
-    else:  # generic: a name column, perhaps a code column
-        name_col = next((cols[k] for k in ("NAME", "NAME_EN", "NAMEEN", "ADMIN_NAME", "LABEL") if k in cols), None)
-        if name_col is None:
-            raise ValueError(
-                f"{what}: cannot tell which column names the units (columns: {', '.join(map(str, gdf.columns))}); "
-                "recognised layouts: geoBoundaries (shapeName …), GADM (NAME_1, GID_1 …), Natural Earth "
-                "(name, adm1_code, iso_a2 …), OCHA COD-AB (ADM1_EN, ADM1_PCODE …), or a 'name' column"
-            )
-        name = _text(gdf[name_col], n)
-        code = _text(_get(gdf, cols, "CODE", "ID", "ISO", "PCODE"), n)
-        country = _alpha2_array(_text(_get(gdf, cols, "COUNTRY_CODE", "ISO_A2", "ISO3", "ISO_A3"), n))
-
-    levels = _resolve_level(detected, level, n, what)
+    layer = _Layer(gdf, source or "boundary layer")
+    fields = _READERS[detect_layout(gdf)](layer)
+    levels = _resolve_level(fields.level, level, layer.n, layer.what)
     if not np.all(levels >= 0):
-        raise ValueError(f"{what}: administrative levels must be 0 or more")
-    geometry = gdf.geometry
-    if geometry.crs is None:
-        minx, miny, maxx, maxy = geometry.total_bounds if n else (0, 0, 0, 0)
-        if not (minx >= -180.5 and maxx <= 180.5 and miny >= -90.5 and maxy <= 90.5):
-            raise ValueError(f"{what} has no CRS and its coordinates are not longitude/latitude: set one")
-        warnings.warn(f"{what} has no CRS; read as EPSG:4326 (longitude/latitude)", BoundaryWarning, stacklevel=3)
-        geometry = geometry.set_crs(4326)
-    elif not geometry.crs.equals("EPSG:4326"):
-        geometry = geometry.to_crs(4326)
-
-    level0 = levels == 0
-    code = np.where(level0 & pd.isna(code), country, code)
-    parent_code = np.where((levels == 1) & pd.isna(parent_code), country, parent_code)
-    parent_name = np.where(
-        (levels == 1) & pd.isna(parent_name), np.array([country_name(c) for c in country], dtype=object), parent_name
-    )
-    out = gpd.GeoDataFrame(
-        {
-            "admin_level": levels,
-            "name": _str_array(name),
-            "code": _str_array(code),
-            "parent_code": _str_array(parent_code),
-            "parent_name": _str_array(parent_name),
-            "country_code": _str_array(country),
-        },
-        geometry=np.asarray(geometry.values),
-        crs=4326,
-    )
-    return out
-
-
-def _str_array(values) -> pd.Series:
-    """Strings with missing values, in the dtype pandas uses for text (``str`` from pandas 3, else object)."""
-    vals = [None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values]
-    return pd.Series(vals, dtype=STR_DTYPE)
+        raise ValueError(f"{layer.what}: administrative levels must be 0 or more")
+    geometry = _wgs84(gdf.geometry, layer.n, layer.what)
+    return _assemble(fields, levels, geometry)
 
 
 def _resolve_level(detected, level: int | None, n: int, what: str) -> np.ndarray:
+    """One level per row: the recorded one, or ``level`` where nothing is recorded (checked against each other)."""
     if detected is None:
         if level is None:
             raise ValueError(f"{what}: the administrative level is not recorded in the data; pass level=")
@@ -372,4 +476,49 @@ def _resolve_level(detected, level: int | None, n: int, what: str) -> np.ndarray
     return arr
 
 
-STR_DTYPE = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
+def _wgs84(geometry, n: int, what: str):
+    """The layer's geometry in EPSG:4326; a layer without a CRS is taken as longitude/latitude when it fits."""
+    if geometry.crs is None:
+        minx, miny, maxx, maxy = geometry.total_bounds if n else (0, 0, 0, 0)
+        if not (minx >= -180.5 and maxx <= 180.5 and miny >= -90.5 and maxy <= 90.5):
+            raise ValueError(f"{what} has no CRS and its coordinates are not longitude/latitude: set one")
+        warn_boundary(f"{what} has no CRS; read as EPSG:4326 (longitude/latitude)")
+        return geometry.set_crs(4326)
+    if not geometry.crs.equals("EPSG:4326"):
+        return geometry.to_crs(4326)
+    return geometry
+
+
+def _assemble(fields: _Fields, levels: np.ndarray, geometry):
+    """The schema's frame; countries stand in for the code of level-0 units and the parent of level-1 units."""
+    import geopandas as gpd
+
+    n = len(levels)
+    none = np.full(n, None, dtype=object)
+    country = fields.country
+    parent_code = none if fields.parent_code is None else fields.parent_code
+    parent_name = none if fields.parent_name is None else fields.parent_name
+    level1 = levels == 1
+    code = np.where((levels == 0) & pd.isna(fields.code), country, fields.code)
+    parent_code = np.where(level1 & pd.isna(parent_code), country, parent_code)
+    parent_name = np.where(
+        level1 & pd.isna(parent_name), np.array([country_name(c) for c in country], dtype=object), parent_name
+    )
+    return gpd.GeoDataFrame(
+        {
+            "admin_level": levels,
+            "name": _str_array(fields.name),
+            "code": _str_array(code),
+            "parent_code": _str_array(parent_code),
+            "parent_name": _str_array(parent_name),
+            "country_code": _str_array(country),
+        },
+        geometry=np.asarray(geometry.values),
+        crs=4326,
+    )
+
+
+def _str_array(values) -> pd.Series:
+    """Strings with missing values, in the dtype pandas uses for text (``str`` from pandas 3, else object)."""
+    vals = [None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values]
+    return pd.Series(vals, dtype=STR_DTYPE)
