@@ -91,6 +91,33 @@ class _TownFinder:
 
 def apply_overlay(records: list[PlaceRecord], problems: list[str]) -> list[PlaceRecord]:
     """Add the curated places, spellings and regions of ``data/gazetteer``."""
+    records = records + _overlay_places(problems)
+    by_id = {r.source_id: r for r in records if r.source in ("geonames", "geoconflict")}
+    _add_spellings(
+        "aliases.csv",
+        lambda row: (
+            by_id.get(row.get("geonameid", "")) or f"no place with id {row.get('geonameid')!r} ({row.get('name')})"
+        ),
+        problems,
+        flag=0,
+    )
+    admin1_by = defaultdict(list)
+    for r in records:
+        if r.kind == "admin1":
+            for s in r.names:
+                admin1_by[(r.country_code, normalize(s))].append(r)
+
+    def division(row):
+        cc = row.get("country_code", "").upper()
+        hits = admin1_by.get((cc, normalize(row.get("admin1", ""))))
+        return hits[0] if hits else f"no division {row.get('admin1')!r} in {cc}"
+
+    _add_spellings("admin1_abbreviations.csv", division, problems, column="abbreviations", flag=ABBREV)
+    return records + _overlay_regions(_TownFinder(records), admin1_by, problems)
+
+
+def _overlay_places(problems: list[str]) -> list[PlaceRecord]:
+    """The towns of ``places.csv`` (conflict places cities500 lacks), with their spellings."""
     added: list[PlaceRecord] = []
     for row in src.read_csv("places.csv"):
         try:
@@ -113,32 +140,11 @@ def apply_overlay(records: list[PlaceRecord], problems: list[str]) -> list[Place
         for a in src.split_list(row.get("aliases", "")):
             rec.add_name(a)
         added.append(rec)
-    records = records + added
+    return added
 
-    by_id = {r.source_id: r for r in records if r.source in ("geonames", "geoconflict")}
-    _add_spellings(
-        "aliases.csv",
-        lambda row: (
-            by_id.get(row.get("geonameid", "")) or f"no place with id {row.get('geonameid')!r} ({row.get('name')})"
-        ),
-        problems,
-        flag=0,
-    )
 
-    finder = _TownFinder(records)
-    admin1_by = defaultdict(list)
-    for r in records:
-        if r.kind == "admin1":
-            for s in r.names:
-                admin1_by[(r.country_code, normalize(s))].append(r)
-
-    def division(row):
-        cc = row.get("country_code", "").upper()
-        hits = admin1_by.get((cc, normalize(row.get("admin1", ""))))
-        return hits[0] if hits else f"no division {row.get('admin1')!r} in {cc}"
-
-    _add_spellings("admin1_abbreviations.csv", division, problems, column="abbreviations", flag=ABBREV)
-
+def _overlay_regions(finder: _TownFinder, admin1_by: dict, problems: list[str]) -> list[PlaceRecord]:
+    """The regions of ``regions.csv``: spellings joined to a GeoNames division, or areas drawn from member towns."""
     regions = []
     for row in src.read_csv("regions.csv"):
         cc = row.get("country_code", "").upper()
@@ -166,30 +172,35 @@ def apply_overlay(records: list[PlaceRecord], problems: list[str]) -> list[Place
         if not members:
             problems.append(f"regions.csv {row['id']}: no member found, region skipped")
             continue
-        buffer_km = float(row.get("buffer_km") or 10)
-        rec = PlaceRecord(
-            name=row["name"],
-            kind=kind,
-            country_code=cc,
-            lat=0.0,
-            lon=0.0,
-            population=sum(m.population for m in members),
-            source="geoconflict",
-            source_id=row["id"],
-            geometry=src.hull_area([(m.lon, m.lat) for m in members], buffer_km),
-            note=(
-                f"approximate area: convex hull of {len(members)} member places "
-                f"({', '.join(m.name for m in members)}) buffered by {buffer_km:g} km; {row.get('note', '')}"
-            ).strip("; "),
-        )
-        src.place_point(rec)
-        rec.add_name(rec.name, PRIMARY)
-        for a in aliases:
-            rec.add_name(a)
-        if normalize(rec.name) in {normalize(m.name) for m in members}:
-            rec.prior_scale = src.NAMED_AFTER_TOWN  # "Kalbajar" alone is the town
-        regions.append(rec)
-    return records + regions
+        regions.append(_hull_region(row, kind, cc, members, aliases))
+    return regions
+
+
+def _hull_region(row: dict, kind: str, cc: str, members: list[PlaceRecord], aliases: list[str]) -> PlaceRecord:
+    """A curated region as the convex hull of its member towns, buffered; the note says so."""
+    buffer_km = float(row.get("buffer_km") or 10)
+    rec = PlaceRecord(
+        name=row["name"],
+        kind=kind,
+        country_code=cc,
+        lat=0.0,
+        lon=0.0,
+        population=sum(m.population for m in members),
+        source="geoconflict",
+        source_id=row["id"],
+        geometry=src.hull_area([(m.lon, m.lat) for m in members], buffer_km),
+        note=(
+            f"approximate area: convex hull of {len(members)} member places "
+            f"({', '.join(m.name for m in members)}) buffered by {buffer_km:g} km; {row.get('note', '')}"
+        ).strip("; "),
+    )
+    src.place_point(rec)
+    rec.add_name(rec.name, PRIMARY)
+    for a in aliases:
+        rec.add_name(a)
+    if normalize(rec.name) in {normalize(m.name) for m in members}:
+        rec.prior_scale = src.NAMED_AFTER_TOWN  # "Kalbajar" alone is the town
+    return rec
 
 
 def _world_regions(by_cc: dict[str, PlaceRecord], problems: list[str]) -> list[PlaceRecord]:
@@ -305,12 +316,40 @@ def write_index(
 
 
 def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely, answers=None) -> None:
-    n = len(records)
+    """Every file of one index directory: place columns, name tables, tries, geometries, manifest."""
+    arrays, countries = _place_arrays(records)
+    _write_strings(out, arrays, records)
+    keys, trie = _write_exact_keys(out, arrays, _postings(records), marisa_trie)
+    n_phonetic = _write_fuzzy_keys(out, arrays, keys, trie, marisa_trie)
+    wkb = [shapely.to_wkb(r.geometry) if r.geometry is not None else b"" for r in records]
+    geom_off = np.zeros(len(records) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in wkb], out=geom_off[1:])
+    arrays["geom_off"] = geom_off
+    (out / "geom.bin").write_bytes(b"".join(wkb))
+    for name, arr in arrays.items():
+        np.save(out / f"{name}.npy", np.ascontiguousarray(arr))
+
+    manifest = {
+        "format": FORMAT_VERSION,
+        "fingerprint": fingerprint,
+        "places": len(records),
+        "keys": len(keys),
+        "phonetic_keys": n_phonetic,
+        "countries": countries,
+        "problems": problems,
+        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    _write_manifest(out, manifest)
+    if answers is not None:
+        answers(out, keys)
+        _write_manifest(out, manifest)
+
+
+def _place_arrays(records: list[PlaceRecord]) -> tuple[dict[str, np.ndarray], list[str]]:
+    """One numpy column per place attribute, and the country codes their ``cc`` ids point to."""
     countries = sorted({r.country_code for r in records})
     cc_id = {c: i for i, c in enumerate(countries)}
-    admin1_names = sorted({r.admin1 for r in records})
-    a1_id = {a: i for i, a in enumerate(admin1_names)}
-
+    a1_id = {a: i for i, a in enumerate(sorted({r.admin1 for r in records}))}
     arrays = {
         "lat": np.array([r.lat for r in records], dtype=np.float64),
         "lon": np.array([r.lon for r in records], dtype=np.float64),
@@ -321,15 +360,24 @@ def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely
         "cc": np.array([cc_id[r.country_code] for r in records], dtype=np.uint16),
         "admin1": np.array([a1_id[r.admin1] for r in records], dtype=np.int32),
     }
+    return arrays, countries
+
+
+def _write_strings(out: Path, arrays: dict, records: list[PlaceRecord]) -> None:
+    """The text columns as offset tables into one blob each."""
     tables = {
         "name": [r.name for r in records],
         "source_id": [r.source_id for r in records],
         "note": [r.note for r in records],
-        "admin1_names": admin1_names,
+        "admin1_names": sorted({r.admin1 for r in records}),
     }
-    wkb = [shapely.to_wkb(r.geometry) if r.geometry is not None else b"" for r in records]
+    for name, values in tables.items():
+        arrays[f"{name}_off"], blob = _string_table(values)
+        (out / f"{name}.bin").write_bytes(blob)
 
-    # exact keys -> postings (place, flags, prior), best prior first
+
+def _postings(records: list[PlaceRecord]) -> dict[str, dict[int, tuple[int, float]]]:
+    """Exact keys -> {place: (flags, prior)}: every spelling, and its suffix-less key."""
     postings: dict[str, dict[int, tuple[int, float]]] = defaultdict(dict)
 
     def post(key: str, pid: int, flags: int, r: PlaceRecord) -> None:
@@ -357,6 +405,11 @@ def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely
                 # ("Ordubad District" is the district; "Texas City" is not "Texas")
                 own = hint == r.kind != "town" or (hint == "admin1" and r.kind in ("admin1", "region"))
                 post(key, pid, flags if own else flags | STRIPPED, r)
+    return postings
+
+
+def _write_exact_keys(out: Path, arrays: dict, postings: dict, marisa_trie) -> tuple[list[str], object]:
+    """The exact-name trie and its postings (place, flags, prior), best prior first, as CSR arrays."""
     keys = list(postings)
     trie = marisa_trie.Trie(keys)
     groups_place, groups_flag, groups_prior = {}, {}, {}
@@ -371,8 +424,11 @@ def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely
     _, pri = _csr(groups_prior, len(keys), np.float32)
     trie.save(str(out / "exact.marisa"))
     arrays.update(exact_ptr=ptr, exact_place=place, exact_flag=flag, exact_prior=pri)
+    return keys, trie
 
-    # phonetic keys -> exact key ids; deletion neighbourhoods -> phonetic key ids
+
+def _write_fuzzy_keys(out: Path, arrays: dict, keys: list[str], trie, marisa_trie) -> int:
+    """Phonetic keys -> exact key ids, and deletion neighbourhoods -> phonetic key ids (misspellings)."""
     phon_groups: dict[str, list[int]] = defaultdict(list)
     for key in keys:
         if is_latin(key):
@@ -393,31 +449,7 @@ def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely
     order = np.argsort(h, kind="stable")
     arrays["del_hash"] = h[order]
     arrays["del_phon"] = np.array(ids, dtype=np.int32)[order]
-
-    for name, values in tables.items():
-        arrays[f"{name}_off"], blob = _string_table(values)
-        (out / f"{name}.bin").write_bytes(blob)
-    geom_off = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum([len(b) for b in wkb], out=geom_off[1:])
-    arrays["geom_off"] = geom_off
-    (out / "geom.bin").write_bytes(b"".join(wkb))
-    for name, arr in arrays.items():
-        np.save(out / f"{name}.npy", np.ascontiguousarray(arr))
-
-    manifest = {
-        "format": FORMAT_VERSION,
-        "fingerprint": fingerprint,
-        "places": n,
-        "keys": len(keys),
-        "phonetic_keys": len(phon_groups),
-        "countries": countries,
-        "problems": problems,
-        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
-    _write_manifest(out, manifest)
-    if answers is not None:
-        answers(out, keys)
-        _write_manifest(out, manifest)
+    return len(phon_groups)
 
 
 def _write_manifest(out: Path, manifest: dict) -> None:

