@@ -14,11 +14,10 @@ Environment variables
 
 Examples
 --------
->>> import os
->>> os.environ["GEOCONFLICT_CACHE_DIR"] = "/tmp/gc-cache"
->>> str(cache_root()), str(cache_dir("boundaries"))
-('/tmp/gc-cache', '/tmp/gc-cache/boundaries')
->>> del os.environ["GEOCONFLICT_CACHE_DIR"]
+>>> cache_dir("boundaries") == cache_root() / "boundaries"
+True
+>>> cache_dir("boundaries", root="/data/gc").as_posix()
+'/data/gc/boundaries'
 """
 
 from __future__ import annotations
