@@ -16,7 +16,7 @@ Examples
 >>> int(utm_epsg(np.array([-58.4]), np.array([-34.6]))[0])
 32721
 >>> round(haversine_km(40.18, 44.51, 39.82, 46.75))  # Yerevan to Khankendi
-194
+195
 """
 
 from __future__ import annotations
