@@ -112,3 +112,39 @@ def test_extract_cli_bad_date(tmp_path, capsys):
     article.write_text("Shelling hit Tartar.", encoding="utf-8")
     assert main(["extract", str(article), "--date", "someday"]) == 2
     assert "not a date" in capsys.readouterr().err
+
+
+def test_version(capsys):
+    import geoconflict
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"geoconflict {geoconflict.__version__}"
+
+
+def test_shared_options_take_the_library_defaults():
+    """One default per option, from the library's settings: fetch, join and map agree."""
+    from geoconflict import settings
+    from geoconflict.cli import build_parser
+
+    parser = build_parser()
+    fetch = parser.parse_args(["boundaries", "fetch", "ARM"])
+    join = parser.parse_args(["join", "e.csv", "--boundaries", "ARM", "-o", "x.gpkg"])
+    mapped = parser.parse_args(["map", "e.csv", "--boundaries", "ARM"])
+    for args in (fetch, join, mapped):
+        assert args.timeout == settings.NETWORK_TIMEOUT_S
+        assert args.retries == settings.NETWORK_RETRIES
+        assert args.cache_dir is None and args.base_url is None
+    assert join.tolerance_m == settings.TOLERANCE_M
+    assert parser.parse_args(["map", "e.csv", "--cache-dir", "/tmp/c"]).cache_dir == "/tmp/c"
+
+
+def test_every_command_has_its_module():
+    from geoconflict.cli import COMMANDS, build_parser
+
+    names = {c.__name__.rsplit(".", 1)[1] for c in COMMANDS}
+    assert names == {"geocode", "geoparse", "extract", "boundaries", "join", "map"}
+    for command in ("geocode", "geoparse", "extract", "boundaries", "join", "map"):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args([command, "--help"])
