@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..settings import NETWORK_RETRIES, NETWORK_TIMEOUT_S
-from ._schema import SCHEMA, BoundaryWarning, normalize_schema
+from ._schema import SCHEMA, normalize_schema, warn_boundary
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
@@ -26,7 +25,8 @@ def _is_frame(obj: Any) -> bool:
     return hasattr(obj, "geometry") and hasattr(obj, "columns")
 
 
-def _as_list(source) -> list:
+def _source_list(source) -> list:
+    """The sources of one call: a path, code or frame alone, or each item of a list of them."""
     if isinstance(source, (str, Path)) or _is_frame(source):
         return [source]
     if isinstance(source, Sequence):
@@ -50,6 +50,13 @@ def read_layers(path: str | Path) -> list[tuple[str, geopandas.GeoDataFrame]]:
 
 
 def _levels(level) -> list[int] | None:
+    """The levels asked for, sorted and distinct; None for "every level the files hold".
+
+    Examples
+    --------
+    >>> _levels(2), _levels([2, 1, 2]), _levels(None), _levels([])
+    ([2], [1, 2], None, None)
+    """
     if level is None:
         return None
     if isinstance(level, (int, np.integer)):
@@ -78,10 +85,9 @@ def load_boundaries(
     Parameters
     ----------
     source : path, ISO3 code, GeoDataFrame, or a list of them
-        A file pyogrio reads (GeoJSON, GeoPackage — every polygon layer —, Shapefile,
-        FlatGeobuf) or GeoParquet, in the layout of geoBoundaries, GADM, Natural Earth
-        or OCHA COD-AB; or an ISO 3166-1 alpha-3 code ("AZE"), downloaded from
-        geoBoundaries (gbOpen) into the user cache on first use and reused offline after.
+        A file pyogrio reads (GeoJSON, GeoPackage — every polygon layer —, Shapefile, FlatGeobuf) or
+        GeoParquet, in the layout of geoBoundaries, GADM, Natural Earth or OCHA COD-AB; or an ISO 3166-1
+        alpha-3 code ("AZE"), downloaded from geoBoundaries (gbOpen) into the user cache once, reused offline.
     level : int or list of int, optional
         Levels to keep (files) or to download (ISO3 codes; default 1). Several levels
         form a hierarchy: each unit's ``parent_code`` points at a unit one level up.
@@ -113,90 +119,124 @@ def load_boundaries(
 
     Examples
     --------
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> raw = gpd.GeoDataFrame({"shapeName": ["Syunik"], "shapeGroup": ["ARM"], "shapeType": ["ADM1"]},
+    ...                        geometry=[box(45.9, 38.8, 46.6, 39.8)], crs=4326)  # any known layout
+    >>> load_boundaries(raw, check_names=False)[["name", "parent_code", "parent_name"]].iloc[0].tolist()
+    ['Syunik', 'AM', 'Armenia']
     >>> adm2 = load_boundaries("geoBoundaries-AZE-ADM2.geojson")  # doctest: +SKIP
-    >>> adm2.loc[adm2["name"] == "Ordubad District", ["admin_level", "parent_name"]].iloc[0].tolist()  # doctest: +SKIP
-    [2, 'Nakhchivan Autonomous Republic']
-    >>> both = load_boundaries("AZE", level=[1, 2])  # doctest: +SKIP
+    >>> adm2.loc[adm2["name"] == "Ordubad District", "parent_name"].iloc[0]  # doctest: +SKIP
+    'Nakhchivan Autonomous Republic'
+    >>> both = load_boundaries("AZE", level=[1, 2])  # downloaded once, then from the cache  # doctest: +SKIP
     """
-    import geopandas as gpd
-    import pandas as pd
-
-    from ._checks import check_names as _check_names
-    from ._checks import format_name_conflicts, repair_geometries
-    from ._geoboundaries import cached_metadata, fetch_geoboundaries
+    # shapely-heavy steps load on first use: importing the package stays cheap for the CLI
     from ._hierarchy import derive_parents
 
     levels = _levels(level)
-    frames, sources = [], []
-    for item in _as_list(source):
-        if _is_frame(item):
-            label = "GeoDataFrame"
-            parts = [(label, item)]
-            sources.append({"source": label})
-        elif isinstance(item, (str, Path)) and Path(item).exists():
-            parts = read_layers(item)
-            sources.append({"source": str(item)})
-        elif isinstance(item, str) and _ISO3.fullmatch(item.strip()):
-            iso3 = item.strip().upper()
-            parts = []
-            for lvl in levels or [1]:
-                path = fetch_geoboundaries(
-                    iso3,
-                    lvl,
-                    simplified=simplified,
-                    base_url=base_url,
-                    cache_dir=cache_dir,
-                    timeout=timeout,
-                    retries=retries,
-                    refresh=refresh,
-                )
-                meta = cached_metadata(path) or {}
-                sources.append(
-                    {
-                        "source": f"geoBoundaries {meta.get('release', 'gbOpen')} {iso3} ADM{lvl}",
-                        "path": str(path),
-                        "url": meta.get("url"),
-                        "licence": meta.get("licence"),
-                        "sha256": meta.get("sha256"),
-                        "citation": meta.get("citation"),
-                    }
-                )
-                parts.append((f"geoBoundaries {iso3} ADM{lvl}", gpd.read_file(path, engine="pyogrio")))
-        else:
-            raise FileNotFoundError(
-                f"no boundary file {str(item)!r}; pass an existing file (GeoJSON, GeoPackage, Shapefile, FlatGeobuf, "
-                "GeoParquet) or an ISO 3166-1 alpha-3 code such as 'AZE' to download geoBoundaries"
-            )
-        found: set[int] = set()
-        kept_any = False
-        for label, raw in parts:
-            # a single-level request also gives the level of layers that do not record one
-            single = levels[0] if levels and len(levels) == 1 and len(parts) == 1 else None
-            norm = normalize_schema(raw, level=single, source=label)
-            found |= {int(v) for v in norm["admin_level"]}
-            if levels is not None:
-                norm = norm[norm["admin_level"].isin(levels)]
-            kept_any = kept_any or len(norm) > 0
-            frames.append(norm)
-        if levels is not None and found and not kept_any:
-            raise ValueError(
-                f"{sources[-1]['source']} holds level {', '.join(map(str, sorted(found)))}, "
-                f"not level {', '.join(map(str, levels))}"
-            )
+    fetch_options = {"simplified": simplified, "base_url": base_url, "cache_dir": cache_dir, "refresh": refresh}
+    fetch_options.update(timeout=timeout, retries=retries)  # network bounds
+    frames, sources = _read_sources(source, levels, fetch_options)
+    out = _assemble(frames)
+    _check_polygons(out)
+    out, repaired = _repair(out)
+    out, parents = derive_parents(out)
+    conflicts = _check_unit_names(out, gazetteer, sources) if check_names and len(out) else []
+    out = out[SCHEMA]
+    out.attrs["boundaries"] = dict(sources=sources, repaired=repaired, parents=parents, name_conflicts=conflicts)
+    return out
 
+
+# ------------------------------------------------------------------ reading
+def _read_sources(source, levels: list[int] | None, fetch_options: dict) -> tuple[list, list[dict]]:
+    """Every source normalised to the schema (filtered to ``levels``), and a record of where each came from."""
+    frames: list = []
+    sources: list[dict] = []
+    for item in _source_list(source):
+        parts, records = _read_item(item, levels, fetch_options)
+        sources += records
+        frames += _normalise_parts(parts, levels, records[-1]["source"])
     if not frames:
         raise ValueError("no boundary source given")
-    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    out = gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+    return frames, sources
 
+
+def _read_item(item, levels: list[int] | None, fetch_options: dict) -> tuple[list[tuple[str, Any]], list[dict]]:
+    """One source's raw layers as ``(label, frame)`` pairs, with its source records."""
+    if _is_frame(item):
+        return [("GeoDataFrame", item)], [{"source": "GeoDataFrame"}]
+    # an existing file wins over a code: a file named "AZE" in the working folder is read
+    if isinstance(item, (str, Path)) and Path(item).exists():
+        return read_layers(item), [{"source": str(item)}]
+    if isinstance(item, str) and _ISO3.fullmatch(item.strip()):
+        return _download_parts(item.strip().upper(), levels or [1], fetch_options)
+    raise FileNotFoundError(
+        f"no boundary file {str(item)!r}; pass an existing file (GeoJSON, GeoPackage, Shapefile, FlatGeobuf, "
+        "GeoParquet) or an ISO 3166-1 alpha-3 code such as 'AZE' to download geoBoundaries"
+    )
+
+
+def _download_parts(iso3: str, levels: list[int], fetch_options: dict) -> tuple[list[tuple[str, Any]], list[dict]]:
+    """geoBoundaries layers of ``iso3`` at each level (downloaded, or from the cache), with their provenance."""
+    import geopandas as gpd
+
+    from ._geoboundaries import cached_metadata, fetch_geoboundaries
+
+    parts, records = [], []
+    for lvl in levels:
+        path = fetch_geoboundaries(iso3, lvl, **fetch_options)
+        meta = cached_metadata(path) or {}
+        records.append(
+            {
+                "source": f"geoBoundaries {meta.get('release', 'gbOpen')} {iso3} ADM{lvl}",
+                "path": str(path),
+                "url": meta.get("url"),
+                "licence": meta.get("licence"),
+                "sha256": meta.get("sha256"),
+                "citation": meta.get("citation"),
+            }
+        )
+        parts.append((f"geoBoundaries {iso3} ADM{lvl}", gpd.read_file(path, engine="pyogrio")))
+    return parts, records
+
+
+def _normalise_parts(parts: list[tuple[str, Any]], levels: list[int] | None, label: str) -> list:
+    """The layers of one source in the schema, keeping ``levels``; an error when none of them has those levels."""
+    # a single-level request also gives the level of a lone layer that does not record one
+    single = levels[0] if levels and len(levels) == 1 and len(parts) == 1 else None
+    frames, found, kept_any = [], set(), False
+    for part_label, raw in parts:
+        norm = normalize_schema(raw, level=single, source=part_label)
+        found |= {int(v) for v in norm["admin_level"]}
+        if levels is not None:
+            norm = norm[norm["admin_level"].isin(levels)]
+        kept_any = kept_any or len(norm) > 0
+        frames.append(norm)
+    if levels is not None and found and not kept_any:
+        raise ValueError(
+            f"{label} holds level {', '.join(map(str, sorted(found)))}, not level {', '.join(map(str, levels))}"
+        )
+    return frames
+
+
+def _assemble(frames: list):
+    """One GeoDataFrame of every source's units, in the order given."""
+    import geopandas as gpd
+    import pandas as pd
+
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+
+
+# ------------------------------------------------------------------ checks
+def _check_polygons(out) -> None:
+    """Warn about units without geometry (they match nothing); refuse units that are not areas."""
     kinds = out.geometry.geom_type
     missing = out.geometry.isna() | out.geometry.is_empty
     if missing.any():
-        warnings.warn(
+        warn_boundary(
             f"{int(missing.sum())} boundary unit(s) have no geometry and can match nothing: "
-            + ", ".join(map(repr, out.loc[missing, "name"].head(10))),
-            BoundaryWarning,
-            stacklevel=2,
+            + ", ".join(map(repr, out.loc[missing, "name"].head(10)))
         )
     not_area = ~missing & ~kinds.isin(["Polygon", "MultiPolygon"])
     if not_area.any():
@@ -205,33 +245,30 @@ def load_boundaries(
             f"{', '.join(sorted(set(kinds[not_area])))} (e.g. {out.loc[not_area, 'name'].iloc[0]!r})"
         )
 
+
+def _repair(out) -> tuple[Any, list[dict]]:
+    """Invalid polygons repaired with make_valid, and a warning naming them (the first ten)."""
+    from ._checks import repair_geometries
+
     out, repaired = repair_geometries(out)
     if repaired:
-        warnings.warn(
+        warn_boundary(
             f"repaired {len(repaired)} invalid boundary geometr{'y' if len(repaired) == 1 else 'ies'} with make_valid: "
             + "; ".join(f"{r['name']!r} ({r['code']}): {r['reason']}" for r in repaired[:10])
-            + (" …" if len(repaired) > 10 else ""),
-            BoundaryWarning,
-            stacklevel=2,
+            + (" …" if len(repaired) > 10 else "")
         )
-    out, parents = derive_parents(out)
+    return out, repaired
 
-    conflicts: list[dict] = []
-    if check_names and len(out):
-        if gazetteer is None:
-            from ..gazetteer import Gazetteer
 
-            gazetteer = Gazetteer.default()
-        conflicts = _check_names(out, gazetteer)
-        if conflicts:
-            label = ", ".join(s["source"] for s in sources)
-            warnings.warn(format_name_conflicts(conflicts, label), BoundaryWarning, stacklevel=2)
+def _check_unit_names(out, gazetteer, sources: list[dict]) -> list[dict]:
+    """Name contradictions with the gazetteer, also as one warning naming the sources."""
+    from ._checks import check_names, format_name_conflicts
 
-    out = out[SCHEMA]
-    out.attrs["boundaries"] = {
-        "sources": sources,
-        "repaired": repaired,
-        "parents": parents,
-        "name_conflicts": conflicts,
-    }
-    return out
+    if gazetteer is None:
+        from ..gazetteer import Gazetteer
+
+        gazetteer = Gazetteer.default()
+    conflicts = check_names(out, gazetteer)
+    if conflicts:
+        warn_boundary(format_name_conflicts(conflicts, ", ".join(s["source"] for s in sources)))
+    return conflicts
