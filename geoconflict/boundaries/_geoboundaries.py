@@ -28,6 +28,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -170,10 +171,14 @@ def _media_url(url: str) -> str | None:
     return f"https://media.githubusercontent.com/media/{owner}/{repo}/{m.group(5)}"
 
 
-def _check_geojson(path: Path, url: str, expected: int | None) -> int:
+def _is_lfs_pointer(path: Path) -> bool:
     with open(path, "rb") as fh:
-        head = fh.read(len(_LFS_POINTER))
-    if head == _LFS_POINTER:
+        return fh.read(len(_LFS_POINTER)) == _LFS_POINTER
+
+
+def _check_geojson(path: Path, url: str, expected: int | None) -> int:
+    """The number of features of a downloaded file, after checking it is the FeatureCollection announced."""
+    if _is_lfs_pointer(path):
         raise BoundaryDownloadError(f"{url} returned a Git LFS pointer, not the GeoJSON file")
     try:
         with open(path, encoding="utf-8") as fh:
@@ -190,6 +195,21 @@ def _check_geojson(path: Path, url: str, expected: int | None) -> int:
             f"{url} holds {count} units but the geoBoundaries metadata announces {expected}; nothing was cached"
         )
     return count
+
+
+@dataclass(frozen=True)
+class _Request:
+    """One boundary set asked for: what, where it is cached, and the API address that describes it."""
+
+    iso3: str
+    level: int
+    release: str
+    simplified: bool
+    path: Path
+    meta_url: str
+
+    def hint(self) -> str:
+        return _offline_hint(self.iso3, self.level, self.path)
 
 
 def fetch_geoboundaries(
@@ -240,13 +260,30 @@ def fetch_geoboundaries(
     BoundaryDownloadError
         When the network is unreachable (the message says how to pass a local file),
         the API has no such boundary set, or the download is not a valid file.
+    ValueError
+        For a code that is not alpha-3, or an unknown release.
 
     Examples
     --------
-    >>> fetch_geoboundaries("AZE", 1, base_url="http://127.0.0.1:9", retries=0)  # doctest: +SKIP
+    >>> fetch_geoboundaries("Azerbaijan")
     Traceback (most recent call last):
-    BoundaryDownloadError: could not reach the geoBoundaries API …
+    ...
+    ValueError: 'AZERBAIJAN' is not an ISO 3166-1 alpha-3 code (e.g. 'AZE')
+    >>> fetch_geoboundaries("AZE", 2).name  # doctest: +SKIP
+    'ADM2_simplified.geojson'
     """
+    request = _request(iso3, level, release, simplified, base_url, cache_dir)
+    if not refresh and _cached(request.path) is not None:
+        return request.path
+    fetcher = _Fetcher(timeout, retries, backoff)
+    meta = _read_metadata(fetcher, request)
+    count = _download_into_cache(fetcher, request, meta)
+    log.info("cached %s ADM%d boundaries (%d units) at %s", request.iso3, request.level, count, request.path)
+    return request.path
+
+
+def _request(iso3, level, release: str, simplified: bool, base_url: str | None, cache_dir) -> _Request:
+    """The checked request; the base URL from the argument, ``$GEOCONFLICT_GEOBOUNDARIES_URL`` or the default."""
     iso3 = str(iso3).strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", iso3):
         raise ValueError(f"{iso3!r} is not an ISO 3166-1 alpha-3 code (e.g. 'AZE')")
@@ -254,103 +291,159 @@ def fetch_geoboundaries(
         raise ValueError(f"unknown geoBoundaries release {release!r}: use one of {', '.join(RELEASES)}")
     level = int(level)
     path = cache_path(iso3, level, release=release, simplified=simplified, cache_dir=cache_dir)
-    if not refresh and _cached(path) is not None:
-        return path
-
     base = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
-    meta_url = f"{base}/{release}/{iso3}/ADM{level}/"
-    fetcher = _Fetcher(timeout, retries, backoff)
-    attempts = retries + 1
+    return _Request(iso3, level, release, simplified, path, f"{base}/{release}/{iso3}/ADM{level}/")
+
+
+# ------------------------------------------------------------------ the API's metadata
+def _read_metadata(fetcher: _Fetcher, request: _Request) -> dict:
+    """The API's metadata for the request; network failures become errors that say how to work offline."""
+    url, attempts = request.meta_url, fetcher.retries + 1
     try:
-        raw = fetcher.get_bytes(meta_url)
+        raw = fetcher.get_bytes(url)
     except urllib.error.HTTPError as exc:
         if exc.code == 404:
             raise BoundaryDownloadError(
-                f"geoBoundaries has no {release} ADM{level} boundaries for {iso3} (HTTP 404 at {meta_url})"
+                f"geoBoundaries has no {request.release} ADM{request.level} boundaries for {request.iso3} "
+                f"(HTTP 404 at {url})"
             ) from exc
         raise BoundaryDownloadError(
-            f"the geoBoundaries API answered HTTP {exc.code} for {meta_url} after {attempts} attempt(s). "
-            + _offline_hint(iso3, level, path)
+            f"the geoBoundaries API answered HTTP {exc.code} for {url} after {attempts} attempt(s). " + request.hint()
         ) from exc
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise BoundaryDownloadError(
-            f"could not reach the geoBoundaries API at {meta_url} ({reason}) after {attempts} attempt(s). "
-            + _offline_hint(iso3, level, path)
+            f"could not reach the geoBoundaries API at {url} ({reason}) after {attempts} attempt(s). " + request.hint()
         ) from exc
+    return _parse_metadata(raw, url)
+
+
+def _parse_metadata(raw: bytes, url: str) -> dict:
+    """The metadata object of an API answer (the API answers some queries with a list of one).
+
+    Examples
+    --------
+    >>> _parse_metadata(b'[{"boundaryID": "AZE-ADM1"}]', "u")
+    {'boundaryID': 'AZE-ADM1'}
+    """
     try:
         meta = json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BoundaryDownloadError(f"the geoBoundaries API at {meta_url} did not return JSON ({exc})") from exc
+        raise BoundaryDownloadError(f"the geoBoundaries API at {url} did not return JSON ({exc})") from exc
     if isinstance(meta, list):
         meta = meta[0] if meta and isinstance(meta[0], dict) else None
     if not isinstance(meta, dict):
-        raise BoundaryDownloadError(f"the geoBoundaries API at {meta_url} returned no boundary metadata")
-    keys = ("simplifiedGeometryGeoJSON", "gjDownloadURL") if simplified else ("gjDownloadURL",)
+        raise BoundaryDownloadError(f"the geoBoundaries API at {url} returned no boundary metadata")
+    return meta
+
+
+def _download_link(meta: dict, request: _Request) -> str:
+    """The file the metadata points at: simplified geometry when asked for and offered, else the full one."""
+    keys = ("simplifiedGeometryGeoJSON", "gjDownloadURL") if request.simplified else ("gjDownloadURL",)
     url = next((meta[k] for k in keys if isinstance(meta.get(k), str) and meta[k]), None)
     if url is None:
-        raise BoundaryDownloadError(f"the geoBoundaries metadata at {meta_url} has no {' or '.join(keys)} link")
-    expected = meta.get("admUnitCount")
-    try:
-        expected = int(float(expected)) if expected not in (None, "") else None
-    except (TypeError, ValueError):
-        expected = None
+        raise BoundaryDownloadError(f"the geoBoundaries metadata at {request.meta_url} has no {' or '.join(keys)} link")
+    return url
 
+
+def _announced_count(meta: dict) -> int | None:
+    """The number of units the metadata announces, if it says (``admUnitCount`` is text, sometimes "12.0").
+
+    Examples
+    --------
+    >>> _announced_count({"admUnitCount": "79.0"}), _announced_count({"admUnitCount": ""}), _announced_count({})
+    (79, None, None)
+    """
+    value = meta.get("admUnitCount")
+    try:
+        return int(float(value)) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+# ------------------------------------------------------------------ the file
+def _download_into_cache(fetcher: _Fetcher, request: _Request, meta: dict) -> int:
+    """Download, verify and install the file and its sidecar; returns the number of units.
+
+    The file is written to a temporary name beside its place and moved in only once
+    verified, so an interrupted or refused download leaves nothing in the cache.
+    """
+    url, expected, path = _download_link(meta, request), _announced_count(meta), request.path
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part", dir=path.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w+b") as fh:
-            try:
-                digest = fetcher.get_file(url, fh)
-            except urllib.error.HTTPError as exc:
-                raise BoundaryDownloadError(f"downloading {url} failed: HTTP {exc.code}") from exc
-            except (urllib.error.URLError, OSError) as exc:
-                reason = getattr(exc, "reason", exc)
-                raise BoundaryDownloadError(
-                    f"could not download {url} ({reason}) after {attempts} attempt(s). "
-                    + _offline_hint(iso3, level, path)
-                ) from exc
-        try:
-            count = _check_geojson(tmp, url, expected)
-        except BoundaryDownloadError:
-            media = _media_url(url)
-            with open(tmp, "rb") as fh:
-                is_pointer = fh.read(len(_LFS_POINTER)) == _LFS_POINTER
-            if not (is_pointer and media):
-                raise
-            try:
-                with open(tmp, "w+b") as fh:
-                    digest = fetcher.get_file(media, fh)
-            except (urllib.error.URLError, OSError) as exc:
-                raise BoundaryDownloadError(f"{url} is a Git LFS pointer and {media} failed ({exc})") from exc
-            url = media
-            count = _check_geojson(tmp, url, expected)
-        sidecar = {
-            "source": "geoBoundaries",
-            "release": release,
-            "iso3": iso3,
-            "level": level,
-            "simplified": simplified,
-            "url": url,
-            "metadata_url": meta_url,
-            "sha256": digest,
-            "features": count,
-            "licence": meta.get("boundaryLicense"),
-            "boundary_id": meta.get("boundaryID"),
-            "fetched": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "citation": "geoBoundaries: Runfola et al. (2020) PLOS ONE 15(4): e0231866",
-            "metadata": meta,
-        }
-        side_tmp = tmp.with_suffix(".meta.part")
-        side_tmp.write_text(json.dumps(sidecar, indent=1, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-        os.replace(side_tmp, _sidecar(path))
+            digest = _download(fetcher, url, fh, request)
+        url, digest, count = _verify(fetcher, tmp, url, digest, expected)
+        _install(tmp, path, _sidecar_record(request, meta, url, digest, count))
     finally:
         tmp.unlink(missing_ok=True)
         tmp.with_suffix(".meta.part").unlink(missing_ok=True)
-    log.info("cached %s ADM%d boundaries (%d units) at %s", iso3, level, count, path)
-    return path
+    return count
+
+
+def _download(fetcher: _Fetcher, url: str, dest, request: _Request) -> str:
+    """Stream ``url`` into ``dest``; returns the SHA-256."""
+    try:
+        return fetcher.get_file(url, dest)
+    except urllib.error.HTTPError as exc:
+        raise BoundaryDownloadError(f"downloading {url} failed: HTTP {exc.code}") from exc
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise BoundaryDownloadError(
+            f"could not download {url} ({reason}) after {fetcher.retries + 1} attempt(s). " + request.hint()
+        ) from exc
+
+
+def _verify(fetcher: _Fetcher, tmp: Path, url: str, digest: str, expected: int | None) -> tuple[str, str, int]:
+    """``(url, sha256, units)`` of a verified download, following a Git LFS pointer to its content once."""
+    try:
+        return url, digest, _check_geojson(tmp, url, expected)
+    except BoundaryDownloadError:
+        media = _media_url(url)
+        if not (media and _is_lfs_pointer(tmp)):
+            raise
+    # GitHub's raw URLs serve large files as LFS pointers; the content lives on media.githubusercontent.com
+    try:
+        with open(tmp, "w+b") as fh:
+            digest = fetcher.get_file(media, fh)
+    except (urllib.error.URLError, OSError) as exc:
+        raise BoundaryDownloadError(f"{url} is a Git LFS pointer and {media} failed ({exc})") from exc
+    return media, digest, _check_geojson(tmp, media, expected)
+
+
+def _sidecar_record(request: _Request, meta: dict, url: str, digest: str, count: int) -> dict:
+    """What the sidecar keeps: provenance, licence, the hash later calls check, and the API's metadata."""
+    return {
+        "source": "geoBoundaries",
+        "release": request.release,
+        "iso3": request.iso3,
+        "level": request.level,
+        "simplified": request.simplified,
+        "url": url,
+        "metadata_url": request.meta_url,
+        "sha256": digest,
+        "features": count,
+        "licence": meta.get("boundaryLicense"),
+        "boundary_id": meta.get("boundaryID"),
+        "fetched": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "citation": "geoBoundaries: Runfola et al. (2020) PLOS ONE 15(4): e0231866",
+        "metadata": meta,
+    }
+
+
+def _install(tmp: Path, path: Path, sidecar: dict) -> None:
+    """Move the verified file into place, then its sidecar (each move is atomic).
+
+    The file goes first: a file without a sidecar is not trusted as cached and is
+    downloaded again, so a crash between the two moves costs a download, never a
+    stale answer.
+    """
+    side_tmp = tmp.with_suffix(".meta.part")
+    side_tmp.write_text(json.dumps(sidecar, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+    os.replace(side_tmp, _sidecar(path))
 
 
 def cached_metadata(path: Path) -> dict | None:
