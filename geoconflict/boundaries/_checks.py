@@ -6,6 +6,8 @@ of dicts for ``attrs``); neither changes a unit's name.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import shapely
 
@@ -71,6 +73,27 @@ def _distance_m(geom, point) -> float:
     return float(shapely.distance(g, p))
 
 
+@dataclass(frozen=True)
+class _Units:
+    """A boundary table's columns as arrays, for the per-unit loop of :func:`check_names`."""
+
+    levels: np.ndarray
+    names: np.ndarray
+    codes: np.ndarray
+    countries: np.ndarray
+    geoms: np.ndarray
+
+    @classmethod
+    def of(cls, gdf) -> _Units:
+        return cls(
+            gdf["admin_level"].to_numpy(),
+            gdf["name"].to_numpy(dtype=object, na_value=None),
+            gdf["code"].to_numpy(dtype=object, na_value=None),
+            gdf["country_code"].to_numpy(dtype=object, na_value=None),
+            np.asarray(gdf.geometry.values, dtype=object),
+        )
+
+
 def check_names(gdf, gazetteer) -> list[dict]:
     """Units whose name contradicts the gazetteer: the place of that name lies in another unit.
 
@@ -87,67 +110,98 @@ def check_names(gdf, gazetteer) -> list[dict]:
         ``unit``, ``code``, ``level``, ``place``, ``kind``, ``latitude``, ``longitude``,
         ``distance_km``, ``in_unit``, ``in_code``, ``swapped_with`` (the other unit
         when the two names point at each other's polygons).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> from geoconflict.gazetteer import Gazetteer
+    >>> units = gpd.GeoDataFrame(  # Kapan and Goris, each drawn where the other lies
+    ...     {"admin_level": [2, 2], "name": ["Kapan", "Goris"], "code": ["K", "G"], "country_code": ["AM", "AM"]},
+    ...     geometry=[box(46.3, 39.45, 46.5, 39.6), box(46.3, 39.1, 46.5, 39.3)], crs=4326)
+    >>> [(c["unit"], c["in_unit"], c["swapped_with"]) for c in check_names(units, Gazetteer.default())]
+    [('Kapan', 'Goris', 'Goris'), ('Goris', 'Kapan', 'Kapan')]
     """
+    units = _Units.of(gdf)
     conflicts: list[dict] = []
-    levels = gdf["admin_level"].to_numpy()
-    names = gdf["name"].to_numpy(dtype=object, na_value=None)
-    codes = gdf["code"].to_numpy(dtype=object, na_value=None)
-    ccs = gdf["country_code"].to_numpy(dtype=object, na_value=None)
-    geoms = np.asarray(gdf.geometry.values, dtype=object)
-    for lvl in sorted({int(v) for v in levels}):
-        rows = np.flatnonzero(levels == lvl)
-        tree = shapely.STRtree(geoms[rows])
-        keys = [normalize(names[i]) if names[i] else "" for i in rows]
-        for k, i in enumerate(rows):
-            if not names[i] or geoms[i] is None or geoms[i].is_empty:
-                continue
-            m = gazetteer.resolve(names[i], country=ccs[i]) if ccs[i] else gazetteer.resolve(names[i])
-            if m is None or m.match_type not in ("exact", "phonetic") or m.score < 0.5:
-                continue
-            if ccs[i] and m.country_code and m.country_code != ccs[i]:
-                continue
-            if lvl > 0 and m.feature_kind in ("country", "continent"):
-                continue
-            point = m.point
-            if shapely.intersects(geoms[i], point):
-                continue
-            holders = [
-                int(rows[h])
-                for h in tree.query(point, predicate="intersects")
-                if keys[h] != keys[k] and (ccs[rows[h]] in (None, ccs[i]))
-            ]
-            if not holders:
-                continue  # the place lies outside this layer: nothing to compare with
-            distance = _distance_m(geoms[i], point) / 1000.0
-            if distance <= NAME_TOLERANCE_KM:
-                continue
-            if m.is_area:
-                area = m.geometry
-                total = shapely.area(area)
-                if total > 0 and shapely.area(shapely.intersection(area, geoms[i])) >= AREA_AGREEMENT * total:
-                    continue
-            j = holders[0]
-            conflicts.append(
-                {
-                    "unit": names[i],
-                    "code": codes[i],
-                    "level": lvl,
-                    "place": m.name,
-                    "kind": m.feature_kind,
-                    "latitude": round(m.latitude, 4),
-                    "longitude": round(m.longitude, 4),
-                    "distance_km": round(distance, 1),
-                    "in_unit": names[j],
-                    "in_code": codes[j],
-                    "swapped_with": None,
-                }
-            )
+    for lvl in sorted({int(v) for v in units.levels}):
+        conflicts += _check_level(units, lvl, gazetteer)
+    _mark_swaps(conflicts)
+    return conflicts
+
+
+def _check_level(units: _Units, lvl: int, gazetteer) -> list[dict]:
+    """The contradictions among the units of one level (compared only with each other)."""
+    rows = np.flatnonzero(units.levels == lvl)
+    tree = shapely.STRtree(units.geoms[rows])
+    keys = [normalize(units.names[i]) if units.names[i] else "" for i in rows]
+    found = []
+    for k, i in enumerate(rows):
+        m = _place_of_name(units, i, lvl, gazetteer)
+        if m is None or shapely.intersects(units.geoms[i], m.point):
+            continue
+        # other units of this level (another name, the same or no country) that hold the place
+        holders = [
+            int(rows[h])
+            for h in tree.query(m.point, predicate="intersects")
+            if keys[h] != keys[k] and (units.countries[rows[h]] in (None, units.countries[i]))
+        ]
+        if not holders:
+            continue  # the place lies outside this layer: nothing to compare with
+        distance = _distance_m(units.geoms[i], m.point) / 1000.0
+        if distance <= NAME_TOLERANCE_KM or _area_agrees(m, units.geoms[i]):
+            continue
+        found.append(_conflict(units, i, holders[0], m, distance))
+    return found
+
+
+def _place_of_name(units: _Units, i: int, lvl: int, gazetteer):
+    """The gazetteer's place for unit ``i``'s name, when it is a confident answer in the unit's own country."""
+    name, country, geom = units.names[i], units.countries[i], units.geoms[i]
+    if not name or geom is None or geom.is_empty:
+        return None
+    m = gazetteer.resolve(name, country=country) if country else gazetteer.resolve(name)
+    if m is None or m.match_type not in ("exact", "phonetic") or m.score < 0.5:
+        return None  # a fuzzy answer says nothing about the data
+    if country and m.country_code and m.country_code != country:
+        return None
+    if lvl > 0 and m.feature_kind in ("country", "continent"):
+        return None  # a country's or continent's point says nothing about where a unit inside it lies
+    return m
+
+
+def _area_agrees(match, geom) -> bool:
+    """A place that is an area agrees with a unit covering :data:`AREA_AGREEMENT` of it."""
+    if not match.is_area:
+        return False
+    area = match.geometry
+    total = shapely.area(area)
+    return bool(total > 0 and shapely.area(shapely.intersection(area, geom)) >= AREA_AGREEMENT * total)
+
+
+def _conflict(units: _Units, i: int, j: int, match, distance_km: float) -> dict:
+    return {
+        "unit": units.names[i],
+        "code": units.codes[i],
+        "level": int(units.levels[i]),
+        "place": match.name,
+        "kind": match.feature_kind,
+        "latitude": round(match.latitude, 4),
+        "longitude": round(match.longitude, 4),
+        "distance_km": round(distance_km, 1),
+        "in_unit": units.names[j],
+        "in_code": units.codes[j],
+        "swapped_with": None,
+    }
+
+
+def _mark_swaps(conflicts: list[dict]) -> None:
+    """Two units whose names each point into the other were probably swapped: say so on both."""
     by_pair = {(c["code"], c["in_code"]): c for c in conflicts}
     for c in conflicts:
         other = by_pair.get((c["in_code"], c["code"]))
         if other is not None:
             c["swapped_with"] = other["unit"]
-    return conflicts
 
 
 def format_name_conflicts(conflicts: list[dict], source: str | None = None) -> str:
