@@ -70,6 +70,9 @@ SHAPEFILE_NAMES = {
 #: names would be lost, so they are written with a trailing underscore.
 KML_RESERVED = {"timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude", "visibility", "drawOrder", "icon"}
 
+#: The column a KML placemark is named after, the first present.
+KML_LABEL_COLUMNS = ("name", "location", "mention")
+
 
 def _shapefile_columns(columns: list[str]) -> dict[str, str]:
     """Unique names of at most 10 characters, the known ones readable."""
@@ -94,80 +97,133 @@ def write(gdf: geopandas.GeoDataFrame, path: str | Path, *, layer: str | None = 
     keeps the CRS; vector formats are written through pyogrio. A Shapefile cannot
     hold points and polygons together: that is an error naming the alternatives.
 
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Incidents or mentions, with a CRS (it is not modified).
+    path : str or Path
+        Its extension picks the format: one of :data:`FORMATS`.
+    layer : str, optional
+        The layer name (GeoPackage, FlatGeobuf …); the file's stem by default.
+
+    Returns
+    -------
+    Path
+        ``path``, its folder created if needed.
+
     Examples
     --------
-    >>> from geoconflict import geoparse
-    >>> write(geoparse("Shelling hit Kapan."), "/tmp/mentions.gpkg")  # doctest: +SKIP
+    >>> import geopandas as gpd, tempfile
+    >>> from pathlib import Path
+    >>> from shapely import Point
+    >>> gdf = gpd.GeoDataFrame({"location": ["Kapan"]}, geometry=[Point(46.41, 39.21)], crs="EPSG:4326")
+    >>> out = write(gdf, Path(tempfile.mkdtemp()) / "incidents.csv")
+    >>> out.read_text().splitlines()
+    ['location,geometry', 'Kapan,POINT (46.41 39.21)']
+    >>> out.with_suffix(".csvt").read_text().strip()
+    '"String","WKT"'
     """
     path = Path(path)
+    ext, driver, mixed_ok = _check_output(gdf, path)
+    out = _plain_values(gdf, driver)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if driver == "csv":
+        _write_csv(out, path)
+    elif driver == "parquet":
+        out.to_parquet(path, index=False)
+    else:
+        _check_geometry_types(out, mixed_ok)
+        out, options = _for_format(out, ext)
+        _write_vector(out, path, driver, layer or path.stem, options)
+    return path
+
+
+def _check_output(gdf: geopandas.GeoDataFrame, path: Path) -> tuple[str, str, bool]:
+    """The extension, its driver and whether it holds mixed geometry types; errors for what cannot be written."""
     ext = path.suffix.lower()
     if ext not in FORMATS:
         raise ValueError(f"unknown output format {ext!r}: use one of {', '.join(sorted(FORMATS))}")
     driver, mixed_ok = FORMATS[ext]
     if gdf.crs is None:
         raise ValueError("the frame has no CRS; geoconflict frames are EPSG:4326")
+    return ext, driver, mixed_ok
+
+
+def _plain_values(gdf: geopandas.GeoDataFrame, driver: str) -> geopandas.GeoDataFrame:
+    """A copy whose columns every format can hold.
+
+    Dates (datetime columns whose times are all midnight) become Date fields — ISO
+    text in CSV —, other datetimes DateTime fields; other objects become text.
+    """
     out = gdf.copy()
     out.attrs = {}  # reports and notes are Python objects, not file metadata
-    # Dates (datetime columns whose times are all midnight) become Date fields — ISO
-    # text in CSV —, other datetimes DateTime fields; other objects become text.
     for col in out.columns:
         if col == out.geometry.name:
             continue
         if str(out[col].dtype).startswith("datetime"):
-            values = out[col]
-            if getattr(values.dt, "tz", None) is not None:
-                values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-            present = values.dropna()
-            date_only = len(present) > 0 and bool((present == present.dt.normalize()).all())
-            if driver == "csv":
-                fmt = "%Y-%m-%d" if date_only else "%Y-%m-%dT%H:%M:%S"
-                out[col] = values.dt.strftime(fmt).where(values.notna(), None)
-            elif date_only:
-                out[col] = pd.Series([v.date() if v == v else None for v in values], index=out.index, dtype=object)
-            else:
-                out[col] = values
+            out[col] = _dates(out[col], driver)
         elif out[col].dtype == object:
             out[col] = out[col].map(
                 lambda v: v if v is None or isinstance(v, (str, int, float, bool, datetime.date)) else str(v)
             )
-    path.parent.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _dates(values: pd.Series, driver: str) -> pd.Series:
+    """A datetime column as UTC-naive datetimes, ``datetime.date`` objects, or ISO text for CSV."""
+    if getattr(values.dt, "tz", None) is not None:
+        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    present = values.dropna()
+    date_only = len(present) > 0 and bool((present == present.dt.normalize()).all())
     if driver == "csv":
-        flat = out.drop(columns=out.geometry.name)
-        flat["geometry"] = out.geometry.to_wkt()
-        flat.to_csv(path, index=False)
-        # the .csvt sidecar gives GDAL and QGIS the field types (and the WKT geometry column)
-        path.with_suffix(".csvt").write_text(",".join(f'"{t}"' for t in _csvt_types(flat)) + "\n", encoding="ascii")
-        return path
-    if driver == "parquet":
-        out.to_parquet(path, index=False)
-        return path
+        fmt = "%Y-%m-%d" if date_only else "%Y-%m-%dT%H:%M:%S"
+        return values.dt.strftime(fmt).where(values.notna(), None)
+    if date_only:
+        return pd.Series([v.date() if v == v else None for v in values], index=values.index, dtype=object)
+    return values
+
+
+def _write_csv(out: geopandas.GeoDataFrame, path: Path) -> None:
+    flat = out.drop(columns=out.geometry.name)
+    flat["geometry"] = out.geometry.to_wkt()
+    flat.to_csv(path, index=False)
+    # the .csvt sidecar gives GDAL and QGIS the field types (and the WKT geometry column)
+    path.with_suffix(".csvt").write_text(",".join(f'"{t}"' for t in _csvt_types(flat)) + "\n", encoding="ascii")
+
+
+def _check_geometry_types(out: geopandas.GeoDataFrame, mixed_ok: bool) -> None:
     kinds = set(out.geometry.geom_type.dropna())
     if not mixed_ok and len({k.replace("Multi", "") for k in kinds}) > 1:
         raise ValueError(
             f"a Shapefile holds one geometry type, this frame has {sorted(kinds)}: "
             "write a GeoPackage (.gpkg) or FlatGeobuf (.fgb), or use points only"
         )
+
+
+def _for_format(out: geopandas.GeoDataFrame, ext: str) -> tuple[geopandas.GeoDataFrame, dict[str, str]]:
+    """Column names the format keeps (Shapefile's 10 characters, KML's reserved names) and its options."""
+    options: dict[str, str] = {}
     if ext == ".shp":
         out = out.rename(columns=_shapefile_columns([c for c in out.columns if c != out.geometry.name]))
-    options = {}
     if ext == ".kml":
         out = out.to_crs(4326)
         out = out.rename(columns={c: f"{c}_" for c in out.columns if c in KML_RESERVED})
-        label = next((c for c in ("name", "location", "mention") if c in out.columns), None)
+        label = next((c for c in KML_LABEL_COLUMNS if c in out.columns), None)
         if label:
             options["NameField"] = label
         if "notes" in out.columns:
             options["DescriptionField"] = "notes"
+    return out, options
+
+
+def _write_vector(out: geopandas.GeoDataFrame, path: Path, driver: str, layer: str, options: dict[str, str]) -> None:
     try:  # through Arrow, so dates are written as Date fields and nullable integers stay integers
-        out.to_file(
-            path, driver=driver, layer=layer or path.stem, engine="pyogrio", use_arrow=True, dataset_options=options
-        )
+        out.to_file(path, driver=driver, layer=layer, engine="pyogrio", use_arrow=True, dataset_options=options)
     except Exception:  # an older GDAL/pyogrio without Arrow writing: dates as text
         for col in out.columns:
             if col != out.geometry.name and out[col].dtype == object:
                 out[col] = out[col].map(lambda v: v.isoformat() if isinstance(v, datetime.date) else v)
-        out.to_file(path, driver=driver, layer=layer or path.stem, engine="pyogrio", dataset_options=options)
-    return path
+        out.to_file(path, driver=driver, layer=layer, engine="pyogrio", dataset_options=options)
 
 
 def _csvt_types(flat: pd.DataFrame) -> list[str]:
