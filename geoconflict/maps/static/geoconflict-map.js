@@ -7,6 +7,13 @@
  * numbers into HTML; it never evaluates data. Links come only from values geoconflict has
  * checked to be http(s) URLs (and checked again here).
  *
+ * This file names no data field and no status code of its own: the options geoconflict
+ * writes (geoconflict/maps/_options.py) say which text fields there are and how the popup,
+ * the tooltip and the search use them (opts.fields), and what each status code means
+ * (opts.status: keys, the inside and unknown codes, draw order, legend order; opts.statusLabels,
+ * opts.statusStyle). The data's own layout (n, lat, lon, status, type and the optional day,
+ * certain, dist, area, text) is the wire format geoconflict/maps/_payload.py writes.
+ *
  * Licence: MIT, as geoconflict.
  */
 (function () {
@@ -16,12 +23,13 @@
   }
   var L = window.L;
   var DAY_MS = 86400000;
-  var STATUS_RANK = [0, 2, 3, 1]; // draw order: inside, unknown, near, outside (on top)
-  var STATUS_KEYS = ["inside", "near", "outside", "unknown"];
   var registry = [];
 
   // ------------------------------------------------------------------ helpers
-  /** The same escaping geoconflict applies in Python (for matching search text against the data). */
+  /**
+   * The same escaping geoconflict applies in Python (geoconflict.maps.escape.escape_html), for
+   * matching search text against the data; tests/maps/test_maps_browser.py checks the two agree.
+   */
   function escapeHtml(s) {
     return String(s)
       .replace(/&/g, "&amp;")
@@ -169,7 +177,9 @@
       this._typeOn = (opts.types || []).map(function () {
         return true;
       });
-      this._statusOn = [true, true, true, true];
+      this._statusOn = opts.statusLabels.map(function () {
+        return true;
+      });
       this._dayFrom = -Infinity;
       this._dayTo = Infinity;
       var self = this;
@@ -220,9 +230,10 @@
       var st = d.status;
       var ty = d.type;
       var ce = d.certain;
+      var rank = this.options.status.rank; // outside on top
       perm.sort(function (a, b) {
-        var ra = STATUS_RANK[st[a]];
-        var rb = STATUS_RANK[st[b]];
+        var ra = rank[st[a]];
+        var rb = rank[st[b]];
         if (ra !== rb) {
           return ra - rb;
         }
@@ -561,11 +572,23 @@
     },
 
     text: function (field, i) {
-      if (field === "date") {
+      if (field === this.options.fields.date) {
         return this.dateText(i);
       }
       var f = this._data.text[field];
       return f ? f(i) : null;
+    },
+
+    /** The first of the title fields an incident has, else "Incident". */
+    title: function (i) {
+      var names = this.options.fields.title;
+      for (var k = 0; k < names.length; k++) {
+        var v = this.text(names[k], i);
+        if (v) {
+          return v;
+        }
+      }
+      return "Incident";
     },
 
     /** YYYY-MM-DD for a dated incident, else the date text the table had (escaped), else null. */
@@ -577,7 +600,7 @@
           return isoDay(day);
         }
       }
-      var f = d.text.date;
+      var f = d.text[this.options.fields.date];
       return f ? f(i) : null;
     },
 
@@ -588,9 +611,8 @@
 
     tooltipHtml: function (i) {
       var o = this.options;
-      var title = this.text("location", i) || this.text("mention", i) || "Incident";
-      var parts = ["<b>" + title + "</b>"];
-      var date = this.text("date", i);
+      var parts = ["<b>" + this.title(i) + "</b>"];
+      var date = this.dateText(i);
       if (date) {
         parts.push(date);
       }
@@ -599,23 +621,24 @@
         parts.push(type.name);
       }
       var s = this._data.status[i];
-      if (s !== 3) {
-        parts.push('<span class="gc-status-' + STATUS_KEYS[s] + '">' + o.statusLabels[s] + "</span>");
+      if (s !== o.status.unknown) {
+        parts.push('<span class="gc-status-' + o.status.keys[s] + '">' + o.statusLabels[s] + "</span>");
       }
       return parts.join(" · ");
     },
 
     popupHtml: function (i) {
       var o = this.options;
+      var F = o.fields;
       var d = this._data;
       var self = this;
       var t = function (f) {
         return self.text(f, i);
       };
-      var title = t("location") || t("mention") || "Incident";
+      var title = this.title(i);
       var out = ['<div class="gc-popup">', '<div class="gc-popup-title">' + title + "</div>"];
       var places = [];
-      ["admin2", "admin1", "admin0"].forEach(function (f) {
+      F.places.forEach(function (f) {
         var v = t(f);
         if (v && v !== title && places.indexOf(v) < 0) {
           places.push(v);
@@ -625,16 +648,16 @@
         out.push('<div class="gc-popup-place">' + places.join(", ") + "</div>");
       }
       var s = d.status[i];
-      if (s !== 3) {
+      if (s !== o.status.unknown) {
         var line = o.statusLabels[s];
         var dist = d.dist ? d.dist[i] : null;
-        if (s !== 0 && dist !== null && dist !== undefined) {
+        if (s !== o.status.inside && dist !== null && dist !== undefined) {
           line += " — " + dist + " km from its edge";
         }
         if (d.certain && !d.certain[i]) {
           line += " (uncertain: the location is too coarse to be sure)";
         }
-        out.push('<div class="gc-popup-status gc-status-' + STATUS_KEYS[s] + '">' + line + "</div>");
+        out.push('<div class="gc-popup-status gc-status-' + o.status.keys[s] + '">' + line + "</div>");
       }
       var rows = [];
       var add = function (label, value) {
@@ -648,53 +671,53 @@
         }
         rows = [];
       };
+      // rows named in the options: a field's value, an area-coded incident's note, or a
+      // field shown only when it differs from the title
+      var addRows = function (list) {
+        list.forEach(function (row) {
+          if (row.area) {
+            add(row.label, d.area && d.area[i] ? row.area : null);
+          } else {
+            var v = t(row.field);
+            add(row.label, row.notTitle && v === title ? null : v);
+          }
+        });
+      };
       // what happened, who says so and who denies it, and where it was reported
-      add("Date", t("date"));
+      add("Date", this.dateText(i));
       var type = o.types[d.type[i]];
       var typeText = type && !type.unspecified ? type.name : null;
-      var sub = t("sub_event_type");
+      var sub = t(F.subType);
       if (sub && sub !== typeText) {
         typeText = typeText ? typeText + " — " + sub : sub;
       }
       add("Event type", typeText);
-      add("Claimed by", t("claimed_by"));
-      add("Disputed by", t("disputed_by"));
-      add("Claim", t("claim_status"));
-      var source = t("source");
-      var url = t("url");
+      addRows(F.report);
+      var source = t(F.source);
+      var url = t(F.url);
       if (url && /^https?:\/\//i.test(url)) {
         add("Source", '<a href="' + url + '" target="_blank" rel="noopener noreferrer nofollow">' + (source || url) + "</a>");
       } else {
         add("Source", source);
-        add("Source link", t("url_text"));
+        add("Source link", t(F.urlText));
       }
       table();
-      var sentence = t("sentence");
-      var notes = t("notes");
+      var sentence = t(F.sentence);
+      var notes = t(F.notes);
       if (sentence) {
         out.push('<blockquote class="gc-popup-sentence">' + sentence + "</blockquote>");
       }
       if (notes && notes !== sentence) {
         out.push('<div class="gc-popup-notes">' + notes + "</div>");
       }
-      var related = t("related");
+      var related = t(F.related);
       if (related) {
         out.push(
           '<details class="gc-popup-related"><summary>Related sentences</summary><ul><li>' +
             related.split(" | ").join("</li><li>") + "</li></ul></details>"
         );
       }
-      // details
-      add("Actor", t("actor1"));
-      add("Fatalities", t("fatalities"));
-      add("Location precision", t("geo_precision"));
-      if (d.area && d.area[i]) {
-        add("Drawn at", "a point inside the reported area");
-      }
-      add("Dataset", t("dataset"));
-      add("Event id", t("id"));
-      add("Mentioned as", t("mention") !== title ? t("mention") : null);
-      add("Data issues", t("issues"));
+      addRows(F.details);
       table();
       out.push("</div>");
       return out.join("");
@@ -768,9 +791,13 @@
       if (!d) {
         return { loaded: false, error: this._error || null };
       }
-      var byStatus = { inside: 0, near: 0, outside: 0, unknown: 0 };
+      var keys = this.options.status.keys;
+      var byStatus = {};
+      keys.forEach(function (key) {
+        byStatus[key] = 0;
+      });
       for (var k = 0; k < this._visible.length; k++) {
-        byStatus[STATUS_KEYS[d.status[this._visible[k]]]]++;
+        byStatus[keys[d.status[this._visible[k]]]]++;
       }
       return { loaded: true, total: d.n, shown: this._visible.length, drawn: this._drawnCount, byStatus: byStatus };
     },
@@ -800,7 +827,7 @@
         return [];
       }
       if (!this._searchIndex) {
-        var fields = ["location", "mention", "admin2", "admin1", "admin0", "actor1", "id"];
+        var fields = this.options.fields.search;
         var idx = new Array(d.n);
         for (var i = 0; i < d.n; i++) {
           var parts = [];
@@ -856,7 +883,8 @@
             "</span></div>"
         );
       }
-      var statuses = o.zone || o.hasStatus ? [2, 1, 0, 3] : [3];
+      var statuses = o.status.legend;
+      var unknown = o.status.unknown;
       html.push('<div class="gc-legend-section">' + (o.zone || o.hasStatus ? "Where, relative to the zone" : "Incidents") + "</div>");
       statuses.forEach(function (s) {
         html.push(
@@ -913,7 +941,9 @@
         }
         foot.textContent = "Showing " + s.shown.toLocaleString("en") + " of " + s.total.toLocaleString("en") + " incidents";
         var d = layer._data;
-        var counts = [0, 0, 0, 0];
+        var counts = o.statusLabels.map(function () {
+          return 0;
+        });
         for (var i = 0; i < d.n; i++) {
           counts[d.status[i]]++;
         }
@@ -922,8 +952,8 @@
         });
         Array.prototype.forEach.call(div.querySelectorAll("[data-status-row]"), function (el) {
           var st = +el.getAttribute("data-status-row");
-          if (st === 3 && statuses.length > 1) {
-            el.style.display = counts[3] ? "" : "none";
+          if (st === unknown && statuses.length > 1) {
+            el.style.display = counts[unknown] ? "" : "none";
           }
         });
       };
@@ -1036,8 +1066,8 @@
         results = layer.search(input.value, 10);
         list.innerHTML = results
           .map(function (i, k) {
-            var date = layer.text("date", i);
-            var title = layer.text("location", i) || layer.text("mention", i) || "Incident";
+            var date = layer.dateText(i);
+            var title = layer.title(i);
             return '<li role="option" data-k="' + k + '">' + title + (date ? " <small>" + date + "</small>" : "") + "</li>";
           })
           .join("");

@@ -1,122 +1,47 @@
 """The layers of an incident map besides the incidents: zone, near band, admin units, tiles.
 
 Each function returns plain data (GeoJSON dicts, lists) or folium objects; the
-text in them is escaped with :func:`geoconflict._mapdata.escape_html`.
+text in them is escaped with :func:`geoconflict.maps.escape.escape_html`. The
+admin units arrive loaded (``geoconflict.load_boundaries`` reads, checks and
+names them): here they are only counted and drawn.
 """
 
 from __future__ import annotations
 
-import inspect
-from dataclasses import dataclass
+import os
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._mapdata import as_text, escape_html
+from ..geodesy import geodesic_buffer
+from ..schema import AREA_NAME_COLUMNS, first_column
+from .escape import as_text, escape_html
 
 if TYPE_CHECKING:  # pragma: no cover
     import folium
     import geopandas
 
+    from ._zone import ZoneView
+
 __all__ = [
+    "NEAR_STYLE",
     "ZONE_STYLE",
-    "ZoneView",
     "admin_units",
-    "as_zone",
     "choropleth_bins",
-    "classify",
     "geojson_of",
     "tile_layers",
+    "units_layer",
+    "zone_layers",
 ]
 
 ZONE_STYLE = {"color": "#b2182b", "weight": 2.5, "dashArray": "7 4", "fillColor": "#b2182b", "fillOpacity": 0.06}
 NEAR_STYLE = {"color": "#b2182b", "weight": 1, "dashArray": "2 4", "fill": False, "opacity": 0.8}
 #: ColorBrewer YlOrRd, light to dark
 CHOROPLETH_COLORS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
-_NAME_COLUMNS = ("name", "shapeName", "NAME", "name_en", "NAME_EN", "ADM2_EN", "ADM1_EN", "NAME_2", "NAME_1", "admin")
-_CODE_COLUMNS = ("code", "shapeISO", "iso_code", "ISO", "ADM2_PCODE", "ADM1_PCODE", "GID_2", "GID_1")
+#: columns that hold a unit's code, for frames not normalised by load_boundaries (which names it ``code``)
+CODE_COLUMNS = ("code", "shapeISO", "iso_code", "ISO", "ADM2_PCODE", "ADM1_PCODE", "GID_2", "GID_1")
 #: zones with more vertices than this are simplified for drawing (not for classifying)
 MAX_DRAW_VERTICES = 20_000
-
-
-@dataclass(frozen=True)
-class ZoneView:
-    """What the map shows about a zone: its outline, a name and where the outline comes from."""
-
-    zone: Any  # a ConflictZone or an object with .geometry/.name/.metadata (and maybe .classify)
-    name: str
-    note: str
-    near_km: float | None
-
-
-def as_zone(zone: Any, near_km: float | None = None) -> ZoneView | None:
-    """Accept a ConflictZone-like object, a shapely area, or a (Geo)DataFrame/GeoSeries of areas."""
-    if zone is None:
-        return None
-    import geopandas as gpd
-    import shapely
-    from shapely.geometry.base import BaseGeometry
-
-    from .zones import NEAR_KM, ConflictZone
-
-    if isinstance(zone, gpd.GeoDataFrame | gpd.GeoSeries):
-        frame = zone if zone.crs is None else zone.to_crs(4326)
-        geom = shapely.union_all(shapely.make_valid(np.asarray(frame.geometry.values, dtype=object)))
-        name = "Conflict zone"
-        if isinstance(frame, gpd.GeoDataFrame):
-            for col in ("name", "BRK_NAME", "NAME", "shapeName", "name_en"):
-                if col in frame.columns:
-                    vals = [t for t in (as_text(v) for v in frame[col].unique()[:3]) if t]
-                    if vals:
-                        name = " + ".join(vals)
-                        break
-        elif frame.name:
-            name = str(frame.name)
-        zone = ConflictZone(geom, name=name, metadata={"source": "a GeoDataFrame passed to incident_map"})
-    elif isinstance(zone, BaseGeometry):
-        zone = ConflictZone(zone, name="Conflict zone", metadata={"source": "a geometry passed to incident_map"})
-    elif not (hasattr(zone, "geometry") and hasattr(zone, "name")):
-        raise TypeError(
-            "zone must be a ConflictZone (or any object with .geometry and .name), a shapely area, "
-            f"or a GeoDataFrame/GeoSeries of areas; got {type(zone).__name__}"
-        )
-    meta = dict(getattr(zone, "metadata", None) or {})
-    zone_near = getattr(zone, "near_km", None)
-    near = near_km if near_km is not None else (zone_near if zone_near is not None else NEAR_KM)
-    return ZoneView(zone=zone, name=as_text(zone.name) or "Conflict zone", note=_zone_note(meta), near_km=float(near))
-
-
-def _zone_note(meta: dict) -> str:
-    parts = []
-    source = as_text(meta.get("source"))
-    if source:
-        parts.append(f"outline: {source}")
-    approx = meta.get("approximate")
-    if approx is True:
-        parts.append("approximate")
-    elif isinstance(approx, str) and approx.strip():
-        parts.append(f"approximate: {approx.strip()}")
-    for key in ("note", "licence", "license", "attribution"):
-        t = as_text(meta.get(key))
-        if t:
-            parts.append(t)
-    return "; ".join(parts)
-
-
-def classify(incidents: geopandas.GeoDataFrame, view: ZoneView, near_km: float | None) -> geopandas.GeoDataFrame:
-    """``view.zone.classify`` on a frame that has no ``zone_status`` yet (a new frame)."""
-    fn = getattr(view.zone, "classify", None)
-    if fn is None:
-        from .zones import ConflictZone
-
-        fn = ConflictZone(view.zone.geometry, name=view.name, near_km=view.near_km).classify
-    try:
-        takes_near = "near_km" in inspect.signature(fn).parameters
-    except (TypeError, ValueError):  # builtins without a signature
-        takes_near = False
-    if takes_near and near_km is not None:
-        return fn(incidents, near_km=near_km)
-    return fn(incidents)
 
 
 def _vertex_count(geom) -> int:
@@ -154,43 +79,80 @@ def near_band(view: ZoneView):
     """The area within ``near_km`` of the zone (geodesic buffer), or None."""
     if not view.near_km or view.near_km <= 0:
         return None
-    from .geodesy import geodesic_buffer
-
     geom = view.zone.geometry
     if _vertex_count(geom) > MAX_DRAW_VERTICES:
-        geom = _for_drawing(geom, None)
+        geom = _for_drawing(geom, None)  # the band is drawn, never tested against: a lighter outline will do
     return geodesic_buffer(geom, view.near_km)
 
 
+def zone_layers(view: ZoneView, tolerance: float | None) -> list[folium.GeoJson]:
+    """The near band (when it has a width) and the zone outline, as non-interactive layers."""
+    import folium
+
+    layers = []
+    band = near_band(view)
+    if band is not None:
+        layers.append(
+            folium.GeoJson(
+                geojson_of(band, {"style": NEAR_STYLE}, tolerance),
+                name=escape_html(f"Near the zone (within {view.near_km:g} km)"),
+                interactive=False,
+            )
+        )
+    props = {"name": escape_html(view.name), "note": escape_html(view.note), "style": ZONE_STYLE}
+    layers.append(
+        folium.GeoJson(
+            geojson_of(view.zone.geometry, props, tolerance), name=escape_html(f"Zone: {view.name}"), interactive=False
+        )
+    )
+    return layers
+
+
 # ---------------------------------------------------------------------------- admin units
-def _column(frame, names: tuple[str, ...]) -> str | None:
-    for n in names:
-        if n in frame.columns:
-            return n
-    return None
-
-
 def admin_units(boundaries: Any) -> geopandas.GeoDataFrame:
-    """Boundaries as a frame with ``name``, ``code`` and ``admin_level`` (read from a path if one is given)."""
+    """Loaded admin units as a frame with ``name``, ``code`` and ``admin_level`` for drawing.
+
+    Parameters
+    ----------
+    boundaries : GeoDataFrame
+        Already loaded, e.g. by ``geoconflict.load_boundaries`` (any CRS; other
+        column layouts are read through the common name and code columns).
+
+    Raises
+    ------
+    TypeError
+        For a path or anything else: the map does not read files.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> admin_units(gpd.GeoDataFrame({"shapeName": ["Syunik"]}, geometry=[box(45.9, 38.8, 46.6, 39.8)])).name.tolist()
+    ['Syunik']
+    >>> admin_units("ARM_ADM1.geojson")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    TypeError: boundaries must be ...: pass boundaries=geoconflict.load_boundaries('ARM_ADM1.geojson') ...
+    """
     import geopandas as gpd
     import pandas as pd
 
     if isinstance(boundaries, str | bytes) or hasattr(boundaries, "__fspath__"):
-        try:
-            from .boundaries import load_boundaries  # type: ignore[attr-defined]
-        except ImportError:
-            frame = gpd.read_file(boundaries)
-        else:
-            frame = load_boundaries(boundaries)
-    elif isinstance(boundaries, gpd.GeoDataFrame):
-        frame = boundaries
-    else:
-        raise TypeError(f"boundaries must be a GeoDataFrame or a file path, not {type(boundaries).__name__}")
-    frame = frame.set_crs(4326) if frame.crs is None else frame.to_crs(4326)
-    name_col = _column(frame, _NAME_COLUMNS)
-    code_col = _column(frame, _CODE_COLUMNS)
+        raise TypeError(
+            "boundaries must be a GeoDataFrame of admin units, already loaded: pass "
+            f"boundaries=geoconflict.load_boundaries({os.fsdecode(boundaries)!r}) "
+            "(the map draws what it is given and reads no files)"
+        )
+    if not isinstance(boundaries, gpd.GeoDataFrame):
+        raise TypeError(
+            "boundaries must be a GeoDataFrame of admin units (e.g. from geoconflict.load_boundaries(path)), "
+            f"not {type(boundaries).__name__}"
+        )
+    frame = boundaries.set_crs(4326) if boundaries.crs is None else boundaries.to_crs(4326)
+    name_col = first_column(frame.columns, AREA_NAME_COLUMNS)
+    code_col = first_column(frame.columns, CODE_COLUMNS)
     n = len(frame)
-    out = gpd.GeoDataFrame(
+    return gpd.GeoDataFrame(
         {
             "name": frame[name_col].astype(object).map(as_text) if name_col else [f"unit {i + 1}" for i in range(n)],
             "code": frame[code_col].astype(object).map(as_text) if code_col else [None] * n,
@@ -200,7 +162,23 @@ def admin_units(boundaries: Any) -> geopandas.GeoDataFrame:
         crs=4326,
         index=pd.RangeIndex(n),
     )
-    return out
+
+
+def units_layer(
+    units: geopandas.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, *, choropleth: bool, tolerance: float | None
+) -> tuple[folium.GeoJson, list[tuple[int, int, str]]]:
+    """The units as one layer, coloured by how many of the points fall in each when ``choropleth``; and the bins."""
+    import folium
+    from folium.utilities import JsCode
+
+    counts = unit_counts(units, lon, lat) if choropleth else None
+    bins = choropleth_bins(counts) if counts is not None else []
+    layer = folium.GeoJson(
+        units_geojson(units, counts, bins, tolerance),
+        name="Admin units: incidents per unit" if choropleth else "Admin units",
+        on_each_feature=JsCode("GeoconflictMap.featureTooltip"),
+    )
+    return layer, bins
 
 
 def unit_counts(units: geopandas.GeoDataFrame, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

@@ -1,14 +1,15 @@
 """The JavaScript and CSS an incident map needs, as page elements.
 
-geoconflict's own script and style (``static/geoconflict-map.*``) are always inlined:
+geoconflict's own script and style (``maps/static/geoconflict-map.*``) are always inlined:
 they are small and belong to the page. Leaflet is loaded from its CDN, as folium
 does, unless the map is built ``offline``: then the copy vendored in
-``static/leaflet`` (BSD-2-Clause, see its README) is inlined, images as data URIs.
+``maps/static/leaflet`` (BSD-2-Clause, see its README) is inlined, images as data URIs.
 
 Every element here renders its text verbatim. branca's plain ``Element(text)``
 would parse the text as a Jinja template (so ``{{ 7*7 }}`` in a report would
 become ``49``, and worse): nothing that holds data or third-party code goes
-through it.
+through it. The ``<script>``/``<style>`` wrappers that refuse text which would
+end the element early are in :mod:`geoconflict.maps.escape`.
 
 Examples
 --------
@@ -36,8 +37,6 @@ __all__ = [
     "geoconflict_js",
     "leaflet_css",
     "leaflet_js",
-    "script_tag",
-    "style_tag",
 ]
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -62,7 +61,7 @@ def _read(name: str) -> str:
     path = STATIC / name
     if not path.exists():  # pragma: no cover - a broken installation
         raise FileNotFoundError(
-            f"geoconflict's map asset {path} is missing: reinstall geoconflict (the static/ folder ships with it)"
+            f"geoconflict's map asset {path} is missing: reinstall geoconflict (the maps/static/ folder ships with it)"
         )
     return path.read_text(encoding="utf-8")
 
@@ -121,17 +120,3 @@ def geoconflict_js() -> str:
 def geoconflict_css() -> str:
     """geoconflict's map stylesheet."""
     return _read("geoconflict-map.css")
-
-
-def script_tag(js: str) -> str:
-    """``<script>`` holding ``js``; refuses code that would close the tag early."""
-    if re.search(r"</script|<!--", js, flags=re.IGNORECASE):
-        raise ValueError("script text contains '</script' or '<!--' and cannot be inlined safely")
-    return f"<script>{js}</script>"
-
-
-def style_tag(css: str) -> str:
-    """``<style>`` holding ``css``; refuses text that would close the tag early."""
-    if re.search(r"</style", css, flags=re.IGNORECASE):
-        raise ValueError("style text contains '</style' and cannot be inlined safely")
-    return f"<style>{css}</style>"

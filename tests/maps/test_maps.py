@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, Polygon, box
 
-from geoconflict._mapdata import as_text, escape_html, http_url, incident_payload
 from geoconflict.maps import IncidentMap, incident_map
+from geoconflict.maps._payload import incident_payload
+from geoconflict.maps.escape import as_text, escape_html, http_url
 from geoconflict.zones import ConflictZone
 
 ZONE = box(46.3, 39.4, 47.3, 40.3)  # a stand-in for Nagorno-Karabakh

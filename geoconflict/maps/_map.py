@@ -1,0 +1,257 @@
+""":func:`incident_map`: a few named steps from a frame of incidents to an :class:`IncidentMap`.
+
+``_check_…`` turns what the caller passed into what the map draws (a frame in
+EPSG:4326, a zone view, admin units), ``_build_…`` makes one part of the page,
+``_assemble_…`` puts the parts and the report together.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import folium
+import numpy as np
+
+from ._layers import admin_units, tile_layers, units_layer, zone_layers
+from ._options import page_options
+from ._page import INLINE_LIMIT, IncidentLayer, IncidentMap
+from ._payload import IncidentPayload, incident_payload
+from ._zone import ZoneView, as_zone, classify_missing
+from .escape import escape_html
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas
+    import pandas as pd
+
+__all__ = ["incident_map"]
+
+
+def incident_map(
+    incidents: geopandas.GeoDataFrame | pd.DataFrame | None = None,
+    *,
+    zone: Any = None,
+    boundaries: geopandas.GeoDataFrame | None = None,
+    near_km: float | None = None,
+    choropleth: bool = True,
+    tiles: Any = "OpenStreetMap.Mapnik",
+    offline: bool = False,
+    title: str | None = None,
+    attribution: str | None = None,
+    time_slider: bool = True,
+    search: bool = True,
+    fullscreen: bool = True,
+    legend: bool = True,
+    layer_control: bool = True,
+    simplify: float | None = None,
+    compress: bool | None = None,
+    inline_limit: int = INLINE_LIMIT,
+    width: str | int = "100%",
+    height: str | int = "100%",
+) -> IncidentMap:
+    """An interactive map of incidents and the conflict zone, flagging those outside it.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame or DataFrame, optional
+        Any subset of the incident columns, each may be null (see :mod:`geoconflict.maps`);
+        any CRS. A DataFrame may carry ``latitude``/``longitude`` instead of a geometry.
+    zone : ConflictZone, shapely area, GeoDataFrame or GeoSeries, optional
+        Drawn with its near band. Rows without ``zone_status`` get the zone's own ``classify``.
+    boundaries : GeoDataFrame, optional
+        Admin units already loaded (``geoconflict.load_boundaries(path)``; a path is a
+        TypeError), drawn with incident counts when ``choropleth``, else as outlines.
+    near_km, simplify : float, optional
+        The near band's width, km (default: the zone's); outline simplification, degrees.
+    tiles : str, xyzservices.TileProvider, list or None
+        Base map(s) by xyzservices name (default ``"OpenStreetMap.Mapnik"``); None: no tiles.
+    offline : bool
+        Inline Leaflet and every script and style: no network but for tiles.
+    title, attribution : str, optional
+        The legend's and the page's title; a data credit.
+    time_slider, search, fullscreen, legend, layer_control : bool
+        The controls to add (the slider only for two or more dates).
+    compress, inline_limit, width, height
+        gzip the data (default: over 1 MB); the largest page inlined in a notebook, bytes; size.
+
+    Returns
+    -------
+    IncidentMap
+        ``incident_stats`` counts the rows drawn, by status, and those with no usable
+        location (not drawn, with a UserWarning).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = incident_map(pd.DataFrame({"latitude": [40.18], "longitude": [44.51]}), tiles=None)
+    >>> m.incident_stats["drawn"], m.incident_stats["status"]["unknown"]
+    (1, 1)
+    """
+    frame, view, units = _check_inputs(incidents, zone, boundaries, near_km)
+    frame = classify_missing(frame, view, near_km)
+    payload = _build_payload(frame)
+    page_title = title or (f"Incidents and the zone {view.name}" if view else "Incidents")
+    m = _build_map(page_title, tiles, offline=offline, inline_limit=inline_limit, width=width, height=height)
+    choro = _build_context_layers(m, view, units, payload, choropleth=choropleth, simplify=simplify)
+    options = page_options(
+        payload,
+        view,
+        title=page_title,
+        notes=_legend_notes(payload, counts_units=choro is not None),
+        choropleth=choro,
+        controls={"timeSlider": time_slider, "search": search, "fullscreen": fullscreen, "legend": legend},
+        attribution=attribution,
+    )
+    layer = IncidentLayer(payload, options, name=f"Incidents ({payload.data['n']:,})", compress=compress)
+    layer.add_to(m)
+    _assemble_view(m, payload, view, units, layer_control=layer_control)
+    m.incident_stats = _assemble_stats(frame, payload, view, layer)
+    return m
+
+
+# ---------------------------------------------------------------------------- checks
+def _check_inputs(
+    incidents: Any, zone: Any, boundaries: Any, near_km: float | None
+) -> tuple[geopandas.GeoDataFrame, ZoneView | None, geopandas.GeoDataFrame | None]:
+    """The incidents as a frame in EPSG:4326, the zone as a view, the boundaries as drawable units."""
+    frame = _check_frame(incidents)
+    view = as_zone(zone, near_km)
+    units = admin_units(boundaries) if boundaries is not None else None
+    return frame, view, units
+
+
+def _check_frame(incidents: Any) -> geopandas.GeoDataFrame:
+    """The incidents as a GeoDataFrame in EPSG:4326 (a new frame or the input untouched, never changed)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    if incidents is None:
+        return gpd.GeoDataFrame({"geometry": []}, geometry="geometry", crs=4326)
+    if isinstance(incidents, gpd.GeoDataFrame):
+        if incidents._geometry_column_name not in incidents.columns:
+            return gpd.GeoDataFrame(pd.DataFrame(incidents), geometry=gpd.GeoSeries([None] * len(incidents)), crs=4326)
+        if incidents.crs is None:
+            return incidents.set_crs(4326)
+        return incidents.to_crs(4326) if incidents.crs.to_epsg() != 4326 else incidents
+    if isinstance(incidents, pd.DataFrame):
+        if "geometry" in incidents.columns:
+            return gpd.GeoDataFrame(incidents, geometry="geometry", crs=4326)
+        if {"latitude", "longitude"} <= set(incidents.columns):
+            lon = pd.to_numeric(incidents["longitude"], errors="coerce")
+            lat = pd.to_numeric(incidents["latitude"], errors="coerce")
+            return gpd.GeoDataFrame(incidents, geometry=gpd.points_from_xy(lon, lat), crs=4326)
+        return gpd.GeoDataFrame(incidents, geometry=gpd.GeoSeries([None] * len(incidents)), crs=4326)
+    raise TypeError(f"incidents must be a GeoDataFrame or DataFrame, not {type(incidents).__name__}")
+
+
+# ---------------------------------------------------------------------------- parts of the page
+def _build_payload(frame: geopandas.GeoDataFrame) -> IncidentPayload:
+    """The page payload; a warning (stack level: the caller of incident_map) for rows it cannot draw."""
+    payload = incident_payload(frame)
+    if payload.not_located:
+        warnings.warn(
+            f"{payload.not_located:,} of {payload.total_rows:,} incidents have no usable location "
+            "and are not drawn (see the map's incident_stats['not_located_index'])",
+            UserWarning,
+            stacklevel=3,
+        )
+    return payload
+
+
+def _build_map(title: str, tiles: Any, **kwargs: Any) -> IncidentMap:
+    """An empty :class:`IncidentMap` with its title and base layers (``kwargs``: offline, size, inline limit)."""
+    m = IncidentMap(location=None, tiles=None, control_scale=True, **kwargs)
+    m.get_root().title = escape_html(title)
+    for tile in tile_layers(tiles):
+        m.add_child(tile)
+    return m
+
+
+def _build_context_layers(
+    m: folium.Map,
+    view: ZoneView | None,
+    units: Any,
+    payload: IncidentPayload,
+    *,
+    choropleth: bool,
+    simplify: float | None,
+) -> dict | None:
+    """Add the admin units, then the near band and the zone, under the incidents; the choropleth's legend or None."""
+    legend = None
+    if units is not None:
+        layer, bins = units_layer(units, payload.lon, payload.lat, choropleth=choropleth, tolerance=simplify)
+        layer.add_to(m)
+        legend = _choropleth_legend(bins) if choropleth else None
+    if view is not None:
+        for outline in zone_layers(view, simplify):
+            outline.add_to(m)
+    return legend
+
+
+def _legend_notes(payload: IncidentPayload, *, counts_units: bool) -> list[str]:
+    """What the legend must say about the data as drawn (unescaped)."""
+    notes = []
+    if payload.not_located:
+        notes.append(f"{payload.not_located:,} of {payload.total_rows:,} incidents have no usable location: not drawn")
+    if payload.any_uncertain:
+        notes.append("Dashed ring: the status is uncertain (the location is too coarse to be sure)")
+    if "area" in payload.data:
+        notes.append("Area-coded incidents are drawn at a point inside their area")
+    if counts_units:
+        notes.append("Admin-unit counts cover all dates and types")
+    return notes
+
+
+def _choropleth_legend(bins: list[tuple[int, int, str]]) -> dict:
+    return {
+        "title": "Incidents per admin unit",
+        "bins": [{"label": f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}", "color": col} for lo, hi, col in bins],
+    }
+
+
+# ---------------------------------------------------------------------------- assembly
+def _assemble_view(
+    m: folium.Map, payload: IncidentPayload, view: ZoneView | None, units: Any, *, layer_control: bool
+) -> None:
+    """Fit the map to the incidents and the zone (else the units) and add the layer control."""
+    bounds = _bounds(payload, [view.zone.geometry] if view is not None else [])
+    if bounds is None and units is not None and len(units):
+        minx, miny, maxx, maxy = units.total_bounds
+        bounds = [[miny, minx], [maxy, maxx]]
+    if bounds is not None:
+        m.fit_bounds(bounds, max_zoom=11, padding=(20, 20))
+    if layer_control:
+        folium.LayerControl(collapsed=True).add_to(m)
+
+
+def _bounds(payload: IncidentPayload, extra: list) -> list[list[float]] | None:
+    """[[south, west], [north, east]] around the drawn incidents and ``extra`` geometries, or None."""
+    lons = [payload.lon] if payload.lon is not None and len(payload.lon) else []
+    lats = [payload.lat] if payload.lat is not None and len(payload.lat) else []
+    for geom in extra:
+        if geom is not None and not geom.is_empty:
+            minx, miny, maxx, maxy = geom.bounds
+            lons.append(np.array([minx, maxx]))
+            lats.append(np.array([miny, maxy]))
+    if not lons:
+        return None
+    lon, lat = np.concatenate(lons), np.concatenate(lats)
+    return [[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]]
+
+
+def _assemble_stats(
+    frame: geopandas.GeoDataFrame, payload: IncidentPayload, view: ZoneView | None, layer: IncidentLayer
+) -> dict[str, Any]:
+    """The map's report: rows, drawn, not located (and their labels), statuses, zone, data size."""
+    not_drawn = np.setdiff1d(np.arange(len(frame)), payload.rows) if payload.rows is not None else np.arange(0)
+    return {
+        "rows": payload.total_rows,
+        "drawn": int(payload.data["n"]),
+        "not_located": payload.not_located,
+        "not_located_index": list(frame.index[not_drawn]),
+        "status": payload.status_counts,
+        "zone": view.name if view else None,
+        "zone_note": view.note if view else None,
+        "data_bytes": len(layer.payload),
+        "data_encoding": layer.encoding,
+    }

@@ -1,0 +1,125 @@
+"""What the page script is told: the options JSON of the incident layer.
+
+The script in ``static/geoconflict-map.js`` knows how to draw, filter and lay out a
+popup, but no word of the data: the names of the text fields and how the popup
+uses them (``fields``), the status codes and their keys, labels, styles and
+orders (``status``, ``statusLabels``, ``statusStyle``), the event types and the
+legend's notes all come from here. Every text in it is escaped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._payload import PAGE_FIELDS, STATUS_CODES, STATUS_KEYS, UNKNOWN, IncidentPayload
+from ._zone import ZoneView
+from .escape import escape_html
+
+__all__ = ["NOTE_SHORT", "STATUS_STYLE", "page_options"]
+
+#: zone notes longer than this many characters are folded in the legend (click to read all)
+NOTE_SHORT = 120
+
+#: How each zone status is drawn (index: 0 inside, 1 near, 2 outside, 3 no status). Radius in pixels.
+STATUS_STYLE = [
+    {"r": 3.5, "stroke": None, "weight": 0, "fillOpacity": 0.45},
+    {"r": 6, "stroke": "#1a1a1a", "weight": 1.5, "fillOpacity": 0.9, "dash": [3, 2]},
+    {"r": 8.5, "stroke": "#b2182b", "weight": 3, "fillOpacity": 1.0, "halo": "#ffffff"},
+    {"r": 5, "stroke": "#333333", "weight": 0.8, "fillOpacity": 0.85},
+]
+#: draw order by status code: outside on top, then near, no status, inside at the bottom
+STATUS_DRAW_RANK = {STATUS_CODES["inside"]: 0, UNKNOWN: 1, STATUS_CODES["near"]: 2, STATUS_CODES["outside"]: 3}
+#: legend rows, top to bottom, when there is a zone or a status
+STATUS_LEGEND = [STATUS_CODES["outside"], STATUS_CODES["near"], STATUS_CODES["inside"], UNKNOWN]
+
+
+def page_options(
+    payload: IncidentPayload,
+    view: ZoneView | None,
+    *,
+    title: str,
+    notes: list[str],
+    choropleth: dict | None,
+    controls: dict[str, bool],
+    attribution: str | None,
+) -> dict[str, Any]:
+    """The options of ``GeoconflictMap.incidents``: text escaped, everything the script must not hard-code.
+
+    ``controls`` holds the switches ``timeSlider``, ``search``, ``fullscreen`` and ``legend``.
+
+    Examples
+    --------
+    >>> from geoconflict.maps._payload import incident_payload
+    >>> import geopandas as gpd
+    >>> empty = incident_payload(gpd.GeoDataFrame(geometry=[], crs=4326))
+    >>> opts = page_options(empty, None, title="<i>T</i>", notes=[], choropleth=None, controls={}, attribution=None)
+    >>> opts["title"], opts["statusLabels"][3], opts["status"]["keys"][3], opts["fields"]["title"]
+    ('&lt;i&gt;T&lt;/i&gt;', 'Incident', 'unknown', ['location', 'mention'])
+    """
+    has_zone_or_status = view is not None or payload.has_status
+    return {
+        "title": escape_html(title),
+        "statusLabels": [escape_html(s) for s in status_labels(view, payload.has_status)],
+        "statusStyle": STATUS_STYLE,
+        "status": {
+            "keys": list(STATUS_KEYS),
+            "inside": STATUS_CODES["inside"],
+            "unknown": UNKNOWN,
+            "rank": [STATUS_DRAW_RANK[code] for code in range(len(STATUS_KEYS))],
+            "legend": STATUS_LEGEND if has_zone_or_status else [UNKNOWN],
+        },
+        "fields": _escaped_labels(PAGE_FIELDS),
+        "types": payload.types,
+        "zone": _zone_options(view),
+        "hasStatus": payload.has_status,
+        "hasDates": payload.has_dates,
+        "choropleth": choropleth,
+        "notes": [escape_html(n) for n in notes],
+        "timeSlider": controls.get("timeSlider", True),
+        "search": controls.get("search", True),
+        "fullscreen": controls.get("fullscreen", True),
+        "legend": controls.get("legend", True),
+        "attribution": escape_html(attribution) if attribution else None,
+    }
+
+
+def status_labels(view: ZoneView | None, has_status: bool) -> list[str]:
+    """The legend's and popups' words for each status code (unescaped)."""
+    if view is None and not has_status:
+        return ["Inside the zone", "Near the zone", "Outside the zone", "Incident"]
+    near = f"Near the zone (within {view.near_km:g} km)" if view is not None and view.near_km else "Near the zone"
+    return ["Inside the zone", near, "Outside the zone", "No zone status"]
+
+
+def _zone_options(view: ZoneView | None) -> dict | None:
+    if view is None:
+        return None
+    return {
+        "name": escape_html(view.name),
+        "note": escape_html(view.note),
+        "noteShort": escape_html(shorten(view.note)) if len(view.note) > NOTE_SHORT else None,
+        "nearKm": view.near_km,
+    }
+
+
+def _escaped_labels(fields: dict[str, Any]) -> dict[str, Any]:
+    """:data:`PAGE_FIELDS` with its labels (and the area row's text) escaped, as all text in the page is."""
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            value = [{k: escape_html(v) if k in ("label", "area") else v for k, v in row.items()} for row in value]
+        out[key] = value
+    return out
+
+
+def shorten(text: str, limit: int = 0) -> str:
+    """The first words of ``text``, up to about ``limit`` characters (default :data:`NOTE_SHORT`), with an ellipsis.
+
+    Examples
+    --------
+    >>> shorten("outline: Natural Earth 10m, approximate", 20)
+    'outline: Natural …'
+    """
+    limit = limit or NOTE_SHORT
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,;:") + " …"
