@@ -30,7 +30,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from .geoparse import Mention, find_mentions, sentence_spans
-from .schema import KIND_PRECISION, KIND_RANK
+from .schema import KIND_PRECISION, KIND_RANK, NAMED_PLACE_PRECISION
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
@@ -313,154 +313,232 @@ def extract_incidents(
         ``reported`` when no party is named), ``disputed_by``, ``date_basis``,
         ``sentence`` (the supporting sentence), ``related_sentences``, ``mention``,
         ``matched_name``, ``match_score``, ``dataset`` ("text").
+
+    Examples
+    --------
+    >>> inc = extract_incidents("Shelling hit Tartar on Monday, killing two civilians.", date="2020-10-16")
+    >>> inc[["location", "event_date", "fatalities", "claim_status"]].astype(str).values.tolist()
+    [['Tartar', '2020-10-12', '2', 'reported']]
     """
-    import geopandas as gpd
-    import pandas as pd
-    from shapely import Point
-
     doc = _doc_date(date)
-    mentions = [m for m in find_mentions(text, gazetteer=gazetteer) if m.match is not None]
-    sentences = sentence_spans(text)
-    by_sentence: dict[int, list[Mention]] = {}
-    for m in mentions:
-        by_sentence.setdefault(m.sentence, []).append(m)
+    by_sentence = _mentions_by_sentence(text, gazetteer)
+    found, denials = _attack_sentences(text, by_sentence, doc)
+    incidents = _merge_references(found)
+    _attach_denials(incidents, denials, found, by_sentence)
+    return _frame(incidents, source)
 
+
+def _mentions_by_sentence(text: str, gazetteer: Gazetteer | None) -> dict[int, list[Mention]]:
+    """The located place mentions of the text, by sentence index."""
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in find_mentions(text, gazetteer=gazetteer):
+        if m.match is not None:
+            by_sentence.setdefault(m.sentence, []).append(m)
+    return by_sentence
+
+
+#: (sentence index, sentence, who denies — None when unnamed)
+_Denial = tuple[int, str, "str | None"]
+
+
+def _attack_sentences(
+    text: str, by_sentence: dict[int, list[Mention]], doc: _date | None
+) -> tuple[list[_Incident], list[_Denial]]:
+    """One incident per place each attack sentence locates the attack at; and every denial sentence."""
     found: list[_Incident] = []
-    denials: list[tuple[int, str, str | None]] = []
+    denials: list[_Denial] = []
     named: list[str] = []  # parties named so far, for "the ministry said"
-    for si, (a, b) in enumerate(sentences):
+    for si, (a, b) in enumerate(sentence_spans(text)):
         sentence = text[a:b].strip()
         if not sentence or _BOILERPLATE.match(sentence):
             continue
         if _DENIAL.search(sentence):
             denials.append((si, sentence, _denier(sentence)))
-        for rx in (_CLAIM_RE, _ACCORDING_RE):
-            for cm in rx.finditer(sentence):
-                c = _clean_actor(cm.group("actor"))
-                if c and re.search(r"[A-Z]", c):
-                    named.append(c)
+        named += _claims(sentence)
         kind = _event_type(sentence)
-        # a party ("Azerbaijan's Defence Ministry") is not a place, and a continent or a
-        # region spanning countries ("the South Caucasus") is too vague to place an attack
-        here = [
-            m
-            for m in by_sentence.get(si, [])
-            if not _is_actor_mention(text, m)
-            and m.match.feature_kind != "continent"
-            and not (m.match.feature_kind == "region" and not m.match.country_code)
-        ]
-        if kind is None or not here:
+        if kind is None:
             continue
-        located: list[Mention] = []
-        for m in here:
-            if located and _DESCRIPTOR.fullmatch(text[located[-1].end : m.start]):
-                continue  # "Orduba, a town in Azerbaijan's Nakhchivan exclave": where Orduba is, not a second place
-            # "near Qubadli and Zangilan": a coordinated name shares its neighbour's preposition
-            follows = bool(located) and re.fullmatch(r"\s*(?:,|and|or|, and|, or)\s*", text[located[-1].end : m.start])
-            if _is_locative(text, m, a) or follows:
-                located.append(m)
-        if not located:
-            continue  # "the fighting was spreading beyond Nagorno-Karabakh" places no attack
-        # the most specific places: drop areas that contain another candidate
-        places = [m for m in located if not any(o is not m and _contains(m, o) for o in located)]
-        regions = [m for m in here if m.match.is_area]
-        claimant = _claimant(sentence)
-        if claimant and not re.search(r"[A-Z]", claimant):
-            # "The ministry said": the last party named with that noun
-            claimant = next((c for c in reversed(named) if claimant.split()[-1].lower() in c.lower()), claimant)
-        attacker = _actor(_ATTACKER_RE, sentence)
-        when, basis = _event_date(sentence, doc)
-        dead = _fatalities(sentence)
-        for m in places:
-            holder = next(
-                (r for r in regions if r is not m and _contains(r, m) and r.match.feature_kind in ("admin1", "region")),
-                None,
-            )
-            near = bool(_NEAR_RE.search(text[max(a, m.start - 40) : m.start]))
-            precision = KIND_PRECISION.get(m.match.feature_kind, 2)
-            if precision == 1 and near:
-                precision = 2
-            found.append(
-                _Incident(
-                    mention=m,
-                    sentence_index=si,
-                    sentence=sentence,
-                    event_type=kind[0],
-                    sub_event_type=kind[1],
-                    precision=precision,
-                    event_date=when,
-                    date_basis=basis,
-                    claimed_by=claimant,
-                    attacker=attacker,
-                    fatalities=dead,
-                    admin1=holder.match.name if holder else m.match.admin1,
-                )
-            )
+        here = _placeable(text, by_sentence.get(si, []))
+        places = _attack_places(text, a, here)
+        if places:  # "the fighting was spreading beyond Nagorno-Karabakh" places no attack
+            found += _sentence_incidents(text, (si, a, sentence), kind, places, here, named, doc)
+    return found, denials
 
-    incidents = _merge(found)
+
+def _claims(sentence: str) -> list[str]:
+    """The parties a sentence names as saying something ("Azerbaijan's Defence Ministry said")."""
+    out = []
+    for rx in (_CLAIM_RE, _ACCORDING_RE):
+        for cm in rx.finditer(sentence):
+            c = _clean_actor(cm.group("actor"))
+            if c and re.search(r"[A-Z]", c):
+                out.append(c)
+    return out
+
+
+def _placeable(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions an attack could be placed at.
+
+    A party ("Azerbaijan's Defence Ministry") is not a place, and a continent or a
+    region spanning countries ("the South Caucasus") is too vague to place an attack.
+    """
+    return [
+        m
+        for m in mentions
+        if not _is_actor_mention(text, m)
+        and m.match.feature_kind != "continent"
+        and not (m.match.feature_kind == "region" and not m.match.country_code)
+    ]
+
+
+def _attack_places(text: str, sentence_start: int, here: list[Mention]) -> list[Mention]:
+    """The places the sentence puts the attack at, the most specific ones only."""
+    located: list[Mention] = []
+    for m in here:
+        if located and _DESCRIPTOR.fullmatch(text[located[-1].end : m.start]):
+            continue  # "Orduba, a town in Azerbaijan's Nakhchivan exclave": where Orduba is, not a second place
+        # "near Qubadli and Zangilan": a coordinated name shares its neighbour's preposition
+        follows = bool(located) and re.fullmatch(r"\s*(?:,|and|or|, and|, or)\s*", text[located[-1].end : m.start])
+        if _is_locative(text, m, sentence_start) or follows:
+            located.append(m)
+    # drop areas that contain another candidate
+    return [m for m in located if not any(o is not m and _contains(m, o) for o in located)]
+
+
+def _sentence_incidents(
+    text: str,
+    where: tuple[int, int, str],
+    kind: tuple[str, str],
+    places: list[Mention],
+    here: list[Mention],
+    named: list[str],
+    doc: _date | None,
+) -> list[_Incident]:
+    """The incidents of one attack sentence (``where``: its index, start and text), one per place."""
+    si, start, sentence = where
+    claimant = _claimant(sentence)
+    if claimant and not re.search(r"[A-Z]", claimant):
+        # "The ministry said": the last party named with that noun
+        claimant = next((c for c in reversed(named) if claimant.split()[-1].lower() in c.lower()), claimant)
+    attacker = _actor(_ATTACKER_RE, sentence)
+    when, basis = _event_date(sentence, doc)
+    dead = _fatalities(sentence)
+    regions = [m for m in here if m.match.is_area]
+    return [
+        _Incident(
+            mention=m,
+            sentence_index=si,
+            sentence=sentence,
+            event_type=kind[0],
+            sub_event_type=kind[1],
+            precision=_precision(text, start, m),
+            event_date=when,
+            date_basis=basis,
+            claimed_by=claimant,
+            attacker=attacker,
+            fatalities=dead,
+            admin1=_admin1(m, regions),
+        )
+        for m in places
+    ]
+
+
+def _precision(text: str, sentence_start: int, m: Mention) -> int:
+    """The place's kind on the precision scale; "near X" makes an exact town "near a named place"."""
+    precision = KIND_PRECISION.get(m.match.feature_kind, NAMED_PLACE_PRECISION)
+    if precision == 1 and _NEAR_RE.search(text[max(sentence_start, m.start - 40) : m.start]):
+        precision = NAMED_PLACE_PRECISION
+    return precision
+
+
+def _admin1(m: Mention, regions: list[Mention]) -> str:
+    """The province or region the sentence puts the place in ("Orduba, in Nakhchivan"), else the gazetteer's."""
+    holder = next(
+        (r for r in regions if r is not m and _contains(r, m) and r.match.feature_kind in ("admin1", "region")),
+        None,
+    )
+    return holder.match.name if holder else m.match.admin1
+
+
+def _attach_denials(
+    incidents: list[_Incident], denials: list[_Denial], found: list[_Incident], by_sentence: dict[int, list[Mention]]
+) -> None:
+    """Each denial disputes the incidents it speaks of."""
     attack_sentences = sorted({i.sentence_index for i in found})
     for inc in incidents:
         for si, sentence, denier in denials:
+            # the attack sentence itself denies only in its last clause ("…, a claim Baku rejected")
             if si == inc.sentence_index and not _DENIAL.search(inc.sentence.split(",")[-1]):
                 continue
             latest = max((k for k in attack_sentences if k < si), default=None)
             if _refers_to(sentence, si, inc, by_sentence, latest):
-                who = denier or "unnamed party"
-                if who not in inc.disputed_by and who != inc.claimed_by:
-                    inc.disputed_by.append(who)
+                _add_disputer(inc, denier or "unnamed party")
 
-    rows, geoms = [], []
-    for inc in incidents:
-        mt = inc.mention.match
-        rows.append(
-            {
-                "dataset": "text",
-                "event_date": pd.Timestamp(inc.event_date) if inc.event_date else pd.NaT,
-                "date_basis": inc.date_basis,
-                "event_type": inc.event_type,
-                "sub_event_type": inc.sub_event_type,
-                "actor1": inc.attacker,
-                "location": inc.mention.text,
-                "matched_name": mt.name,
-                "admin1": inc.admin1,
-                "country_code": mt.country_code,
-                "latitude": mt.latitude,
-                "longitude": mt.longitude,
-                "geo_precision": inc.precision,
-                "fatalities": inc.fatalities,
-                "claimed_by": inc.claimed_by,
-                "claim_status": "disputed" if inc.disputed_by else ("claimed" if inc.claimed_by else "reported"),
-                "disputed_by": "; ".join(inc.disputed_by) or None,
-                "source": source,
-                "notes": inc.sentence,
-                "sentence": inc.sentence,
-                "related_sentences": " | ".join(inc.related) or None,
-                "mention": inc.mention.text,
-                "match_score": mt.score,
-            }
-        )
-        geoms.append(Point(mt.longitude, mt.latitude))
-    columns = (
-        list(rows[0])
-        if rows
-        else [
-            "dataset",
-            "event_date",
-            "event_type",
-            "location",
-            "claimed_by",
-            "claim_status",
-            "disputed_by",
-            "sentence",
-        ]
-    )
-    frame = pd.DataFrame(rows, columns=columns)
+
+def _add_disputer(inc: _Incident, who: str | None) -> None:
+    if who and who not in inc.disputed_by and who != inc.claimed_by:
+        inc.disputed_by.append(who)
+
+
+#: The columns of an incident frame with no incidents.
+_EMPTY_COLUMNS = [
+    "dataset",
+    "event_date",
+    "event_type",
+    "location",
+    "claimed_by",
+    "claim_status",
+    "disputed_by",
+    "sentence",
+]
+
+
+def _frame(incidents: list[_Incident], source: str | None) -> geopandas.GeoDataFrame:
+    """The incidents as a GeoDataFrame of points, EPSG:4326."""
+    import geopandas as gpd
+    import pandas as pd
+    from shapely import Point
+
+    rows = [_row(inc, source) for inc in incidents]
+    geoms = [Point(inc.mention.match.longitude, inc.mention.match.latitude) for inc in incidents]
+    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else _EMPTY_COLUMNS)
     if "fatalities" in frame:
         frame["fatalities"] = pd.array(frame["fatalities"], dtype="Int64")
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index, crs="EPSG:4326"))
 
 
-def _merge(found: list[_Incident]) -> list[_Incident]:
+def _row(inc: _Incident, source: str | None) -> dict[str, Any]:
+    import pandas as pd
+
+    mt = inc.mention.match
+    return {
+        "dataset": "text",
+        "event_date": pd.Timestamp(inc.event_date) if inc.event_date else pd.NaT,
+        "date_basis": inc.date_basis,
+        "event_type": inc.event_type,
+        "sub_event_type": inc.sub_event_type,
+        "actor1": inc.attacker,
+        "location": inc.mention.text,
+        "matched_name": mt.name,
+        "admin1": inc.admin1,
+        "country_code": mt.country_code,
+        "latitude": mt.latitude,
+        "longitude": mt.longitude,
+        "geo_precision": inc.precision,
+        "fatalities": inc.fatalities,
+        "claimed_by": inc.claimed_by,
+        "claim_status": "disputed" if inc.disputed_by else ("claimed" if inc.claimed_by else "reported"),
+        "disputed_by": "; ".join(inc.disputed_by) or None,
+        "source": source,
+        "notes": inc.sentence,
+        "sentence": inc.sentence,
+        "related_sentences": " | ".join(inc.related) or None,
+        "mention": inc.mention.text,
+        "match_score": mt.score,
+    }
+
+
+def _merge_references(found: list[_Incident]) -> list[_Incident]:
     """Vaguer references to an attack join the more specific incident they contain."""
     # the most specific first; among equals, the report that names a party and a date
     found = sorted(
@@ -485,9 +563,7 @@ def _merge(found: list[_Incident]) -> list[_Incident]:
             target.fatalities = inc.fatalities
         # a denial inside a vaguer reference ("a claim rejected by Armenian officials") still counts
         if _DENIAL.search(inc.sentence):
-            who = _denier(inc.sentence)
-            if who and who not in target.disputed_by and who != target.claimed_by:
-                target.disputed_by.append(who)
+            _add_disputer(target, _denier(inc.sentence))
     return sorted(kept, key=lambda i: (i.sentence_index, i.mention.start))
 
 
