@@ -78,6 +78,7 @@ MATCH_VALUES = ("inside", "nearest", "partial", "none", "missing")
 _POINT, _OTHER, _MISSING = 0, 1, 2
 _ADMIN_COLUMN = re.compile(r"admin\d+(_code)?")
 _PANDAS3 = int(pd.__version__.split(".")[0]) >= 3
+_NO_UNIT = np.iinfo("int64").max  # "no unit yet" while taking the smallest unit index per row
 
 
 # --------------------------------------------------------------------------- index
@@ -129,32 +130,8 @@ class AdminIndex:
         missing = [c for c in SCHEMA if c not in boundaries.columns]
         if missing:
             raise ValueError(f"boundaries lack {missing}: load them with geoconflict.load_boundaries")
-        b = boundaries
-        if b.crs is not None and not b.crs.equals("EPSG:4326"):
-            b = b.to_crs(4326)
-        levels = b["admin_level"].to_numpy(dtype="int64")
-        geoms = np.asarray(b.geometry.values, dtype=object)
-        keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-
-        def col(name):
-            values = b[name].to_numpy(dtype=object, na_value=None)
-            return np.array([None if v is None or v != v else str(v) for v in values], dtype=object)
-
-        cols = {k: col(k) for k in ("name", "code", "parent_code", "parent_name", "country_code")}
-        self.levels: dict[int, _Level] = {}
-        for lvl in sorted({int(v) for v in levels}):
-            rows = np.flatnonzero((levels == lvl) & keep)
-            self.levels[lvl] = _Level(
-                lvl,
-                cols["name"][rows],
-                cols["code"][rows],
-                cols["parent_code"][rows],
-                cols["parent_name"][rows],
-                cols["country_code"][rows],
-                geoms[rows],
-            )
-        given = sorted(self.levels)
-        self.given = given
+        self.levels: dict[int, _Level] = _index_levels(boundaries)
+        self.given = sorted(self.levels)
         # countries as small integers, so a million rows find theirs without Python objects
         self.country_codes = np.array(
             sorted({c for lv in self.levels.values() for c in lv.countries if c}), dtype=object
@@ -163,9 +140,10 @@ class AdminIndex:
         position = {c: i for i, c in enumerate(self.country_codes)}
         for lv in self.levels.values():
             lv.country_idx = np.array([position.get(c, -1) if c else -1 for c in lv.countries], dtype="int64")
+        # levels the table implies without holding them: a district's province, a unit's country
         self.derived_parent = [
             lvl - 1
-            for lvl in given
+            for lvl in self.given
             if lvl >= 2 and lvl - 1 not in self.levels and any(v is not None for v in self.levels[lvl].parent_names)
         ]
         self.derived_country = 0 not in self.levels and any(
@@ -184,6 +162,27 @@ class AdminIndex:
         return {lvl: _place_level(lv, geoms, kind, tolerance_m) for lvl, lv in self.levels.items()}
 
 
+def _index_levels(boundaries) -> dict[int, _Level]:
+    """One indexed :class:`_Level` per administrative level, units without geometry left out."""
+    b = boundaries
+    if b.crs is not None and not b.crs.equals("EPSG:4326"):
+        b = b.to_crs(4326)
+    levels = b["admin_level"].to_numpy(dtype="int64")
+    geoms = np.asarray(b.geometry.values, dtype=object)
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+
+    def col(name):  # text or None (pandas' missing values, whatever the dtype)
+        values = b[name].to_numpy(dtype=object, na_value=None)
+        return np.array([None if v is None or v != v else str(v) for v in values], dtype=object)
+
+    cols = [col(k) for k in ("name", "code", "parent_code", "parent_name", "country_code")]
+    out = {}
+    for lvl in sorted({int(v) for v in levels}):
+        rows = np.flatnonzero((levels == lvl) & keep)
+        out[lvl] = _Level(lvl, *(c[rows] for c in cols), geoms[rows])
+    return out
+
+
 def _first_per_row(rows: np.ndarray, *sort_keys: np.ndarray) -> np.ndarray:
     """Position of the best pair of each row: pairs sorted by row, then by the last sort key, … then the first."""
     order = np.lexsort((*sort_keys, rows))
@@ -192,64 +191,87 @@ def _first_per_row(rows: np.ndarray, *sort_keys: np.ndarray) -> np.ndarray:
 
 
 def _place_level(lv: _Level, geoms: np.ndarray, kind: np.ndarray, tolerance_m: float):
+    """One level: each row's unit (index into ``lv``, -1 for none) and distance in metres (0 inside, NaN none)."""
     n = len(geoms)
     unit = np.full(n, -1, dtype="int64")
     dist = np.full(n, np.nan)
     if not len(lv.geoms) or not n:
         return unit, dist
-
-    pts = np.flatnonzero(kind == _POINT)
-    if len(pts):
-        pg = geoms[pts]
-        qi, qj = lv.tree.query(pg)  # envelopes only; the exact test uses the prepared polygons
-        if len(qi):
-            ok = shapely.intersects_xy(lv.geoms[qj], shapely.get_x(pg)[qi], shapely.get_y(pg)[qi])
-            qi, qj = qi[ok], qj[ok]
-            best = np.full(len(pts), np.iinfo("int64").max, dtype="int64")
-            np.minimum.at(best, qi, qj)  # on a shared edge, the first unit wins
-            hit = best < np.iinfo("int64").max
-            unit[pts[hit]] = best[hit]
-            dist[pts[hit]] = 0.0
-
-    areas = np.flatnonzero(kind == _OTHER)
-    if len(areas):
-        ag = geoms[areas]
-        qi, qj = lv.tree.query(ag, predicate="intersects")
-        if len(qi):
-            inter = shapely.intersection(lv.geoms[qj], ag[qi])
-            metric = project(inter, EQUAL_AREA_EPSG)
-            score = shapely.area(metric)
-            score = np.where(score > 0, score, shapely.length(metric) * 1e-9)  # lines: overlap length
-            pick = _first_per_row(qi, qj, -score)
-            unit[areas[qi[pick]]] = qj[pick]
-            dist[areas[qi[pick]]] = 0.0
-
+    # points by an exact point-in-polygon test, areas and lines by their largest overlap …
+    for of_kind, query in ((_POINT, _query_inside), (_OTHER, _query_overlap)):
+        rows = np.flatnonzero(kind == of_kind)
+        if len(rows):
+            at, units, d = query(lv, geoms[rows])
+            unit[rows[at]], dist[rows[at]] = units, d
+    # … then whatever is left (outside every unit) takes the nearest unit within the tolerance
     todo = np.flatnonzero((unit < 0) & (kind != _MISSING))
     if len(todo) and tolerance_m > 0:
-        sub = geoms[todo]
-        bounds = shapely.bounds(sub)
-        boxes, radius = expand_bounds(bounds, tolerance_m)
-        qi, qj = lv.tree.query(boxes)
-        if len(qi):  # a cheap first cut in degrees (prepared polygons), then metres for what is left
-            near = shapely.dwithin(lv.geoms[qj], sub[qi], radius[qi])
-            qi, qj = qi[near], qj[near]
-        if len(qi):
-            epsg = utm_epsg((bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2)
-            d = np.empty(len(qi))
-            pair_epsg = epsg[qi]
-            for e in np.unique(pair_epsg):
-                m = pair_epsg == e
-                rows = np.unique(qi[m])
-                local = project(sub[rows], int(e))
-                units = lv.projected(int(e), np.unique(qj[m]))
-                d[m] = shapely.distance(units[qj[m]], local[np.searchsorted(rows, qi[m])])
-            ok = d <= tolerance_m
-            qi, qj, d = qi[ok], qj[ok], d[ok]
-            if len(qi):
-                pick = _first_per_row(qi, qj, d)
-                unit[todo[qi[pick]]] = qj[pick]
-                dist[todo[qi[pick]]] = d[pick]
+        at, units, d = _query_nearest(lv, geoms[todo], tolerance_m)
+        unit[todo[at]], dist[todo[at]] = units, d
     return unit, dist
+
+
+def _nothing() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A query's answer when nothing matched: (rows, units, distances), all empty."""
+    return np.empty(0, dtype="int64"), np.empty(0, dtype="int64"), np.empty(0)
+
+
+def _query_inside(lv: _Level, points: np.ndarray):
+    """Points inside (or on the edge of) a unit: (positions in ``points``, units, 0)."""
+    qi, qj = lv.tree.query(points)  # envelopes only; the exact test uses the prepared polygons
+    if not len(qi):
+        return _nothing()
+    ok = shapely.intersects_xy(lv.geoms[qj], shapely.get_x(points)[qi], shapely.get_y(points)[qi])
+    qi, qj = qi[ok], qj[ok]
+    best = np.full(len(points), _NO_UNIT, dtype="int64")
+    np.minimum.at(best, qi, qj)  # on a shared edge, the first unit wins
+    at = np.flatnonzero(best < _NO_UNIT)
+    return at, best[at], 0.0
+
+
+def _query_overlap(lv: _Level, shapes: np.ndarray):
+    """Areas and lines: the unit each overlaps most, by area (lines: by length) in an equal-area projection."""
+    qi, qj = lv.tree.query(shapes, predicate="intersects")
+    if not len(qi):
+        return _nothing()
+    metric = project(shapely.intersection(lv.geoms[qj], shapes[qi]), EQUAL_AREA_EPSG)
+    score = shapely.area(metric)
+    score = np.where(score > 0, score, shapely.length(metric) * 1e-9)  # lines: overlap length, below any area
+    pick = _first_per_row(qi, qj, -score)
+    return qi[pick], qj[pick], 0.0
+
+
+def _query_nearest(lv: _Level, geoms: np.ndarray, tolerance_m: float):
+    """Rows outside every unit: the nearest unit within ``tolerance_m`` metres, and how far it is."""
+    bounds = shapely.bounds(geoms)
+    boxes, radius = expand_bounds(bounds, tolerance_m)
+    qi, qj = lv.tree.query(boxes)
+    if len(qi):  # a cheap first cut in degrees (prepared polygons), then metres for what is left
+        near = shapely.dwithin(lv.geoms[qj], geoms[qi], radius[qi])
+        qi, qj = qi[near], qj[near]
+    if not len(qi):
+        return _nothing()
+    d = _utm_distances(lv, geoms, bounds, qi, qj)
+    ok = d <= tolerance_m
+    qi, qj, d = qi[ok], qj[ok], d[ok]
+    if not len(qi):
+        return _nothing()
+    pick = _first_per_row(qi, qj, d)
+    return qi[pick], qj[pick], d[pick]
+
+
+def _utm_distances(lv: _Level, geoms: np.ndarray, bounds: np.ndarray, qi: np.ndarray, qj: np.ndarray) -> np.ndarray:
+    """Metres between each pair (row ``qi``, unit ``qj``), measured in the UTM zone of the row's centre."""
+    epsg = utm_epsg((bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2)
+    d = np.empty(len(qi))
+    pair_epsg = epsg[qi]
+    for e in np.unique(pair_epsg):  # rows and units projected once per zone (units cached on the level)
+        m = pair_epsg == e
+        rows = np.unique(qi[m])
+        local = project(geoms[rows], int(e))
+        units = lv.projected(int(e), np.unique(qj[m]))
+        d[m] = shapely.distance(units[qj[m]], local[np.searchsorted(rows, qi[m])])
+    return d
 
 
 # --------------------------------------------------------------------------- cache
@@ -299,7 +321,7 @@ def admin_index(boundaries) -> AdminIndex:
 
 
 # --------------------------------------------------------------------------- output
-def _text(values: np.ndarray, idx: np.ndarray, index) -> pd.Series:
+def _take_text(values: np.ndarray, idx: np.ndarray, index) -> pd.Series:
     """``values[idx]`` as a text column (``idx`` -1 = missing), built without a Python loop."""
     if _PANDAS3:
         import pyarrow as pa
@@ -337,45 +359,65 @@ def _renames(columns, taken: set[str]) -> dict[str, str]:
 
 def _join_frame(incidents, boundaries, tolerance_m: float):
     """The in-memory join of one frame (also each dask partition)."""
-    import geopandas as gpd
-
     index = admin_index(boundaries)
+    geoms = _incident_geoms(incidents)
+    kind = _kinds(geoms)
+    placed = index.place(geoms, kind, float(tolerance_m))
+    new = _admin_columns(index, placed, incidents.index)
+    new.update(_match_columns(index, placed, kind, incidents.index))
+    out, renames = _attach(incidents, new)
+    out.attrs["admin_join"] = _summary(out, tolerance_m, renames)
+    return out
+
+
+def _incident_geoms(incidents) -> np.ndarray:
+    """The incidents' geometries in EPSG:4326, as an array (the frame itself is not touched)."""
     geo = incidents.geometry
     if geo.crs is None:
         raise ValueError("the incidents have no CRS; geoconflict incidents are EPSG:4326 (use .set_crs(4326))")
     if not geo.crs.equals("EPSG:4326"):
         geo = geo.to_crs(4326)
-    geoms = np.asarray(geo.values, dtype=object)
-    kind = _kinds(geoms)
-    placed = index.place(geoms, kind, float(tolerance_m))
-    n = len(geoms)
-    new: dict[str, pd.Series] = {}
+    return np.asarray(geo.values, dtype=object)
 
+
+def _row_countries(index: AdminIndex, placed: dict, n: int) -> np.ndarray:
+    """Each row's country (position in ``index.country_codes``, -1 none): the finest level that placed it names it."""
     country = np.full(n, -1, dtype="int64")
-    for lvl in sorted(index.given, reverse=True):  # the finest level that placed the row names its country
+    for lvl in sorted(index.given, reverse=True):
         unit = placed[lvl][0]
         found = np.where(unit >= 0, index.levels[lvl].country_idx[np.maximum(unit, 0)], -1)
         country = np.where(country < 0, found, country)
+    return country
+
+
+def _admin_columns(index: AdminIndex, placed: dict, rows) -> dict[str, pd.Series]:
+    """``admin{n}`` and ``admin{n}_code`` of every output level: its own units', a child's parent or the country."""
+    new: dict[str, pd.Series] = {}
     for lvl in index.output_levels:
         if lvl in index.levels:
-            lv, (unit, _) = index.levels[lvl], placed[lvl]
-            new[f"admin{lvl}"] = _text(lv.names, unit, incidents.index)
-            new[f"admin{lvl}_code"] = _text(lv.codes, unit, incidents.index)
+            lv, unit = index.levels[lvl], placed[lvl][0]
+            names, codes = lv.names, lv.codes
         elif lvl in index.derived_parent:
-            child = index.levels[lvl + 1]
-            unit = placed[lvl + 1][0]
-            new[f"admin{lvl}"] = _text(child.parent_names, unit, incidents.index)
-            new[f"admin{lvl}_code"] = _text(child.parent_codes, unit, incidents.index)
+            lv, unit = index.levels[lvl + 1], placed[lvl + 1][0]
+            names, codes = lv.parent_names, lv.parent_codes
         else:  # level 0 from the units' country codes
-            new["admin0"] = _text(index.country_names, country, incidents.index)
-            new["admin0_code"] = _text(index.country_codes, country, incidents.index)
+            unit = _row_countries(index, placed, len(rows))
+            names, codes = index.country_names, index.country_codes
+        new[f"admin{lvl}"] = _take_text(names, unit, rows)
+        new[f"admin{lvl}_code"] = _take_text(codes, unit, rows)
+    return new
 
+
+def _match_columns(index: AdminIndex, placed: dict, kind: np.ndarray, rows) -> dict[str, pd.Series]:
+    """``admin_match`` (how each row was placed, over all levels) and ``admin_distance_m`` (the largest gap bridged)."""
+    n = len(kind)
     if index.given:
         units = np.column_stack([placed[lvl][0] for lvl in index.given])
         dists = np.column_stack([placed[lvl][1] for lvl in index.given])
     else:
         units, dists = np.full((n, 1), -1), np.full((n, 1), np.nan)
     found = units >= 0
+    # later rules override earlier ones: a missing geometry says more than "none", "none" more than "partial" …
     status = np.zeros(n, dtype="int64")  # positions in MATCH_VALUES
     status[(np.where(found, dists, 0) > 0).any(axis=1)] = MATCH_VALUES.index("nearest")
     status[~found.all(axis=1)] = MATCH_VALUES.index("partial")
@@ -384,8 +426,15 @@ def _join_frame(incidents, boundaries, tolerance_m: float):
     with np.errstate(invalid="ignore"):
         distance = np.max(np.where(found, dists, -np.inf), axis=1, initial=-np.inf)
     distance[~found.any(axis=1)] = np.nan
-    new["admin_match"] = _text(np.array(MATCH_VALUES, dtype=object), status, incidents.index)
-    new["admin_distance_m"] = pd.Series(distance, index=incidents.index, dtype="float64")
+    return {
+        "admin_match": _take_text(np.array(MATCH_VALUES, dtype=object), status, rows),
+        "admin_distance_m": pd.Series(distance, index=rows, dtype="float64"),
+    }
+
+
+def _attach(incidents, new: dict[str, pd.Series]):
+    """A new frame: the incidents (admin columns they had renamed ``…_source``) with ``new`` added, geometry last."""
+    import geopandas as gpd
 
     renames = _renames(list(incidents.columns), set(new))
     out = incidents.rename(columns=renames) if renames else incidents.copy()
@@ -397,8 +446,7 @@ def _join_frame(incidents, boundaries, tolerance_m: float):
         out = out[[c for c in out.columns if c != gname] + [gname]]
     if not isinstance(out, gpd.GeoDataFrame):  # pragma: no cover - rename keeps the class
         out = gpd.GeoDataFrame(out, geometry=incidents.geometry.name, crs=incidents.crs)
-    out.attrs["admin_join"] = _summary(out, tolerance_m, renames)
-    return out
+    return out, renames
 
 
 def _summary(out, tolerance_m: float, renames: dict[str, str]) -> dict:
@@ -480,14 +528,19 @@ def join_admin(
 
     Examples
     --------
-    >>> from geoconflict.boundaries import load_boundaries  # doctest: +SKIP
-    >>> adm2 = load_boundaries("geoBoundaries-AZE-ADM2.geojson")  # doctest: +SKIP
-    >>> join_admin(incidents, adm2)[["location", "admin1", "admin2", "admin_match"]]  # doctest: +SKIP
+    >>> import geopandas as gpd, pandas as pd
+    >>> from shapely import box
+    >>> syunik = gpd.GeoDataFrame({"shapeName": ["Syunik"], "shapeISO": ["AM-SU"], "shapeGroup": ["ARM"],
+    ...                            "shapeType": ["ADM1"]}, geometry=[box(45.9, 38.8, 46.6, 39.8)], crs=4326)
+    >>> events = pd.DataFrame({"location": ["Kapan", "Yerevan"], "latitude": [39.21, 40.18],
+    ...                        "longitude": [46.41, 44.51]})  # a table with coordinates is read as points
+    >>> join_admin(events, syunik)[["location", "admin0", "admin1", "admin_match"]].to_dict("list")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'location': ['Kapan', 'Yerevan'], 'admin0': ['Armenia', nan], 'admin1': ['Syunik', nan],
+     'admin_match': ['inside', 'none']}
+    >>> join_admin(incidents, "geoBoundaries-AZE-ADM2.geojson")[["admin1", "admin2", "admin_match"]]  # doctest: +SKIP
     """
-    if engine not in ("auto", "pandas", "dask"):
-        raise ValueError(f"engine must be 'auto', 'pandas' or 'dask', not {engine!r}")
-    if tolerance_m is None or not np.isfinite(tolerance_m) or tolerance_m < 0:
-        raise ValueError(f"tolerance_m must be a distance in metres (0 or more), not {tolerance_m!r}")
+    _check_options(engine, tolerance_m)
     boundaries = _as_boundaries(boundaries)
     admin_index(boundaries)  # build (or find) the index once, here, before any partition needs it
     if _is_dask(incidents):
@@ -498,6 +551,13 @@ def join_admin(
     if engine == "dask":
         return _join_via_dask(incidents, boundaries, tolerance_m, npartitions)
     return _join_frame(incidents, boundaries, tolerance_m)
+
+
+def _check_options(engine: str, tolerance_m) -> None:
+    if engine not in ("auto", "pandas", "dask"):
+        raise ValueError(f"engine must be 'auto', 'pandas' or 'dask', not {engine!r}")
+    if tolerance_m is None or not np.isfinite(tolerance_m) or tolerance_m < 0:
+        raise ValueError(f"tolerance_m must be a distance in metres (0 or more), not {tolerance_m!r}")
 
 
 def _boundaries_task(boundaries):
