@@ -161,7 +161,16 @@ def main() -> None:
     if args.dask_only:
         print(json.dumps(run_dask(args)))
         return
+    rows = run_in_memory(args)
+    if args.dask:
+        rows += run_dask_in_fresh_process(args)
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(rows, fh, indent=1)
 
+
+def run_in_memory(args) -> list[dict]:
+    """``join_admin`` beside a bare ``geopandas.sjoin`` for each size, printed as a table; the figures."""
     import geopandas as gpd
 
     from geoconflict.boundaries import load_boundaries
@@ -202,31 +211,20 @@ def main() -> None:
         same = (ours["admin2"].to_numpy() == base["shapeName"].to_numpy()).mean()
         print(f"   same unit as sjoin for {same:.4%} of points; index build on first call {cold * 1000:.0f} ms")
         rows.append({"figure": f"{label}: same unit as sjoin", "geoconflict": float(same)})
+    return rows
 
-    if args.dask:
-        # a fresh interpreter, so the peak memory is the dask run's own
-        cmd = [
-            sys.executable,
-            __file__,
-            "--dask-only",
-            "--dask",
-            str(args.dask),
-            "--partition",
-            str(args.partition),
-            "--boundaries",
-            args.boundaries,
-        ]
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-        dask_rows = json.loads(out.strip().splitlines()[-1])
-        for r in dask_rows:
-            line = r.pop("line")
-            if line:
-                print(line)
-            rows.append(r)
 
-    if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(rows, fh, indent=1)
+def run_dask_in_fresh_process(args) -> list[dict]:
+    """:func:`run_dask` in a fresh interpreter, so the peak memory is the dask run's own; printed, and the figures."""
+    cmd = [sys.executable, __file__, "--dask-only", "--dask", str(args.dask), "--partition", str(args.partition)]
+    cmd += ["--boundaries", args.boundaries]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rows = json.loads(out.strip().splitlines()[-1])
+    for r in rows:
+        line = r.pop("line")
+        if line:
+            print(line)
+    return rows
 
 
 if __name__ == "__main__":
