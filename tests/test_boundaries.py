@@ -300,6 +300,21 @@ def test_invalid_geometry_is_repaired_and_reported(tmp_path):
     assert units.attrs["boundaries"]["repaired"][0]["reason"].startswith("Self-intersection")
 
 
+def test_warnings_point_at_the_callers_line():
+    # the checks run several named steps deep; the warning names the line that called geoconflict
+    no_crs = gpd.GeoDataFrame({"name": ["A"]}, geometry=[box(44, 39, 45, 40)])
+    bowtie = _frame({"name": ["Bowtie"], "code": ["B"]}, [Polygon([(45, 39), (46, 40), (46, 39), (45, 40)])])
+    calls = [
+        lambda: normalize_schema(no_crs, level=1),
+        lambda: load_boundaries(no_crs, level=1, check_names=False),
+        lambda: load_boundaries(bowtie, level=1, check_names=False),
+    ]
+    for call in calls:
+        with pytest.warns(BoundaryWarning) as record:
+            call()
+        assert [Path(w.filename).resolve() for w in record] == [Path(__file__).resolve()]
+
+
 def test_non_polygons_are_refused():
     lines = gpd.GeoDataFrame(
         {"name": ["a"], "code": ["a"]}, geometry=gpd.GeoSeries.from_wkt(["LINESTRING (0 0, 1 1)"]), crs=4326

@@ -12,9 +12,9 @@ so a mirror, or a local server in tests, can stand in for geoboundaries.org.
 
 Examples
 --------
->>> path = fetch_geoboundaries("AZE", 2)  # doctest: +SKIP
->>> path.name  # doctest: +SKIP
-'ADM2_simplified.geojson'
+>>> cache_path("AZE", 2, cache_dir="/tmp/gc-boundaries").as_posix()
+'/tmp/gc-boundaries/geoboundaries/gbOpen/AZE/ADM2_simplified.geojson'
+>>> path = fetch_geoboundaries("AZE", 2)  # downloads there once, then answers offline  # doctest: +SKIP
 """
 
 from __future__ import annotations
