@@ -61,6 +61,8 @@ _CONTEXT_COUNTRIES = 3
 _TOKEN_RE = re.compile(r"\w+(?:[-’'.]\w+)*\.?")
 _SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’)\]]*\s+|\n\s*")
 _POSSESSIVE = ("’s", "'s", "’", "'")
+#: A possessive name right before a given span ("Azerbaijan's |Nakhchivan|").
+_POSSESSIVE_BEFORE_RE = re.compile(r"([A-Z][\w-]+(?: [A-Z][\w-]+)?)(?:’s|'s) $")
 
 
 @dataclass(slots=True)
@@ -252,9 +254,8 @@ def _keep(
     text: str, tokens: list[_Token], i: int, j: int, match: Match, lower_words: frozenset[str], gaz_keys=frozenset()
 ) -> bool:
     """The rules that keep common words, people and titles from becoming places."""
-    first, last = tokens[i], tokens[j - 1]
+    first = tokens[i]
     prev = tokens[i - 1] if i > 0 and tokens[i - 1].sentence == first.sentence else None
-    nxt = tokens[j] if j < len(tokens) and tokens[j].sentence == last.sentence else None
     if prev is not None and prev.norm in TITLES and prev.end <= first.start and not prev.possessive:
         gap = text[prev.end : first.start]
         if gap.strip(" .") == "":
@@ -264,53 +265,72 @@ def _keep(
     if prev is not None and prev.cap and not area and _adjacent(text, prev, first) and prev.norm not in COMPASS:
         # the tail of a longer proper name: "Security Council", "David Smith", "OSCE Minsk Group"
         return False
-    words = [text[t.start : t.end].lower() for t in tokens[i:j]]
     if j - i > 1:
+        words = [text[t.start : t.end].lower() for t in tokens[i:j]]
         if all(w in CONNECTORS or _common_word(w) for w in words):
             return big and not first.sentence_start  # "Red Cross", "Central Park": everyday words
         return True
-    word = text[first.start : first.end]
-    lower = words[0]
-    if first.norm in TITLES:
+    nxt = tokens[j] if j < len(tokens) and tokens[j].sentence == first.sentence else None
+    return _keep_word(text, first, nxt, match, area, big, lower_words, gaz_keys)
+
+
+def _keep_word(
+    text: str,
+    token: _Token,
+    nxt: _Token | None,
+    match: Match,
+    area: bool,
+    big: bool,
+    lower_words: frozenset[str],
+    gaz_keys: frozenset[str],
+) -> bool:
+    """The rules for a one-word name: titles, codes, abbreviations, first names, everyday words."""
+    word = text[token.start : token.end]
+    if token.norm in TITLES:
         return False  # "Ms", "Gen", "Gov" are titles even when a place shares the letters
     if match.is_code and not match.is_abbreviation:  # an identifier, not a name
         return False
-    if first.upper and len(word) <= 3:
+    if token.upper and len(word) <= 3:
         # "US", "UK", "EU" are abbreviations; "AM", "OK" are not places
         return match.is_abbreviation
-    if match.is_abbreviation and not first.upper and not first.dot_after:
+    if match.is_abbreviation and not token.upper and not token.dot_after:
         return False  # "Calif." and "Ill." are written with their dot; "Ill" alone is a word
-    if (
-        nxt is not None
-        and nxt.cap
-        and not area
-        and not match.is_own_name
-        and _adjacent(text, last, nxt)
-        and nxt.norm not in SUFFIX_WORDS
-    ):
-        return False  # "David Smith": a first name that is some town's other name
-    if (
-        nxt is not None
-        and nxt.cap
-        and not area
-        and match.population < 1_000_000
-        and _adjacent(text, last, nxt)
-        and nxt.norm not in SUFFIX_WORDS
+    if not area and _is_first_name(text, token, nxt, match, gaz_keys):
+        return False
+    return _keep_everyday_word(token, word, match, area, big, lower_words)
+
+
+def _is_first_name(text: str, token: _Token, nxt: _Token | None, match: Match, gaz_keys: frozenset[str]) -> bool:
+    """A town's name written as a person's first name, followed by a capitalised word of that name."""
+    if nxt is None or not nxt.cap or not _adjacent(text, token, nxt) or nxt.norm in SUFFIX_WORDS:
+        return False
+    if not match.is_own_name:
+        return True  # "David Smith": a first name that is some town's other name
+    # "Vladimir Putin", "Florence Nightingale": a first name, followed by a surname; not
+    # "Kapan Airport" (a place inside a name) nor two places side by side
+    return (
+        match.population < 1_000_000
         and nxt.norm not in TITLES
         and nxt.norm not in NAME_PART_WORDS
         and _fold_token(text[nxt.start : nxt.end]) not in gaz_keys
-    ):
-        return False  # "Vladimir Putin", "Florence Nightingale": a first name, followed by a surname
-    if len(word) <= 4 and not first.upper and _common_word(lower) and not first.dot_after:
+    )
+
+
+def _keep_everyday_word(
+    token: _Token, word: str, match: Match, area: bool, big: bool, lower_words: frozenset[str]
+) -> bool:
+    """A one-word name that English also uses as a word: only big places, and areas, survive."""
+    lower = word.lower()
+    if len(word) <= 4 and not token.upper and _common_word(lower) and not token.dot_after:
         return match.feature_kind in ("country", "continent", "region") and not match.is_abbreviation
     if lower in lower_words or _common_word(lower):
         # "Police said", "on Thursday", "Reading the report": a capital is no sign of a
         # place for an everyday word; only big places survive, and at the start of a
         # sentence only areas the text never writes in lower case
-        if first.sentence_start:
+        if token.sentence_start:
             return area and lower not in lower_words
         return big
-    if first.sentence_start and not big and _english_word(lower):
+    if token.sentence_start and not big and _english_word(lower):
         return False  # "Artillery duels continued": a sentence's first word, a hamlet's name
     return True
 
@@ -386,47 +406,76 @@ def find_mentions(
 
     This is :func:`geoparse` without the GeoDataFrame: a list of :class:`Mention`,
     unresolved ones included (with ``reason``).
+
+    Examples
+    --------
+    >>> [(m.text, m.match.name) for m in find_mentions("Rockets fell on Goris and Sisian overnight.")]
+    [('Goris', 'Goris'), ('Sisian', 'Sisian')]
+    >>> m = find_mentions("Zzyzzyqx was shelled.", mentions=[(0, 8)])[0]
+    >>> m.match is None, bool(m.reason)
+    (True, True)
     """
+    return _find_mentions(text, sentence_spans(text), gazetteer, mentions, demonyms)
+
+
+def _find_mentions(
+    text: str,
+    sentences: list[tuple[int, int]],
+    gazetteer: Gazetteer | None,
+    mentions: Sequence[tuple[int, int]] | None,
+    demonyms: bool,
+) -> list[Mention]:
     from .gazetteer import Gazetteer
 
     gaz = gazetteer or Gazetteer.default()
-    sentences = sentence_spans(text)
-    out: list[Mention] = []
-    if mentions is None:
-        tokens = _tokenize(text, sentences)
-        lower_words = _lowercase_words(text)
-        for i, j in _Detector(gaz).spans(text, tokens):
-            a, b = tokens[i].start, tokens[j - 1].end
-            name = text[a:b]
-            m = gaz.resolve(name)
-            if m is None or not _keep(text, tokens, i, j, m, lower_words, gaz.name_keys):
-                continue
-            mention = Mention(a, b, name, tokens[i].sentence, m)
-            if i > 0 and tokens[i - 1].possessive and tokens[i - 1].sentence == tokens[i].sentence:
-                mention.context_hint["possessive"] = text[tokens[i - 1].start : tokens[i - 1].end]
-            out.append(mention)
-    else:
-        starts = [s for s, _ in sentences]
-        import bisect
-
-        for a, b in mentions:
-            if not (0 <= a < b <= len(text)):
-                raise ValueError(f"mention span ({a}, {b}) is outside the text (length {len(text)})")
-            name = text[a:b]
-            m, via = _resolve_span(gaz, name)
-            out.append(Mention(a, b, name, bisect.bisect_right(starts, a) - 1, m, via=via))
-            if a > 2:
-                before = text[max(0, a - 40) : a]
-                pm = re.search(r"([A-Z][\w-]+(?: [A-Z][\w-]+)?)(?:’s|'s) $", before)
-                if pm:
-                    out[-1].context_hint["possessive"] = pm.group(1)
-
+    out = _detect(gaz, text, sentences) if mentions is None else _take(gaz, text, sentences, mentions)
     _resolve_in_context(gaz, text, out)
     for m in out:
         if m.match is None and not m.reason:
             m.reason = gaz.reason(m.text) or "no place found"
     if not demonyms and mentions is None:
         out = [m for m in out if m.match is None or not m.match.is_demonym]
+    return out
+
+
+def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]]) -> list[Mention]:
+    """The mentions detection finds: the longest indexed names the rules of :func:`_keep` accept."""
+    tokens = _tokenize(text, sentences)
+    lower_words = _lowercase_words(text)
+    keys = gaz.name_keys
+    out: list[Mention] = []
+    for i, j in _Detector(gaz).spans(text, tokens):
+        a, b = tokens[i].start, tokens[j - 1].end
+        name = text[a:b]
+        m = gaz.resolve(name)
+        if m is None or not _keep(text, tokens, i, j, m, lower_words, keys):
+            continue
+        mention = Mention(a, b, name, tokens[i].sentence, m)
+        if i > 0 and tokens[i - 1].possessive and tokens[i - 1].sentence == tokens[i].sentence:
+            mention.context_hint["possessive"] = text[tokens[i - 1].start : tokens[i - 1].end]
+        out.append(mention)
+    return out
+
+
+def _take(
+    gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], mentions: Sequence[tuple[int, int]]
+) -> list[Mention]:
+    """The caller's spans, resolved alone (and through their parts), unresolved ones kept."""
+    import bisect
+
+    starts = [s for s, _ in sentences]
+    out: list[Mention] = []
+    for a, b in mentions:
+        if not (0 <= a < b <= len(text)):
+            raise ValueError(f"mention span ({a}, {b}) is outside the text (length {len(text)})")
+        name = text[a:b]
+        m, via = _resolve_span(gaz, name)
+        out.append(Mention(a, b, name, bisect.bisect_right(starts, a) - 1, m, via=via))
+        if a > 2:
+            before = text[max(0, a - 40) : a]
+            pm = _POSSESSIVE_BEFORE_RE.search(before)
+            if pm:
+                out[-1].context_hint["possessive"] = pm.group(1)
     return out
 
 
@@ -562,43 +611,51 @@ def geoparse(
     >>> gdf["country_code"].tolist()
     ['AM', 'AM']
     """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, not {type(text).__name__}")
+    sentences = sentence_spans(text)
+    found = _find_mentions(text, sentences, gazetteer, mentions, demonyms)
+    return _frame(text, sentences, found, date, source, areas)
+
+
+def _frame(
+    text: str, sentences: list[tuple[int, int]], found: list[Mention], date: Any, source: Any, areas: bool
+) -> geopandas.GeoDataFrame:
+    """The located mentions as a GeoDataFrame (:data:`COLUMNS`), the others in ``attrs["unresolved"]``."""
     import geopandas as gpd
     import pandas as pd
     from shapely import Point
 
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a string, not {type(text).__name__}")
-    found = find_mentions(text, gazetteer=gazetteer, mentions=mentions, demonyms=demonyms)
-    sentences = sentence_spans(text)
-    cols: dict[str, list] = {c: [] for c in COLUMNS}
-    geoms, unresolved = [], []
+    rows, geoms, unresolved = [], [], []
     for m in found:
-        if m.match is None:
+        mt = m.match
+        if mt is None:
             unresolved.append({"mention": m.text, "start": m.start, "end": m.end, "reason": m.reason})
             continue
-        mt = m.match
         a, b = sentences[m.sentence] if 0 <= m.sentence < len(sentences) else (m.start, m.end)
-        for col, value in (
-            ("mention", m.text),
-            ("start", m.start),
-            ("end", m.end),
-            ("sentence", text[a:b].strip()),
-            ("name", mt.name),
-            ("country_code", mt.country_code),
-            ("admin1", mt.admin1),
-            ("feature_kind", mt.feature_kind),
-            ("match_score", mt.score),
-            ("match_type", m.via if m.via else mt.match_type),
-            ("latitude", mt.latitude),
-            ("longitude", mt.longitude),
-            ("gazetteer_source", mt.source),
-            ("source_id", mt.source_id),
-            ("date", date),
-            ("source", source),
-        ):
-            cols[col].append(value)
+        rows.append(
+            (  # in the order of COLUMNS
+                m.text,
+                m.start,
+                m.end,
+                text[a:b].strip(),
+                mt.name,
+                mt.country_code,
+                mt.admin1,
+                mt.feature_kind,
+                mt.score,
+                m.via if m.via else mt.match_type,
+                mt.latitude,
+                mt.longitude,
+                mt.source,
+                mt.source_id,
+                date,
+                source,
+            )
+        )
         geoms.append(mt.geometry if (areas and mt.is_area) else Point(mt.longitude, mt.latitude))
-    frame = pd.DataFrame(cols)
+    values = zip(*rows, strict=True) if rows else ([] for _ in COLUMNS)
+    frame = pd.DataFrame(dict(zip(COLUMNS, map(list, values), strict=True)))
     gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index, crs=_wgs84()), copy=False)
     gdf.attrs["unresolved"] = unresolved
     return gdf
