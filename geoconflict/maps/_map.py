@@ -93,17 +93,8 @@ def incident_map(
     page_title = title or (f"Incidents and the zone {view.name}" if view else "Incidents")
     m = _build_map(page_title, tiles, offline=offline, inline_limit=inline_limit, width=width, height=height)
     choro = _build_context_layers(m, view, units, payload, choropleth=choropleth, simplify=simplify)
-    options = page_options(
-        payload,
-        view,
-        title=page_title,
-        notes=_legend_notes(payload, counts_units=choro is not None),
-        choropleth=choro,
-        controls={"timeSlider": time_slider, "search": search, "fullscreen": fullscreen, "legend": legend},
-        attribution=attribution,
-    )
-    layer = IncidentLayer(payload, options, name=f"Incidents ({payload.data['n']:,})", compress=compress)
-    layer.add_to(m)
+    controls = {"timeSlider": time_slider, "search": search, "fullscreen": fullscreen, "legend": legend}
+    layer = _build_incidents(m, payload, view, page_title, choro, controls, attribution=attribution, compress=compress)
     _assemble_view(m, payload, view, units, layer_control=layer_control)
     m.incident_stats = _assemble_stats(frame, payload, view, layer)
     return m
@@ -186,6 +177,32 @@ def _build_context_layers(
         for outline in zone_layers(view, simplify):
             outline.add_to(m)
     return legend
+
+
+def _build_incidents(
+    m: folium.Map,
+    payload: IncidentPayload,
+    view: ZoneView | None,
+    title: str,
+    choropleth: dict | None,
+    controls: dict[str, bool],
+    *,
+    attribution: str | None,
+    compress: bool | None,
+) -> IncidentLayer:
+    """Add the incident layer, with the options its script reads, on top of ``m``."""
+    options = page_options(
+        payload,
+        view,
+        title=title,
+        notes=_legend_notes(payload, counts_units=choropleth is not None),
+        choropleth=choropleth,
+        controls=controls,
+        attribution=attribution,
+    )
+    layer = IncidentLayer(payload, options, name=f"Incidents ({payload.data['n']:,})", compress=compress)
+    layer.add_to(m)
+    return layer
 
 
 def _legend_notes(payload: IncidentPayload, *, counts_units: bool) -> list[str]:

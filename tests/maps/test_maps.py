@@ -1,5 +1,6 @@
 """incident_map without a browser: escaping, layers, legend, odd frames, zones, boundaries, offline pages."""
 
+import ast
 import base64
 import gzip
 import html
@@ -512,3 +513,88 @@ def test_notes_that_repeat_the_sentence_are_sent_once():
     data = payload_of(incident_map(gdf, tiles=None).get_root().render())
     assert text_column(data, "notes") == [None, "Other note", None]
     assert text_column(data, "sentence")[0] == "A missile hit the area near Orduba."
+
+
+# ------------------------------------------------------------------ the map only draws
+def test_boundaries_must_be_loaded_first(tmp_path):
+    with pytest.raises(TypeError, match=r"geoconflict\.load_boundaries\('.*units\.geojson'\)"):
+        incident_map(frame(), boundaries=str(tmp_path / "units.geojson"), tiles=None)
+    with pytest.raises(TypeError, match=r"geoconflict\.load_boundaries"):
+        incident_map(frame(), boundaries=tmp_path / "units.geojson", tiles=None)
+    with pytest.raises(TypeError, match="boundaries must be a GeoDataFrame"):
+        incident_map(frame(), boundaries=[box(44, 38, 48, 41)], tiles=None)
+
+
+class PartialZone(DuckZone):
+    """A zone whose classify returns only some rows."""
+
+    def classify(self, gdf):
+        out = gdf.iloc[:1].copy()
+        out["zone_status"] = "outside"
+        return out
+
+
+def test_rows_the_zone_leaves_unclassified_are_drawn_without_status():
+    m = incident_map(frame(), zone=PartialZone(), tiles=None)
+    assert m.incident_stats["drawn"] == 3
+    assert m.incident_stats["status"] == {"inside": 0, "near": 0, "outside": 1, "unknown": 2}
+    opts = options_of(m.get_root().render())
+    assert opts["statusLabels"][opts["status"]["unknown"]] == "No zone status"
+
+
+def test_a_map_with_a_zone_never_loads_the_gazetteer():
+    """Drawing (and the zone's own classification of plain points) loads no reading or resolving code."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, geoconflict, geopandas as gpd\n"
+        "from shapely.geometry import Point, box\n"
+        "before = set(sys.modules)\n"
+        "from geoconflict.maps import incident_map\n"
+        "gdf = gpd.GeoDataFrame({'location': ['A', 'B']}, geometry=[Point(46.8, 39.8), Point(45, 40.5)], crs=4326)\n"
+        "m = incident_map(gdf, zone=box(46.3, 39.4, 47.3, 40.3), tiles=None)\n"
+        "m.get_root().render()\n"
+        "assert m.incident_stats['status']['outside'] == 1\n"
+        "print(sorted(k for k in set(sys.modules) - before if k.startswith('geoconflict.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = {m.split(".")[1] for m in ast.literal_eval(out)}
+    assert not loaded & {"gazetteer", "geoparse", "extract", "incidents", "boundaries", "join", "sources", "cli"}
+    assert {"maps", "zones"} <= loaded  # the box was wrapped in a ConflictZone to classify
+
+
+# ------------------------------------------------------------------ Python and the page script agree
+def test_the_page_script_names_no_data_field():
+    """Field names and status keys reach the page script in its options, never as its own literals."""
+    from geoconflict.maps._assets import geoconflict_js
+    from geoconflict.maps._payload import DERIVED_FIELDS, STATUS_KEYS, TEXT_FIELDS
+
+    js = re.sub(r"/\*.*?\*/|^\s*//.*$", "", geoconflict_js(), flags=re.S | re.M)  # comments may name them
+    literals = set(re.findall(r'"([^"\\\n]*)"', js)) | set(re.findall(r"'([^'\\\n]*)'", js))
+    named = literals & {*TEXT_FIELDS, *DERIVED_FIELDS, *STATUS_KEYS}
+    assert not named, f"geoconflict-map.js names data fields or status keys itself: {sorted(named)}"
+
+
+def test_options_carry_the_fields_and_status_codes():
+    from geoconflict.maps._payload import DERIVED_FIELDS, PAGE_FIELDS, STATUS_CODES, STATUS_KEYS, TEXT_FIELDS, UNKNOWN
+
+    opts = options_of(incident_map(frame(), zone=ZONE, tiles=None).get_root().render())
+    known = {*TEXT_FIELDS, *DERIVED_FIELDS}
+    used = set()
+    for value in opts["fields"].values():
+        for item in value if isinstance(value, list) else [value]:
+            used.add(item.get("field") if isinstance(item, dict) else item)
+    used.discard(None)
+    assert used <= known, used - known
+    assert {"location", "claimed_by", "disputed_by", "sentence", "url", "date"} <= used
+    assert opts["fields"]["details"] == [
+        {k: escape_html(v) if isinstance(v, str) and k != "field" else v for k, v in row.items()}
+        for row in PAGE_FIELDS["details"]
+    ]
+    status = opts["status"]
+    assert status["keys"] == list(STATUS_KEYS)
+    assert [status["keys"][c] for c in STATUS_CODES.values()] == list(STATUS_CODES)
+    assert status["unknown"] == UNKNOWN and status["inside"] == STATUS_CODES["inside"]
+    assert len(opts["statusLabels"]) == len(opts["statusStyle"]) == len(status["keys"]) == len(status["rank"])
+    assert sorted(status["legend"]) == list(range(len(STATUS_KEYS)))

@@ -19,6 +19,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from geoconflict.maps import incident_map
+from geoconflict.maps.escape import escape_html
 from geoconflict.zones import ConflictZone
 
 from conftest import shared_file
@@ -194,6 +195,48 @@ def test_hostile_notes_do_not_run(browser, tmp_path):
         assert page.page.title() == PWN[3]
         assert page.js("window.__pwned") is None
         page.page.screenshot(path=str(tmp_path / "hostile.png"))
+        assert not page.errors
+    finally:
+        page.close()
+
+
+#: text that breaks out of HTML, attributes, JS strings and template literals, or templates
+ESCAPE_CASES = [
+    *PWN,
+    "<script>",
+    '"',
+    "'",
+    "`",
+    "\\",
+    "${x}",
+    "{{ 1+1 }}",
+    "{% raw %}",
+    "&amp;",
+    "&#x27; &lt;",
+    "\u2028 \u2029",
+    "a\tb\nc\rd",
+    "Naxçıvan — Ağdam 🚀",
+    "",
+]
+
+
+def test_python_and_page_escapers_agree(browser, tmp_path):
+    """escape_html (Python) and the page script's GeoconflictMap.escapeHtml give the same text for hostile input."""
+    page = open_map(browser, incident_map(None, tiles=None, offline=True), tmp_path)
+    try:
+        in_page = page.js(
+            """cases => cases.map(x => {
+                const escaped = GeoconflictMap.escapeHtml(x), box = document.createElement("div");
+                box.innerHTML = escaped;
+                return {escaped: escaped, shown: box.textContent, elements: box.children.length};
+            })""",
+            ESCAPE_CASES,
+        )
+        assert [r["escaped"] for r in in_page] == [escape_html(x) for x in ESCAPE_CASES]
+        # and what either writes shows as the original text, with no element made
+        assert [r["shown"] for r in in_page] == [x.replace("\r", "\n") for x in ESCAPE_CASES]  # HTML reads CR as LF
+        assert all(r["elements"] == 0 for r in in_page)
+        assert page.js("window.__pwned") is None
         assert not page.errors
     finally:
         page.close()
