@@ -26,10 +26,10 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "NEAR_STYLE",
     "ZONE_STYLE",
-    "admin_units",
     "choropleth_bins",
     "geojson_of",
     "tile_layers",
+    "units_for_drawing",
     "units_layer",
     "zone_layers",
 ]
@@ -109,7 +109,7 @@ def zone_layers(view: ZoneView, tolerance: float | None) -> list[folium.GeoJson]
 
 
 # ---------------------------------------------------------------------------- admin units
-def admin_units(boundaries: Any) -> geopandas.GeoDataFrame:
+def units_for_drawing(boundaries: Any) -> geopandas.GeoDataFrame:
     """Loaded admin units as a frame with ``name``, ``code`` and ``admin_level`` for drawing.
 
     Parameters
@@ -127,9 +127,10 @@ def admin_units(boundaries: Any) -> geopandas.GeoDataFrame:
     --------
     >>> import geopandas as gpd
     >>> from shapely.geometry import box
-    >>> admin_units(gpd.GeoDataFrame({"shapeName": ["Syunik"]}, geometry=[box(45.9, 38.8, 46.6, 39.8)])).name.tolist()
+    >>> units = gpd.GeoDataFrame({"shapeName": ["Syunik"]}, geometry=[box(45.9, 38.8, 46.6, 39.8)])
+    >>> units_for_drawing(units).name.tolist()
     ['Syunik']
-    >>> admin_units("ARM_ADM1.geojson")  # doctest: +ELLIPSIS
+    >>> units_for_drawing("ARM_ADM1.geojson")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     TypeError: boundaries must be ...: pass boundaries=geoconflict.load_boundaries('ARM_ADM1.geojson') ...

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import folium
 import numpy as np
 
-from ._layers import admin_units, tile_layers, units_layer, zone_layers
+from ._layers import tile_layers, units_for_drawing, units_layer, zone_layers
 from ._options import page_options
 from ._page import INLINE_LIMIT, IncidentLayer, IncidentMap
 from ._payload import IncidentPayload, incident_payload
@@ -107,7 +107,7 @@ def _check_inputs(
     """The incidents as a frame in EPSG:4326, the zone as a view, the boundaries as drawable units."""
     frame = _check_frame(incidents)
     view = as_zone(zone, near_km)
-    units = admin_units(boundaries) if boundaries is not None else None
+    units = units_for_drawing(boundaries) if boundaries is not None else None
     return frame, view, units
 
 
