@@ -729,6 +729,7 @@ def _validate_numbers_and_ids(df: pd.DataFrame, missing: np.ndarray, flags: _Fla
     if ids.notna().any():
         flags.add("duplicate_id", (ids.duplicated(keep="first") & ids.notna()).to_numpy())
     if "geo_precision" in df.columns and df["geo_precision"].isna().all():
+        # a table that states no precision: its own coordinates are taken as exact (GEO_PRECISION 1)
         n = len(df)
         df["geo_precision"] = pd.array(np.where(missing, pd.NA, 1), dtype="Int64") if n else pd.array([], "Int64")
 
