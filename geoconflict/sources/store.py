@@ -1,0 +1,389 @@
+"""The local event store: one DuckDB file holding each source's rows, where they came from, and sync state.
+
+Why DuckDB: a sync writes page by page and must survive being killed between two
+pages; an incremental ACLED update replaces rows by id and deletes others; a UCDP
+release replaces the previous one all at once. Those are transactions, which an
+embedded database gives and a folder of Parquet files with a manifest would have to
+imitate. DuckDB is columnar, so a country-and-period question over a million rows
+is answered in milliseconds, and it reads and writes Arrow without copies.
+
+Layout (``<cache>/events/events.duckdb`` unless a path is given):
+
+``acled``       one row per ``event_id_cnty`` (ACLED's columns as text, as the API sends
+                them) + ``_event_date``, ``_country``, ``_iso``, ``_timestamp`` for queries
+                and ``_query``/``_synced_at``: the query and the time that wrote the row
+``ucdp``        one row per (query, release, ``id``): UCDP's columns as text + ``_version``;
+                a release becomes the query's live one only once all its pages are in
+``sync_state``  per (source, query): the filters, status (``running``/``done``), the page to
+                resume from, ACLED's timestamp watermark and deletion check, UCDP's live release
+
+No credential is ever written here: the store holds rows and queries, never tokens.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> with EventStore(pathlib.Path(tempfile.mkdtemp()) / "demo.duckdb") as store:
+...     store.write_acled([{"event_id_cnty": "ARM1", "event_date": "2020-09-27", "country": "Armenia",
+...                         "iso": "51", "timestamp": "1601251200"}], "acled?{}", next_page=2)
+...     store.frame("acled", country="Armenia")[["event_id_cnty", "event_date"]].values.tolist()
+(1, 0)
+[['ARM1', '2020-09-27']]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..settings import cache_dir
+from ._rows import iso_date
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["SOURCES", "STORE_FILE", "EventStore", "default_store_path"]
+
+STORE_FILE = "events.duckdb"
+SOURCES = ("acled", "ucdp")
+
+_STATE_COLUMNS = (
+    "source",
+    "query_key",
+    "query_json",
+    "status",
+    "version",
+    "run_version",
+    "next_page",
+    "run_params",
+    "run_max_ts",
+    "watermark",
+    "deleted_since",
+    "run_started",
+    "synced_at",
+)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sync_state (
+    source VARCHAR, query_key VARCHAR, query_json VARCHAR, status VARCHAR, version VARCHAR,
+    run_version VARCHAR, next_page BIGINT, run_params VARCHAR, run_max_ts BIGINT, watermark BIGINT,
+    deleted_since DOUBLE, run_started DOUBLE, synced_at TIMESTAMP, PRIMARY KEY (source, query_key));
+CREATE TABLE IF NOT EXISTS acled (
+    event_id_cnty VARCHAR PRIMARY KEY, _event_date DATE, _country VARCHAR, _iso INTEGER, _timestamp BIGINT,
+    _query VARCHAR, _synced_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS ucdp (
+    _query VARCHAR, _version VARCHAR, id VARCHAR, _event_date DATE, _country VARCHAR, _country_id INTEGER,
+    _synced_at TIMESTAMP, PRIMARY KEY (_query, _version, id));
+"""
+#: columns the store adds to a source's own (the key column is the source's)
+_OWN = {
+    "acled": ("_event_date", "_country", "_iso", "_timestamp", "_query", "_synced_at"),
+    "ucdp": ("_query", "_version", "_event_date", "_country", "_country_id", "_synced_at"),
+}
+_KEY = {"acled": "event_id_cnty", "ucdp": "id"}
+
+
+def default_store_path() -> Path:
+    """``<cache root>/events/events.duckdb`` (``$GEOCONFLICT_CACHE_DIR`` or the user cache)."""
+    return cache_dir("events") / STORE_FILE
+
+
+def _q(name: str) -> str:
+    """A column name quoted for SQL (source columns are data: quote them, whatever they hold)."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+class EventStore:
+    """The DuckDB file of synced events (``path``: a ``.duckdb`` file or a folder to hold one).
+
+    Open it with ``with EventStore(path) as store:``; DuckDB lets one process write a
+    file at a time, so a second process syncing into the same store waits for an error
+    that says so rather than corrupting it.
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        p = Path(path) if path is not None else default_store_path()
+        self.path = p if p.suffix == ".duckdb" else p / STORE_FILE
+        self._con = None
+
+    def __repr__(self) -> str:
+        return f"EventStore({str(self.path)!r})"
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def con(self):
+        if self._con is None:
+            try:
+                import duckdb
+            except ImportError:  # pragma: no cover - duckdb is in the [live] extra
+                raise ImportError(
+                    "the event store needs DuckDB: pip install duckdb (or geoconflict[live])"
+                ) from None
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._con = duckdb.connect(str(self.path))
+            except duckdb.IOException as exc:
+                raise OSError(f"cannot open the event store {self.path}: {exc}") from None
+            self._con.execute(_SCHEMA)
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    # ------------------------------------------------------------------ sync state
+    def state(self, source: str, query_key: str) -> dict | None:
+        """The sync state of one query, or None before its first sync."""
+        cols = ", ".join(_STATE_COLUMNS)
+        row = self.con.execute(
+            f"SELECT {cols} FROM sync_state WHERE source = ? AND query_key = ?", [source, query_key]
+        ).fetchone()
+        return dict(zip(_STATE_COLUMNS, row, strict=True)) if row else None
+
+    def begin_run(self, source: str, query_key: str, query: dict, *, next_page: int, **fields: Any) -> None:
+        """Mark a query's sync as running from ``next_page`` (``fields``: run_version, run_params, run_started)."""
+        values = {"status": "running", "next_page": next_page, "run_max_ts": None, **fields}
+        if "run_params" in values and not isinstance(values["run_params"], str | None):
+            values["run_params"] = json.dumps(values["run_params"])
+        con = self.con
+        con.execute(
+            "INSERT INTO sync_state (source, query_key, query_json) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [source, query_key, json.dumps(query, sort_keys=True)],
+        )
+        sets = ", ".join(f"{k} = ?" for k in values)
+        con.execute(f"UPDATE sync_state SET {sets} WHERE source = ? AND query_key = ?", [*values.values(), source, query_key])
+
+    def queries(self) -> pd.DataFrame:
+        """Every synced query: source, filters, status, release, rows, last sync."""
+        return self.con.execute(
+            """SELECT s.source, s.query_json AS query, s.status, s.version, s.synced_at,
+                   coalesce(a.n, u.n, 0) AS rows
+               FROM sync_state s
+               LEFT JOIN (SELECT _query, count(*) AS n FROM acled GROUP BY _query) a
+                    ON s.source = 'acled' AND a._query = s.query_key
+               LEFT JOIN (SELECT _query, _version, count(*) AS n FROM ucdp GROUP BY ALL) u
+                    ON s.source = 'ucdp' AND u._query = s.query_key AND u._version = s.version
+               ORDER BY s.source, s.query_key"""
+        ).df()
+
+    # ------------------------------------------------------------------ writing
+    def _columns(self, table: str) -> list[str]:
+        return [r[0] for r in self.con.execute(f"DESCRIBE {table}").fetchall()]
+
+    def _page_table(self, rows: list[dict], table: str):
+        """The rows as Arrow, registered as ``_page``, with any new column added to ``table`` (as text)."""
+        import pyarrow as pa
+
+        try:
+            page = pa.Table.from_pylist(rows)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # a column of mixed types: all of it as text
+            page = pa.Table.from_pylist([{k: None if v is None else str(v) for k, v in r.items()} for r in rows])
+        have = set(self._columns(table))
+        for c in page.column_names:
+            if c not in have:
+                self.con.execute(f"ALTER TABLE {table} ADD COLUMN {_q(c)} VARCHAR")
+        self.con.register("_page", page)
+        return page
+
+    def _select(self, names: Sequence[str], derived: dict[str, str]) -> str:
+        raw = [f"CAST({_q(c)} AS VARCHAR) AS {_q(c)}" for c in names if not c.startswith("_")]
+        return ", ".join(raw + [f"{expr} AS {name}" for name, expr in derived.items()])
+
+    def write_acled(self, rows: list[dict], query_key: str, *, next_page: int) -> tuple[int, int]:
+        """Upsert one page of ACLED rows and move the query's resume point, in one transaction.
+
+        Returns (rows added, rows that replaced a stored row with the same id).
+        """
+        if not rows:
+            self._advance("acled", query_key, next_page, None)
+            return 0, 0
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            page = self._page_table(rows, "acled")
+            names = page.column_names
+            col = set(names)
+            derived = {
+                "_event_date": "TRY_CAST(event_date AS DATE)" if "event_date" in col else "NULL",
+                "_country": "CAST(country AS VARCHAR)" if "country" in col else "NULL",
+                "_iso": "TRY_CAST(iso AS INTEGER)" if "iso" in col else "NULL",
+                "_timestamp": 'TRY_CAST("timestamp" AS BIGINT)' if "timestamp" in col else "NULL",
+                "_query": "$query",
+                "_synced_at": "now()",
+            }
+            existed = con.execute(
+                "SELECT count(*) FROM acled WHERE event_id_cnty IN (SELECT CAST(event_id_cnty AS VARCHAR) FROM _page)"
+            ).fetchone()[0]
+            # one row per id even if a page repeats one (the last copy wins, as a later page would)
+            con.execute(
+                f"INSERT OR REPLACE INTO acled BY NAME SELECT {self._select(names, derived)} FROM _page "
+                "QUALIFY row_number() OVER (PARTITION BY event_id_cnty ORDER BY 1) = 1",
+                {"query": query_key},
+            )
+            max_ts = con.execute(f"SELECT max(TRY_CAST({_q('timestamp')} AS BIGINT)) FROM _page").fetchone()[0] if (
+                "timestamp" in col
+            ) else None
+            unique = con.execute("SELECT count(DISTINCT event_id_cnty) FROM _page").fetchone()[0]
+            self._advance("acled", query_key, next_page, max_ts)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.unregister("_page")
+        return unique - existed, existed
+
+    def write_ucdp(self, rows: list[dict], query_key: str, version: str, *, next_page: int) -> int:
+        """Stage one page of a UCDP release for a query and move its resume point, in one transaction."""
+        if not rows:
+            self._advance("ucdp", query_key, next_page, None)
+            return 0
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            page = self._page_table(rows, "ucdp")
+            col = set(page.column_names)
+            derived = {
+                "_query": "$query",
+                "_version": "$version",
+                "_event_date": "TRY_CAST(date_start AS DATE)" if "date_start" in col else "NULL",
+                "_country": "CAST(country AS VARCHAR)" if "country" in col else "NULL",
+                "_country_id": "TRY_CAST(country_id AS INTEGER)" if "country_id" in col else "NULL",
+                "_synced_at": "now()",
+            }
+            con.execute(
+                f"INSERT OR REPLACE INTO ucdp BY NAME SELECT {self._select(page.column_names, derived)} FROM _page "
+                "QUALIFY row_number() OVER (PARTITION BY id ORDER BY 1) = 1",
+                {"query": query_key, "version": str(version)},
+            )
+            self._advance("ucdp", query_key, next_page, None)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.unregister("_page")
+        return len(rows)
+
+    def _advance(self, source: str, query_key: str, next_page: int, max_ts) -> None:
+        self.con.execute(
+            "UPDATE sync_state SET next_page = ?, run_max_ts = greatest(coalesce(run_max_ts, ?), ?) "
+            "WHERE source = ? AND query_key = ?",
+            [next_page, max_ts, max_ts, source, query_key],
+        )
+
+    def delete_acled(self, ids: Iterable[str]) -> int:
+        """Remove ACLED events by ``event_id_cnty`` (ACLED deleted them); the number removed."""
+        ids = sorted({str(i) for i in ids})
+        if not ids:
+            return 0
+        import pyarrow as pa
+
+        con = self.con
+        con.register("_gone", pa.table({"id": ids}))
+        try:
+            n = con.execute("SELECT count(*) FROM acled WHERE event_id_cnty IN (SELECT id FROM _gone)").fetchone()[0]
+            con.execute("DELETE FROM acled WHERE event_id_cnty IN (SELECT id FROM _gone)")
+        finally:
+            con.unregister("_gone")
+        return int(n)
+
+    def finish_acled(self, query_key: str, *, deleted_since: float) -> int:
+        """Close an ACLED run: the watermark moves to the newest timestamp seen; returns the query's rows."""
+        self.con.execute(
+            "UPDATE sync_state SET status = 'done', watermark = greatest(coalesce(watermark, run_max_ts), run_max_ts), "
+            "deleted_since = ?, run_params = NULL, synced_at = now() WHERE source = 'acled' AND query_key = ?",
+            [deleted_since, query_key],
+        )
+        return self.con.execute("SELECT count(*) FROM acled WHERE _query = ?", [query_key]).fetchone()[0]
+
+    def staged_rows(self, query_key: str, version: str) -> int:
+        return self.con.execute(
+            "SELECT count(*) FROM ucdp WHERE _query = ? AND _version = ?", [query_key, str(version)]
+        ).fetchone()[0]
+
+    def discard_staged(self, query_key: str, keep: Sequence[str]) -> None:
+        """Drop a query's UCDP rows of releases other than ``keep`` (an abandoned run's pages)."""
+        keep = [str(v) for v in keep if v]
+        marks = ", ".join("?" for _ in keep) or "NULL"
+        self.con.execute(f"DELETE FROM ucdp WHERE _query = ? AND _version NOT IN ({marks})", [query_key, *keep])
+
+    def finish_ucdp(self, query_key: str, version: str) -> int:
+        """Make ``version`` the query's live release and drop the previous one, in one transaction."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM ucdp WHERE _query = ? AND _version <> ?", [query_key, str(version)])
+            con.execute(
+                "UPDATE sync_state SET status = 'done', version = ?, run_version = NULL, synced_at = now() "
+                "WHERE source = 'ucdp' AND query_key = ?",
+                [str(version), query_key],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return self.staged_rows(query_key, version)
+
+    # ------------------------------------------------------------------ reading
+    def frame(self, source: str, *, country=None, since=None, until=None, version: str | None = None) -> pd.DataFrame:
+        """Stored rows of ``source`` for a country (name or code) and period, the source's columns as text.
+
+        Adds ``synced_at`` and ``sync_query`` (and ``ucdp_version`` for UCDP) from the store. UCDP rows
+        come from each query's live release; an event two queries hold is given once, from the latest sync.
+        """
+        if source not in SOURCES:
+            raise ValueError(f"unknown source {source!r}: use one of {', '.join(SOURCES)}")
+        where, params = _filters(country, since, until, code="_iso" if source == "acled" else "_country_id")
+        raw = [c for c in self._columns(source) if not c.startswith("_")]
+        cols = ", ".join(f"t.{_q(c)}" for c in raw)
+        if source == "acled":
+            sql = f"SELECT {cols}, t._synced_at AS synced_at, t._query AS sync_query FROM acled t"
+            sql += (" WHERE " + " AND ".join(where)) if where else ""
+            sql += " ORDER BY t._event_date, t.event_id_cnty"
+        else:
+            if version is not None:
+                where.append("t._version = ?")
+                params.append(str(version))
+            sql = (
+                f"SELECT {cols}, t._version AS ucdp_version, t._synced_at AS synced_at, t._query AS sync_query "
+                "FROM ucdp t JOIN sync_state s ON s.source = 'ucdp' AND s.query_key = t._query AND s.version = t._version"
+                + ((" WHERE " + " AND ".join(where)) if where else "")
+                + " QUALIFY row_number() OVER (PARTITION BY t.id ORDER BY t._synced_at DESC) = 1"
+                " ORDER BY t._event_date, t.id"
+            )
+        return self.con.execute(sql, params).df()
+
+    def count(self, source: str) -> int:
+        return self.con.execute(f"SELECT count(*) FROM {source if source in SOURCES else 'acled'}").fetchone()[0]
+
+
+def _filters(country, since, until, *, code: str) -> tuple[list[str], list]:
+    """SQL conditions for a country (names, case-insensitive, or numeric codes) and a date range."""
+    from ._rows import as_tuple
+
+    where: list[str] = []
+    params: list = []
+    names = [str(c).lower() for c in as_tuple(country) if not str(c).isdigit()]
+    codes = [int(c) for c in as_tuple(country) if str(c).isdigit()]
+    alts = []
+    if names:
+        alts.append(f"lower(t._country) IN ({', '.join('?' for _ in names)})")
+        params += names
+    if codes:
+        alts.append(f"t.{code} IN ({', '.join('?' for _ in codes)})")
+        params += codes
+    if alts:
+        where.append("(" + " OR ".join(alts) + ")")
+    for bound, op in ((iso_date(since), ">="), (iso_date(until), "<=")):
+        if bound:
+            where.append(f"t._event_date {op} CAST(? AS DATE)")
+            params.append(bound)
+    return where, params
