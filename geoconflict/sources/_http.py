@@ -70,7 +70,7 @@ class Response:
         try:
             return json.loads(self.body)
         except ValueError as exc:
-            raise SourceError(f"{_where(self.url)} answered HTTP {self.status} with something that is not JSON") from exc
+            raise SourceError(f"{_where(self.url)} answered HTTP {self.status} with a body that is not JSON") from exc
 
 
 def retry_after_seconds(value: str | None) -> float | None:

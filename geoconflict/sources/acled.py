@@ -59,6 +59,7 @@ _EXPIRY_MARGIN_S = 120.0
 #: columns read_incidents leaves out that a synced table keeps
 #: the columns that make read_incidents read a table as ACLED's (for a query with no rows)
 COLUMNS = ("event_id_cnty", "event_date", "geo_precision", "country", "latitude", "longitude", "fatalities")
+NUMERIC = ("timestamp", "iso")
 KEEP = ("timestamp", "iso", "region", "disorder_type", "civilian_targeting", "tags", "inter1", "inter2")
 
 _NO_ACCESS = (
@@ -165,9 +166,13 @@ class ACLEDClient:
 
     def _sign_in(self) -> None:
         if not (self._user and self._password):
-            raise AuthError(f"the ACLED access token was rejected or expired; set ${ACLED_USERNAME_ENV}/${ACLED_PASSWORD_ENV}")
+            raise AuthError(
+                f"the ACLED access token was rejected or expired; set ${ACLED_USERNAME_ENV}/${ACLED_PASSWORD_ENV}"
+            )
         form = {"username": self._user.value, "password": self._password.value}
-        self._grant({**form, "grant_type": "password", "client_id": CLIENT_ID, "scope": "authenticated"}, "password grant")
+        self._grant(
+            {**form, "grant_type": "password", "client_id": CLIENT_ID, "scope": "authenticated"}, "password grant"
+        )
 
     def _refresh(self) -> None:
         """A new access token from the refresh token; a fresh password grant when that is refused."""
@@ -234,7 +239,12 @@ class ACLEDClient:
         ids: list[str] = []
         page = 1
         while True:
-            params = {"deleted_timestamp": int(timestamp), "deleted_timestamp_where": ">=", "limit": limit, "page": page}
+            params = {
+                "deleted_timestamp": int(timestamp),
+                "deleted_timestamp_where": ">=",
+                "limit": limit,
+                "page": page,
+            }
             rows = self.get("deleted", params).get("data") or []
             ids += [str(r["event_id_cnty"]) for r in rows if r.get("event_id_cnty")]
             if len(rows) < limit:
@@ -319,4 +329,4 @@ def fetch_acled(
         rows += batch
         if progress is not None:
             progress(len(rows), total)
-    return to_incidents(pd.DataFrame(rows), keep=KEEP, numeric=("timestamp", "iso"), columns=COLUMNS, warn=warn)
+    return to_incidents(pd.DataFrame(rows), keep=KEEP, numeric=NUMERIC, columns=COLUMNS, warn=warn)

@@ -264,7 +264,7 @@ class ACLEDServer(_Loopback):
             if grant == "password":
                 user = form.get("username", "")
                 if self.users.get(user) != form.get("password") or user not in self.users:
-                    return 400, {"error": "invalid_grant", "error_description": "The user credentials were incorrect."}, {}
+                    return 400, {"error": "invalid_grant", "error_description": "The credentials were incorrect."}, {}
             elif grant == "refresh_token":
                 user = self._refresh.pop(form.get("refresh_token", ""), None)
                 if user is None:
@@ -274,7 +274,12 @@ class ACLEDServer(_Loopback):
             access, refresh = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
             self._access[access] = (user, time.time() + self.token_ttl)
             self._refresh[refresh] = user
-        body = {"token_type": "Bearer", "expires_in": int(self.token_ttl), "access_token": access, "refresh_token": refresh}
+        body = {
+            "token_type": "Bearer",
+            "expires_in": int(self.token_ttl),
+            "access_token": access,
+            "refresh_token": refresh,
+        }
         return 200, body, {}
 
     def _user(self, headers) -> str | None:
@@ -309,7 +314,9 @@ class ACLEDServer(_Loopback):
                     return False
             elif not _compare(d, op, p["event_date"]):
                 return False
-        if "timestamp" in p and not _compare(int(r.get("timestamp") or 0), p.get("timestamp_where", ">="), int(p["timestamp"])):
+        if "timestamp" in p and not _compare(
+            int(r.get("timestamp") or 0), p.get("timestamp_where", ">="), int(p["timestamp"])
+        ):
             return False
         return True
 
@@ -331,7 +338,9 @@ class ACLEDServer(_Loopback):
         limit, page = int(params.get("limit") or 5000), max(1, int(params.get("page") or 1))
         since, op = int(params.get("deleted_timestamp") or 0), params.get("deleted_timestamp_where", ">=")
         with self._lock:
-            gone = [{"event_id_cnty": i, "deleted_timestamp": str(t)} for i, t in self.deleted if _compare(t, op, since)]
+            gone = [
+                {"event_id_cnty": i, "deleted_timestamp": str(t)} for i, t in self.deleted if _compare(t, op, since)
+            ]
         chosen = gone[(page - 1) * limit : page * limit]
         return 200, {"status": 200, "success": True, "count": len(chosen), "data": chosen}, {}
 
@@ -340,7 +349,9 @@ class ACLEDServer(_Loopback):
 class UCDPServer(_Loopback):
     """UCDP's GED API on 127.0.0.1: ``versions`` maps a release ("23.1", "24.0.7") to its rows."""
 
-    def __init__(self, versions: dict[str, list[dict]], *, tokens: Iterable[str], next_host: str | None = None, **options):
+    def __init__(
+        self, versions: dict[str, list[dict]], *, tokens: Iterable[str], next_host: str | None = None, **options
+    ):
         super().__init__(**options)
         self.versions = {str(v): list(rows) for v, rows in versions.items()}
         self.tokens = set(tokens)

@@ -122,9 +122,7 @@ class EventStore:
             try:
                 import duckdb
             except ImportError:  # pragma: no cover - duckdb is in the [live] extra
-                raise ImportError(
-                    "the event store needs DuckDB: pip install duckdb (or geoconflict[live])"
-                ) from None
+                raise ImportError("the event store needs DuckDB: pip install duckdb (or geoconflict[live])") from None
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 self._con = duckdb.connect(str(self.path))
@@ -158,7 +156,9 @@ class EventStore:
             [source, query_key, json.dumps(query, sort_keys=True)],
         )
         sets = ", ".join(f"{k} = ?" for k in values)
-        con.execute(f"UPDATE sync_state SET {sets} WHERE source = ? AND query_key = ?", [*values.values(), source, query_key])
+        con.execute(
+            f"UPDATE sync_state SET {sets} WHERE source = ? AND query_key = ?", [*values.values(), source, query_key]
+        )
 
     def queries(self) -> pd.DataFrame:
         """Every synced query: source, filters, status, release, rows, last sync."""
@@ -227,9 +227,11 @@ class EventStore:
                 "QUALIFY row_number() OVER (PARTITION BY event_id_cnty ORDER BY 1) = 1",
                 {"query": query_key},
             )
-            max_ts = con.execute(f"SELECT max(TRY_CAST({_q('timestamp')} AS BIGINT)) FROM _page").fetchone()[0] if (
-                "timestamp" in col
-            ) else None
+            max_ts = (
+                con.execute(f"SELECT max(TRY_CAST({_q('timestamp')} AS BIGINT)) FROM _page").fetchone()[0]
+                if ("timestamp" in col)
+                else None
+            )
             unique = con.execute("SELECT count(DISTINCT event_id_cnty) FROM _page").fetchone()[0]
             self._advance("acled", query_key, next_page, max_ts)
             con.execute("COMMIT")
@@ -354,7 +356,8 @@ class EventStore:
                 params.append(str(version))
             sql = (
                 f"SELECT {cols}, t._version AS ucdp_version, t._synced_at AS synced_at, t._query AS sync_query "
-                "FROM ucdp t JOIN sync_state s ON s.source = 'ucdp' AND s.query_key = t._query AND s.version = t._version"
+                "FROM ucdp t JOIN sync_state s "
+                "ON s.source = 'ucdp' AND s.query_key = t._query AND s.version = t._version"
                 + ((" WHERE " + " AND ".join(where)) if where else "")
                 + " QUALIFY row_number() OVER (PARTITION BY t.id ORDER BY t._synced_at DESC) = 1"
                 " ORDER BY t._event_date, t.id"

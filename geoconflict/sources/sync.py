@@ -83,7 +83,8 @@ class SyncResult:
             return f"{what}: already synced ({self.rows:,} events in {self.store})"
         done = f"{self.added:,} added, {self.updated:,} updated, {self.deleted:,} deleted"
         again = " (resumed)" if self.resumed else ""
-        return f"{what}: {done}{again}; {self.rows:,} events in {self.store} after {self.pages} pages, {self.seconds:.1f} s"
+        where = f"{self.rows:,} events in {self.store}"
+        return f"{what}: {done}{again}; {where} after {self.pages} pages, {self.seconds:.1f} s"
 
 
 def _store(store) -> tuple[EventStore, bool]:
@@ -132,7 +133,9 @@ def sync_acled(
         seen = 0
         for page, rows, total in client.pages(query, start_page=start_page, limit=limit, extra=extra):
             added, updated = db.write_acled(rows, query.key(), next_page=page + 1)
-            result.added, result.updated, result.pages = result.added + added, result.updated + updated, result.pages + 1
+            result.added += added
+            result.updated += updated
+            result.pages += 1
             seen += len(rows)
             if progress is not None:
                 progress(seen, total)
@@ -265,6 +268,5 @@ def read_store(
         if own:
             db.close()
     mod = _acled_mod if source == "acled" else _ucdp_mod
-    numeric = ("timestamp", "iso") if source == "acled" else ("country_id", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
     keep = (*mod.KEEP, "synced_at", "sync_query")
-    return to_incidents(frame, keep=keep, numeric=numeric, columns=mod.COLUMNS, warn=warn)
+    return to_incidents(frame, keep=keep, numeric=mod.NUMERIC, columns=mod.COLUMNS, warn=warn)

@@ -40,8 +40,8 @@ DEFAULT_UCDP_URL = "https://ucdpapi.pcr.uu.se"
 MAX_PAGE_SIZE = 1000
 #: columns read_incidents leaves out that a synced table keeps (deaths by side, the release)
 KEEP = ("ucdp_version", "relid", "country_id", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
-_NUMERIC = ("country_id", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
-COLUMNS = ("id", "date_start", "date_end", "where_prec", "type_of_violence", "best", "low", "high", "latitude", "longitude")
+NUMERIC = ("country_id", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
+COLUMNS = ("id", "date_start", "date_end", "where_prec", "type_of_violence", "best", "latitude", "longitude")
 
 
 @dataclass(frozen=True)
@@ -202,8 +202,10 @@ def fetch_ucdp(
     """
     client = UCDPClient(token, base_url, timeout=timeout, retries=retries, max_time=max_time)
     rows: list[dict] = []
-    for _page, batch, total in client.pages(version, UCDPQuery(country, since, until, type_of_violence), page_size=page_size):
+    for _page, batch, total in client.pages(
+        version, UCDPQuery(country, since, until, type_of_violence), page_size=page_size
+    ):
         rows += batch
         if progress is not None:
             progress(len(rows), total)
-    return to_incidents(ucdp_frame(rows, version), keep=KEEP, numeric=_NUMERIC, columns=COLUMNS, warn=warn)
+    return to_incidents(ucdp_frame(rows, version), keep=KEEP, numeric=NUMERIC, columns=COLUMNS, warn=warn)
