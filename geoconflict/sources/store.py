@@ -199,7 +199,7 @@ class EventStore:
     def write_acled(self, rows: list[dict], query_key: str, *, next_page: int) -> tuple[int, int]:
         """Upsert one page of ACLED rows and move the query's resume point, in one transaction.
 
-        Returns (rows added, rows that replaced a stored row with the same id).
+        Returns (rows added, rows that replaced a stored row of the same id with a newer timestamp).
         """
         if not rows:
             self._advance("acled", query_key, next_page, None)
@@ -218,9 +218,16 @@ class EventStore:
                 "_query": "$query",
                 "_synced_at": "now()",
             }
-            existed = con.execute(
-                "SELECT count(*) FROM acled WHERE event_id_cnty IN (SELECT CAST(event_id_cnty AS VARCHAR) FROM _page)"
-            ).fetchone()[0]
+            # rows already stored, and of those the ones ACLED changed (a newer timestamp): a row re-read
+            # at the watermark second is neither new nor an update
+            changed = (
+                'a._timestamp IS DISTINCT FROM TRY_CAST(p."timestamp" AS BIGINT)' if "timestamp" in col else "true"
+            )
+            existed, updated = con.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE {changed}) FROM acled a "
+                "JOIN (SELECT DISTINCT ON (event_id_cnty) * FROM _page) p "
+                "ON a.event_id_cnty = CAST(p.event_id_cnty AS VARCHAR)"
+            ).fetchone()
             # one row per id even if a page repeats one (the last copy wins, as a later page would)
             con.execute(
                 f"INSERT OR REPLACE INTO acled BY NAME SELECT {self._select(names, derived)} FROM _page "
@@ -240,7 +247,7 @@ class EventStore:
             raise
         finally:
             con.unregister("_page")
-        return unique - existed, existed
+        return unique - existed, updated
 
     def write_ucdp(self, rows: list[dict], query_key: str, version: str, *, next_page: int) -> int:
         """Stage one page of a UCDP release for a query and move its resume point, in one transaction."""

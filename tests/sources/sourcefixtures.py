@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 
-from conftest import shared_file
-
 from geoconflict.sources.loopback import acled_rows_from_csv, ucdp_rows_from_geojson
+
+from conftest import shared_file
 
 USER = "analyst-7f3a@example.org"
 PASSWORD = "pw-Q9x!lF2v-never-print"

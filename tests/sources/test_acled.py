@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from conftest import shared_file
 from sourcefixtures import PASSWORD, USER, acled_rows
 
 from geoconflict.incidents import read_incidents
 from geoconflict.sources import AccessDenied, AuthError, fetch_acled
 from geoconflict.sources.loopback import ACLEDServer
 
+from conftest import shared_file
+
 pytestmark = pytest.mark.shared_data
 
 
 @pytest.fixture
 def api():
-    with ACLEDServer(acled_rows(), users={USER: PASSWORD, "nodata@example.org": "pw2"}, no_access={"nodata@example.org"},
-                     lifetime=120) as s:  # fmt: skip
+    users = {USER: PASSWORD, "nodata@example.org": "pw2"}
+    with ACLEDServer(acled_rows(), users=users, no_access={"nodata@example.org"}, lifetime=120) as s:
         yield s
 
 

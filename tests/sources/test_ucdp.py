@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import shared_file
 from sourcefixtures import UCDP_TOKEN, ucdp_rows
 
 from geoconflict.incidents import read_incidents
 from geoconflict.sources import AuthError, SourceError, fetch_ucdp
 from geoconflict.sources.loopback import UCDPServer
+
+from conftest import shared_file
 
 pytestmark = pytest.mark.shared_data
 
@@ -42,8 +43,15 @@ def test_read_incidents_on_the_real_ucdp_file():
 
 def test_fetch_every_page_of_a_release(api):
     seen = []
-    events = fetch_ucdp("23.1", 482, token=UCDP_TOKEN, base_url=api.url, page_size=500, warn=False,
-                        progress=lambda done, total: seen.append((done, total)))  # fmt: skip
+    events = fetch_ucdp(
+        "23.1",
+        482,
+        token=UCDP_TOKEN,
+        base_url=api.url,
+        page_size=500,
+        warn=False,
+        progress=lambda done, total: seen.append((done, total)),
+    )
     assert len(events) == 1848 and events["source_event_id"].is_unique
     assert [int(p["page"]) for p in api.requests_to("/api/gedevents")] == [0, 1, 2, 3]
     assert seen[-1] == (1848, 1848)
@@ -59,11 +67,25 @@ def test_fetch_every_page_of_a_release(api):
 
 
 def test_filters_are_sent_as_ucdp_names_them(api):
-    events = fetch_ucdp("23.1", 482, since="2020-01-01", until="2020-12-31", type_of_violence=3,
-                        token=UCDP_TOKEN, base_url=api.url, warn=False)  # fmt: skip
+    events = fetch_ucdp(
+        "23.1",
+        482,
+        since="2020-01-01",
+        until="2020-12-31",
+        type_of_violence=3,
+        token=UCDP_TOKEN,
+        base_url=api.url,
+        warn=False,
+    )
     params = api.requests_to("/api/gedevents")[0]
-    assert params == {"pagesize": "1000", "page": "0", "Country": "482", "StartDate": "2020-01-01",
-                      "EndDate": "2020-12-31", "TypeOfViolence": "3"}  # fmt: skip
+    assert params == {
+        "pagesize": "1000",
+        "page": "0",
+        "Country": "482",
+        "StartDate": "2020-01-01",
+        "EndDate": "2020-12-31",
+        "TypeOfViolence": "3",
+    }
     assert len(events) > 0 and events["event_type"].eq("One-sided violence").all()
     assert events["event_date"].dt.year.eq(2020).all()
 
@@ -80,7 +102,7 @@ def test_the_token_is_required_and_never_printed(api, monkeypatch):
 def test_an_unknown_release_is_a_clear_error(api):
     with pytest.raises(SourceError, match="no such dataset or version"):
         fetch_ucdp("99.1", token=UCDP_TOKEN, base_url=api.url)
-    with pytest.raises(ValueError, match="looks like 24.1"):
+    with pytest.raises(ValueError, match=r"looks like 24\.1"):
         fetch_ucdp("latest", token=UCDP_TOKEN, base_url=api.url)
 
 
