@@ -155,6 +155,6 @@ def run_status(args: argparse.Namespace) -> int:
         table = store.queries()
         print(f"{store.path}: {len(table)} queries", file=sys.stderr)
     for row in table.itertuples(index=False):
-        version = f"\trelease {row.version}" if row.version else ""
+        version = f"\trelease {row.version}" if isinstance(row.version, str) else ""
         print(f"{row.source}\t{row.query}\t{row.status}{version}\t{row.rows} events\tsynced {row.synced_at}")
     return 0

@@ -208,6 +208,7 @@ class ACLEDServer(_Loopback):
         self.deleted: list[tuple[str, int]] = []
         self._access: dict[str, tuple[str, float]] = {}
         self._refresh: dict[str, str] = {}
+        self.issued: list[str] = []  # every token handed out, for tests that look for leaks
         self._cache: dict[tuple, list[str]] = {}
         self.add(rows, stamp=False)
 
@@ -274,6 +275,7 @@ class ACLEDServer(_Loopback):
             access, refresh = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
             self._access[access] = (user, time.time() + self.token_ttl)
             self._refresh[refresh] = user
+            self.issued += [access, refresh]
         body = {
             "token_type": "Bearer",
             "expires_in": int(self.token_ttl),

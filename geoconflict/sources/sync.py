@@ -78,7 +78,8 @@ class SyncResult:
     notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        what = f"{self.source} {self.query}" + (f" release {self.version}" if self.version else "")
+        asked = ", ".join(f"{k}={v}" for k, v in self.query.items()) or "everything"
+        what = f"{self.source} ({asked})" + (f" release {self.version}" if self.version else "")
         if self.up_to_date:
             return f"{what}: already synced ({self.rows:,} events in {self.store})"
         done = f"{self.added:,} added, {self.updated:,} updated, {self.deleted:,} deleted"
