@@ -319,7 +319,16 @@ def fetch_acled(
 
     Examples
     --------
-    >>> events = fetch_acled("Armenia", since="2020-09-27")  # doctest: +SKIP
+    Against a loopback stand-in for the API (with a real account: no ``base_url``, credentials in the
+    environment):
+
+    >>> from geoconflict.sources.loopback import ACLEDServer
+    >>> rows = [{"event_id_cnty": "ARM1", "event_date": "2020-10-01", "latitude": "39.2", "longitude": "46.4",
+    ...          "geo_precision": "2", "fatalities": "1", "timestamp": "1601510400"}]
+    >>> with ACLEDServer(rows, users={"me@example.org": "pw"}) as api:
+    ...     events = fetch_acled(since="2020-09-27", username="me@example.org", password="pw", base_url=api.url)
+    >>> events[["source_event_id", "geo_precision", "fatalities", "timestamp", "valid"]].values.tolist()
+    [['ARM1', 2, 1, 1601510400, True]]
     """
     import pandas as pd
 

@@ -182,7 +182,7 @@ class EventStore:
         import pyarrow as pa
 
         try:
-            page = pa.Table.from_pylist(rows)
+            page = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows)
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # a column of mixed types: all of it as text
             page = pa.Table.from_pylist([{k: None if v is None else str(v) for k, v in r.items()} for r in rows])
         have = set(self._columns(table))
@@ -196,12 +196,12 @@ class EventStore:
         raw = [f"CAST({_q(c)} AS VARCHAR) AS {_q(c)}" for c in names if not c.startswith("_")]
         return ", ".join(raw + [f"{expr} AS {name}" for name, expr in derived.items()])
 
-    def write_acled(self, rows: list[dict], query_key: str, *, next_page: int) -> tuple[int, int]:
-        """Upsert one page of ACLED rows and move the query's resume point, in one transaction.
+    def write_acled(self, rows, query_key: str, *, next_page: int) -> tuple[int, int]:
+        """Upsert one page of ACLED rows (dicts, or an Arrow table) and move the query's resume point, in one transaction.
 
         Returns (rows added, rows that replaced a stored row of the same id with a newer timestamp).
         """
-        if not rows:
+        if not len(rows):
             self._advance("acled", query_key, next_page, None)
             return 0, 0
         con = self.con

@@ -198,7 +198,15 @@ def fetch_ucdp(
 
     Examples
     --------
-    >>> events = fetch_ucdp("24.1", country=482)  # doctest: +SKIP
+    Against a loopback stand-in for the API:
+
+    >>> from geoconflict.sources.loopback import UCDPServer
+    >>> rows = [{"id": 7, "date_start": "2020-01-05", "date_end": "2020-01-05", "where_prec": 3, "best": 4,
+    ...          "low": 3, "high": 6, "type_of_violence": 1, "latitude": 4.36, "longitude": 18.56, "country_id": 482}]
+    >>> with UCDPServer({"24.1": rows}, tokens={"my-token"}) as api:
+    ...     events = fetch_ucdp("24.1", 482, token="my-token", base_url=api.url)
+    >>> events[["geo_precision", "fatalities", "fatalities_low", "fatalities_high", "ucdp_version"]].values.tolist()
+    [[3, 4, 3, 6, '24.1']]
     """
     client = UCDPClient(token, base_url, timeout=timeout, retries=retries, max_time=max_time)
     rows: list[dict] = []
