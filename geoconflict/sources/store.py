@@ -9,9 +9,9 @@ is answered in milliseconds, and it reads and writes Arrow without copies.
 
 Layout (``<cache>/events/events.duckdb`` unless a path is given):
 
-``acled``       one row per ``event_id_cnty`` (ACLED's columns as text, as the API sends
-                them) + ``_event_date``, ``_country``, ``_iso``, ``_timestamp`` for queries
-                and ``_query``/``_synced_at``: the query and the time that wrote the row
+``acled``       one row per ``event_id_cnty`` (ACLED's columns as text, as the API sends them)
+                + ``_event_date``, ``_country``, ``_iso``, ``_timestamp`` for queries and
+                ``_query``/``_synced_at``: the query and the time that wrote the row
 ``ucdp``        one row per (query, release, ``id``): UCDP's columns as text + ``_version``;
                 a release becomes the query's live one only once all its pages are in
 ``sync_state``  per (source, query): the filters, status (``running``/``done``), the page to
@@ -70,11 +70,11 @@ CREATE TABLE IF NOT EXISTS sync_state (
     run_version VARCHAR, next_page BIGINT, run_params VARCHAR, run_max_ts BIGINT, watermark BIGINT,
     deleted_since DOUBLE, run_started DOUBLE, synced_at TIMESTAMP, PRIMARY KEY (source, query_key));
 CREATE TABLE IF NOT EXISTS acled (
-    event_id_cnty VARCHAR PRIMARY KEY, _event_date DATE, _country VARCHAR, _iso INTEGER, _timestamp BIGINT,
+    event_id_cnty VARCHAR, _event_date DATE, _country VARCHAR, _iso INTEGER, _timestamp BIGINT,
     _query VARCHAR, _synced_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS ucdp (
     _query VARCHAR, _version VARCHAR, id VARCHAR, _event_date DATE, _country VARCHAR, _country_id INTEGER,
-    _synced_at TIMESTAMP, PRIMARY KEY (_query, _version, id));
+    _synced_at TIMESTAMP);
 """
 #: columns the store adds to a source's own (the key column is the source's)
 _OWN = {
@@ -106,6 +106,7 @@ class EventStore:
         p = Path(path) if path is not None else default_store_path()
         self.path = p if p.suffix == ".duckdb" else p / STORE_FILE
         self._con = None
+        self._known: dict[str, list[str]] = {}
 
     def __repr__(self) -> str:
         return f"EventStore({str(self.path)!r})"
@@ -135,6 +136,7 @@ class EventStore:
         if self._con is not None:
             self._con.close()
             self._con = None
+            self._known.clear()
 
     # ------------------------------------------------------------------ sync state
     def state(self, source: str, query_key: str) -> dict | None:
@@ -175,7 +177,9 @@ class EventStore:
 
     # ------------------------------------------------------------------ writing
     def _columns(self, table: str) -> list[str]:
-        return [r[0] for r in self.con.execute(f"DESCRIBE {table}").fetchall()]
+        if table not in self._known:  # asked once per table: a sync writes hundreds of pages
+            self._known[table] = [r[0] for r in self.con.execute(f"DESCRIBE {table}").fetchall()]
+        return self._known[table]
 
     def _page_table(self, rows: list[dict], table: str):
         """The rows as Arrow, registered as ``_page``, with any new column added to ``table`` (as text)."""
@@ -189,6 +193,7 @@ class EventStore:
         for c in page.column_names:
             if c not in have:
                 self.con.execute(f"ALTER TABLE {table} ADD COLUMN {_q(c)} VARCHAR")
+                self._known.pop(table, None)
         self.con.register("_page", page)
         return page
 
@@ -197,7 +202,7 @@ class EventStore:
         return ", ".join(raw + [f"{expr} AS {name}" for name, expr in derived.items()])
 
     def write_acled(self, rows, query_key: str, *, next_page: int) -> tuple[int, int]:
-        """Upsert one page of ACLED rows (dicts, or an Arrow table) and move the query's resume point, in one transaction.
+        """Upsert one page of ACLED rows (dicts or Arrow) and move the query's resume point, in one transaction.
 
         Returns (rows added, rows that replaced a stored row of the same id with a newer timestamp).
         """
@@ -212,7 +217,7 @@ class EventStore:
             col = set(names)
             derived = {
                 "_event_date": "TRY_CAST(event_date AS DATE)" if "event_date" in col else "NULL",
-                "_country": "CAST(country AS VARCHAR)" if "country" in col else "NULL",
+                "_country": "lower(CAST(country AS VARCHAR))" if "country" in col else "NULL",
                 "_iso": "TRY_CAST(iso AS INTEGER)" if "iso" in col else "NULL",
                 "_timestamp": 'TRY_CAST("timestamp" AS BIGINT)' if "timestamp" in col else "NULL",
                 "_query": "$query",
@@ -228,18 +233,19 @@ class EventStore:
                 "JOIN (SELECT DISTINCT ON (event_id_cnty) * FROM _page) p "
                 "ON a.event_id_cnty = CAST(p.event_id_cnty AS VARCHAR)"
             ).fetchone()
-            # one row per id even if a page repeats one (the last copy wins, as a later page would)
+            ts = 'max(TRY_CAST("timestamp" AS BIGINT))' if "timestamp" in col else "NULL"
+            n, unique, max_ts = con.execute(
+                f"SELECT count(*), count(DISTINCT event_id_cnty), {ts} FROM _page"
+            ).fetchone()
+            # one row per id even if a page repeats one (one copy kept); the window only when needed
+            once = " QUALIFY row_number() OVER (PARTITION BY event_id_cnty ORDER BY 1) = 1" if unique < n else ""
+            # an upsert as delete + insert in one transaction: a primary-key index would make every page
+            # three times slower to write (DuckDB's ART index), and the ids are unique by this step alone
+            con.execute("DELETE FROM acled WHERE event_id_cnty IN (SELECT CAST(event_id_cnty AS VARCHAR) FROM _page)")
             con.execute(
-                f"INSERT OR REPLACE INTO acled BY NAME SELECT {self._select(names, derived)} FROM _page "
-                "QUALIFY row_number() OVER (PARTITION BY event_id_cnty ORDER BY 1) = 1",
+                f"INSERT INTO acled BY NAME SELECT {self._select(names, derived)} FROM _page{once}",
                 {"query": query_key},
             )
-            max_ts = (
-                con.execute(f"SELECT max(TRY_CAST({_q('timestamp')} AS BIGINT)) FROM _page").fetchone()[0]
-                if ("timestamp" in col)
-                else None
-            )
-            unique = con.execute("SELECT count(DISTINCT event_id_cnty) FROM _page").fetchone()[0]
             self._advance("acled", query_key, next_page, max_ts)
             con.execute("COMMIT")
         except BaseException:
@@ -263,12 +269,16 @@ class EventStore:
                 "_query": "$query",
                 "_version": "$version",
                 "_event_date": "TRY_CAST(date_start AS DATE)" if "date_start" in col else "NULL",
-                "_country": "CAST(country AS VARCHAR)" if "country" in col else "NULL",
+                "_country": "lower(CAST(country AS VARCHAR))" if "country" in col else "NULL",
                 "_country_id": "TRY_CAST(country_id AS INTEGER)" if "country_id" in col else "NULL",
                 "_synced_at": "now()",
             }
             con.execute(
-                f"INSERT OR REPLACE INTO ucdp BY NAME SELECT {self._select(page.column_names, derived)} FROM _page "
+                "DELETE FROM ucdp WHERE _query = ? AND _version = ? AND id IN (SELECT CAST(id AS VARCHAR) FROM _page)",
+                [query_key, str(version)],
+            )
+            con.execute(
+                f"INSERT INTO ucdp BY NAME SELECT {self._select(page.column_names, derived)} FROM _page "
                 "QUALIFY row_number() OVER (PARTITION BY id ORDER BY 1) = 1",
                 {"query": query_key, "version": str(version)},
             )
@@ -385,7 +395,7 @@ def _filters(country, since, until, *, code: str) -> tuple[list[str], list]:
     codes = [int(c) for c in as_tuple(country) if str(c).isdigit()]
     alts = []
     if names:
-        alts.append(f"lower(t._country) IN ({', '.join('?' for _ in names)})")
+        alts.append(f"t._country IN ({', '.join('?' for _ in names)})")  # stored lower-cased
         params += names
     if codes:
         alts.append(f"t.{code} IN ({', '.join('?' for _ in codes)})")

@@ -33,8 +33,10 @@ Examples
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -88,6 +90,44 @@ class SyncResult:
         return f"{what}: {done}{again}; {where} after {self.pages} pages, {self.seconds:.1f} s"
 
 
+def _prefetch(pages: Iterator, depth: int = 2) -> Iterator:
+    """``pages`` read ahead in a thread: the next page downloads while this one is written.
+
+    DuckDB and the socket release the GIL, so the two overlap. An error in the reader is
+    raised here, in order; when the consumer stops early the reader stops at its next page.
+    """
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def read() -> None:
+        try:
+            for item in pages:
+                while not stop.is_set():
+                    try:
+                        box.put((None, item), timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put((None, done))
+        except BaseException as exc:  # handed to the consumer, who raises it
+            box.put((exc, None))
+
+    threading.Thread(target=read, daemon=True, name="geoconflict-prefetch").start()
+    try:
+        while True:
+            exc, item = box.get()
+            if exc is not None:
+                raise exc
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
+
+
 def _store(store) -> tuple[EventStore, bool]:
     if isinstance(store, EventStore):
         return store, False
@@ -132,7 +172,7 @@ def sync_acled(
         state = db.state("acled", query.key())
         start_page, extra = _acled_run(db, query, state, result)
         seen = 0
-        for page, rows, total in client.pages(query, start_page=start_page, limit=limit, extra=extra):
+        for page, rows, total in _prefetch(client.pages(query, start_page=start_page, limit=limit, extra=extra)):
             added, updated = db.write_acled(rows, query.key(), next_page=page + 1)
             result.added += added
             result.updated += updated
@@ -203,7 +243,7 @@ def sync_ucdp(
             return result
         start_page = _ucdp_run(db, query, state, version, result)
         total = 0
-        for page, rows, total in client.pages(version, query, start_page=start_page, page_size=page_size):
+        for page, rows, total in _prefetch(client.pages(version, query, start_page=start_page, page_size=page_size)):
             db.write_ucdp(rows, key, version, next_page=page + 1)
             result.pages += 1
             if progress is not None:
