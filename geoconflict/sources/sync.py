@@ -172,7 +172,10 @@ def sync_acled(
         state = db.state("acled", query.key())
         start_page, extra = _acled_run(db, query, state, result)
         seen = 0
-        for page, rows, total in _prefetch(client.pages(query, start_page=start_page, limit=limit, extra=extra)):
+        pages = client.pages(query, start_page=start_page, limit=limit, extra=extra)
+        # the reader thread also turns each page into Arrow: all the GIL-bound work on one side,
+        # DuckDB's (which releases the GIL) on the other
+        for page, rows, total in _prefetch((p, EventStore.arrow(r), t) for p, r, t in pages):
             added, updated = db.write_acled(rows, query.key(), next_page=page + 1)
             result.added += added
             result.updated += updated
@@ -187,6 +190,7 @@ def sync_acled(
         run_started = db.state("acled", query.key())["run_started"]
         result.rows = db.finish_acled(query.key(), deleted_since=run_started - _DELETION_MARGIN_S)
     finally:
+        db.flush()  # the pages written so far stay, with their resume point, whatever stopped the run
         if own:
             db.close()
     result.seconds, result.requests = time.perf_counter() - t0, client.http.requests
@@ -243,7 +247,8 @@ def sync_ucdp(
             return result
         start_page = _ucdp_run(db, query, state, version, result)
         total = 0
-        for page, rows, total in _prefetch(client.pages(version, query, start_page=start_page, page_size=page_size)):
+        pages = client.pages(version, query, start_page=start_page, page_size=page_size)
+        for page, rows, total in _prefetch((p, EventStore.arrow(r), t) for p, r, t in pages):
             db.write_ucdp(rows, key, version, next_page=page + 1)
             result.pages += 1
             if progress is not None:
@@ -258,6 +263,7 @@ def sync_ucdp(
         result.rows = db.finish_ucdp(key, version)
         result.added, result.deleted = result.rows, before
     finally:
+        db.flush()
         if own:
             db.close()
     result.seconds, result.requests = time.perf_counter() - t0, client.http.requests
