@@ -109,6 +109,7 @@ class EventStore:
         self._con = None
         self._known: dict[str, list[str]] = {}
         self._open, self._group_rows, self._group_t = False, 0, 0.0
+        self._ids: set[str] | None = None
 
     def __repr__(self) -> str:
         return f"EventStore({str(self.path)!r})"
@@ -140,6 +141,7 @@ class EventStore:
             self._con.close()
             self._con = None
             self._known.clear()
+            self._ids = None
 
     # ------------------------------------------------------------------ sync state
     def state(self, source: str, query_key: str) -> dict | None:
@@ -234,37 +236,62 @@ class EventStore:
                 "_query": "$query",
                 "_synced_at": "now()",
             }
-            # rows already stored, and of those the ones ACLED changed (a newer timestamp): a row re-read
-            # at the watermark second is neither new nor an update
-            changed = (
-                'a._timestamp IS DISTINCT FROM TRY_CAST(p."timestamp" AS BIGINT)' if "timestamp" in col else "true"
-            )
-            existed, updated = con.execute(
-                f"SELECT count(*), count(*) FILTER (WHERE {changed}) FROM acled a "
-                "JOIN (SELECT DISTINCT ON (event_id_cnty) * FROM _page) p "
-                "ON a.event_id_cnty = CAST(p.event_id_cnty AS VARCHAR)"
-            ).fetchone()
-            ts = 'max(TRY_CAST("timestamp" AS BIGINT))' if "timestamp" in col else "NULL"
-            n, unique, max_ts = con.execute(
-                f"SELECT count(*), count(DISTINCT event_id_cnty), {ts} FROM _page"
-            ).fetchone()
+            ids = [str(i) for i in page.column("event_id_cnty").to_pylist()]
+            existed, updated = self._replace_stored(ids, "timestamp" in col)
+            max_ts = _max_timestamp(page) if "timestamp" in col else None
+            unique = len(set(ids))
             # one row per id even if a page repeats one (one copy kept); the window only when needed
-            once = " QUALIFY row_number() OVER (PARTITION BY event_id_cnty ORDER BY 1) = 1" if unique < n else ""
-            # an upsert as delete + insert in one transaction: a primary-key index would make every page
-            # three times slower to write (DuckDB's ART index), and the ids are unique by this step alone
-            con.execute("DELETE FROM acled WHERE event_id_cnty IN (SELECT CAST(event_id_cnty AS VARCHAR) FROM _page)")
+            once = " QUALIFY row_number() OVER (PARTITION BY event_id_cnty ORDER BY 1) = 1" if unique < len(ids) else ""
             con.execute(
                 f"INSERT INTO acled BY NAME SELECT {self._select(names, derived)} FROM _page{once}",
                 {"query": query_key},
             )
             self._advance("acled", query_key, next_page, max_ts)
+            self._stored_ids().update(ids)
         except BaseException:
             self._abort()
             raise
         finally:
             con.unregister("_page")
-        self._maybe_commit(n)
+        self._maybe_commit(len(ids))
         return unique - existed, updated
+
+    def _stored_ids(self) -> set[str]:
+        """The ``event_id_cnty`` values in the store, read once per connection and kept up to date.
+
+        An upsert is a delete + insert in one transaction: a primary-key index would make every page
+        three times slower to write (DuckDB's ART index), and probing the table for every page grows
+        with the store. A set in memory (about 100 MB for a million ids) answers "is it there?" at once.
+        """
+        if self._ids is None:
+            self._ids = set(self.con.execute("SELECT event_id_cnty FROM acled").fetchnumpy()["event_id_cnty"].tolist())
+        return self._ids
+
+    def _replace_stored(self, ids: list[str], timestamps: bool) -> tuple[int, int]:
+        """Delete the stored copies of the page's ids; (how many there were, how many ACLED changed).
+
+        A row re-read at the watermark second (same timestamp) is neither new nor an update.
+        """
+        stored = self._stored_ids()
+        hits = sorted({i for i in ids if i in stored})
+        if not hits:
+            return 0, 0
+        import pyarrow as pa
+
+        con = self.con
+        con.register("_hits", pa.table({"id": hits}))
+        try:
+            changed = 'a._timestamp IS DISTINCT FROM TRY_CAST(p."timestamp" AS BIGINT)' if timestamps else "true"
+            existed, updated = con.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE {changed}) FROM acled a "
+                "JOIN (SELECT DISTINCT ON (event_id_cnty) * FROM _page) p "
+                "ON a.event_id_cnty = CAST(p.event_id_cnty AS VARCHAR) "
+                "WHERE a.event_id_cnty IN (SELECT id FROM _hits)"
+            ).fetchone()
+            con.execute("DELETE FROM acled WHERE event_id_cnty IN (SELECT id FROM _hits)")
+        finally:
+            con.unregister("_hits")
+        return existed, updated
 
     def write_ucdp(self, rows: list[dict], query_key: str, version: str, *, next_page: int) -> int:
         """Stage one page of a UCDP release for a query and move its resume point, in one transaction."""
@@ -330,6 +357,7 @@ class EventStore:
     def _abort(self) -> None:
         if self._open:
             self._open = False
+            self._ids = None  # the set may hold ids of the rolled-back pages: read it again
             self.con.execute("ROLLBACK")
 
     def _advance(self, source: str, query_key: str, next_page: int, max_ts) -> None:
@@ -354,6 +382,8 @@ class EventStore:
             con.execute("DELETE FROM acled WHERE event_id_cnty IN (SELECT id FROM _gone)")
         finally:
             con.unregister("_gone")
+        if self._ids is not None:
+            self._ids.difference_update(ids)
         return int(n)
 
     def finish_acled(self, query_key: str, *, deleted_since: float) -> int:
@@ -427,6 +457,20 @@ class EventStore:
 
     def count(self, source: str) -> int:
         return self.con.execute(f"SELECT count(*) FROM {source if source in SOURCES else 'acled'}").fetchone()[0]
+
+
+def _max_timestamp(page) -> int | None:
+    """The newest ``timestamp`` of a page (text or numbers; unparsable values ignored)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = page.column("timestamp")
+    try:
+        value = pc.max(pc.cast(col, pa.int64())).as_py()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a stray value: the slow, forgiving way
+        stamps = [int(v) for v in col.to_pylist() if str(v).strip().lstrip("-").isdigit()]
+        value = max(stamps, default=None)
+    return value
 
 
 def _filters(country, since, until, *, code: str) -> tuple[list[str], list]:
