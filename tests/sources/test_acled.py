@@ -117,3 +117,18 @@ def test_events_at_sea_are_asked_for_by_the_body_of_water():
     with ACLEDServer([*acled_rows()[:5], sea], users={USER: PASSWORD}, lifetime=60) as api:
         events = _fetch(api, country="Red Sea")
     assert events["source_event_id"].tolist() == ["XSE1"]
+
+
+def test_an_access_token_instead_of_a_password(api):
+    import json
+    import urllib.parse
+    import urllib.request
+
+    form = {"username": USER, "password": PASSWORD, "grant_type": "password", "client_id": "acled"}
+    req = urllib.request.Request(api.url + "/oauth/token", data=urllib.parse.urlencode(form).encode())
+    token = json.load(urllib.request.urlopen(req))["access_token"]
+    assert len(fetch_acled("Armenia", since="2020-12-01", token=token, base_url=api.url, warn=False)) > 0
+    api.expire_tokens()  # and without a password to sign in again, an expired token is a clear error
+    with pytest.raises(AuthError, match="rejected or expired") as err:
+        fetch_acled("Armenia", token=token, base_url=api.url)
+    assert token not in str(err.value)
