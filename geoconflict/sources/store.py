@@ -456,7 +456,10 @@ class EventStore:
         return self.con.execute(sql, params).df()
 
     def count(self, source: str) -> int:
-        return self.con.execute(f"SELECT count(*) FROM {source if source in SOURCES else 'acled'}").fetchone()[0]
+        """Rows stored for ``source`` (every query and, for UCDP, staged releases included)."""
+        if source not in SOURCES:
+            raise ValueError(f"unknown source {source!r}: use one of {', '.join(SOURCES)}")
+        return self.con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
 
 
 def _max_timestamp(page) -> int | None:

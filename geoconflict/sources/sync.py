@@ -186,7 +186,7 @@ def sync_acled(
         # deletions since the previous completed sync (a first sync reads the current set: none to apply;
         # a resumed incremental run kept the previous check, which begin_run leaves in place)
         if state and state.get("deleted_since") is not None:
-            result.deleted = db.delete_acled(client.deleted_since(state["deleted_since"]))
+            result.deleted = db.delete_acled(client.deleted_since(state["deleted_since"], limit=limit))
         run_started = db.state("acled", query.key())["run_started"]
         result.rows = db.finish_acled(query.key(), deleted_since=run_started - _DELETION_MARGIN_S)
     finally:

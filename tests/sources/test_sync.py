@@ -201,3 +201,14 @@ def test_read_store_country_and_period(tmp_path):
     assert len(read_store("acled", country="Azerbaijan", store=tmp_path, warn=False)) == 0
     with pytest.raises(ValueError, match="unknown source"):
         read_store("gdelt", store=tmp_path)
+
+
+def test_more_deletions_than_a_page(tmp_path):
+    rows = acled_rows()
+    with ACLEDServer(rows, users={USER: PASSWORD}, lifetime=60) as api:
+        _sync(api, tmp_path, limit=1000)
+        gone = sorted(api.rows)[:2500]  # three pages of the deleted endpoint at limit 1000
+        api.delete(gone)
+        again = _sync(api, tmp_path, limit=1000)
+        assert [int(p["page"]) for p in api.requests_to("/api/deleted/read")] == [1, 2, 3]
+    assert again.deleted == 2500 and _ids(tmp_path) == {r["event_id_cnty"] for r in rows} - set(gone)
