@@ -49,11 +49,18 @@ def _summary(gdf) -> str:
     return f"{len(gdf):,} events{span}: {top}" + (f"; {invalid:,} without a usable location" if invalid else "")
 
 
-def run(args: argparse.Namespace) -> int:
+def _read(source, **query):
     from ..sources import read_store
 
+    try:
+        return read_store(source, **query)
+    except OSError as exc:  # a store another process is writing, or a path that is not one
+        raise ValueError(f"the event store: {exc}") from None
+
+
+def run(args: argparse.Namespace) -> int:
     with warnings_to_stderr():
-        gdf = read_store(
+        gdf = _read(
             args.source,
             country=args.country,
             since=args.since,

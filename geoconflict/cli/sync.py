@@ -93,12 +93,12 @@ def _password_from_terminal() -> str | None:
 
 
 def _report(run, what: str, args: argparse.Namespace) -> int:
-    from ..sources import SourceError
+    from ..sources import SourceError  # an OSError too: named for the reader
 
     update, close = progress_bar(args, what)
     try:
         result = run(update)
-    except SourceError as exc:
+    except (SourceError, OSError) as exc:  # the API refused or failed, or the store is busy or unwritable
         close()
         print(f"geoconflict sync: {exc}", file=sys.stderr)
         return 2
