@@ -92,7 +92,7 @@ def test_an_interrupted_sync_resumes_to_the_same_set(tmp_path):
 def test_a_killed_sync_process_resumes_to_the_same_set(tmp_path):
     """SIGKILL in the middle of a sync (no cleanup at all), then the same sync again."""
     rows = acled_rows()
-    with ACLEDServer(rows, users={USER: PASSWORD}, page_delay=0.15, lifetime=120) as api:
+    with ACLEDServer(rows, users={USER: PASSWORD}, page_delay=0.25, lifetime=120) as api:
         code = (
             "import sys; from geoconflict.sources import sync_acled\n"
             "sync_acled('Armenia', base_url=sys.argv[1], store=sys.argv[2], limit=250)\n"
@@ -101,7 +101,7 @@ def test_a_killed_sync_process_resumes_to_the_same_set(tmp_path):
         proc = subprocess.Popen([sys.executable, "-c", code, api.url, str(tmp_path / "killed")], env=env)
         try:
             deadline = time.monotonic() + 60
-            # 14 of 20 pages: past the first group commit (a second's worth), well before the end
+            # 14 of 20 pages (3.5 s): past the first group commit (two seconds' worth), well before the end
             while len(api.requests_to("/api/acled/read")) < 14 and time.monotonic() < deadline and proc.poll() is None:
                 time.sleep(0.05)
             os.kill(proc.pid, signal.SIGKILL)
