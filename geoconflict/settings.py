@@ -11,6 +11,14 @@ Environment variables
     Default: the user cache folder that :mod:`platformdirs` names.
 ``GEOCONFLICT_GEOBOUNDARIES_URL``
     The geoBoundaries API root (a mirror, or a local server in tests).
+``GEOCONFLICT_ACLED_URL``, ``GEOCONFLICT_UCDP_URL``
+    The ACLED and UCDP API roots (a mirror, or a local server in tests).
+``ACLED_USERNAME``, ``ACLED_PASSWORD``
+    A myACLED account (e-mail and password) for the OAuth password grant.
+``ACLED_ACCESS_TOKEN``
+    An ACLED OAuth access token obtained elsewhere (instead of the password).
+``UCDP_TOKEN``
+    The access token UCDP's API requires (sent as ``x-ucdp-access-token``).
 
 Examples
 --------
@@ -26,18 +34,33 @@ import os
 from pathlib import Path
 
 __all__ = [
+    "ACLED_PASSWORD_ENV",
+    "ACLED_TOKEN_ENV",
+    "ACLED_URL_ENV",
+    "ACLED_USERNAME_ENV",
+    "API_MAX_RESPONSE_BYTES",
+    "API_RETRIES",
+    "API_TOTAL_TIME_S",
     "CACHE_ENV",
     "GEOBOUNDARIES_URL_ENV",
     "NEAR_KM",
     "NETWORK_RETRIES",
     "NETWORK_TIMEOUT_S",
     "TOLERANCE_M",
+    "UCDP_TOKEN_ENV",
+    "UCDP_URL_ENV",
     "cache_dir",
     "cache_root",
 ]
 
 CACHE_ENV = "GEOCONFLICT_CACHE_DIR"
 GEOBOUNDARIES_URL_ENV = "GEOCONFLICT_GEOBOUNDARIES_URL"
+ACLED_URL_ENV = "GEOCONFLICT_ACLED_URL"
+UCDP_URL_ENV = "GEOCONFLICT_UCDP_URL"
+ACLED_USERNAME_ENV = "ACLED_USERNAME"
+ACLED_PASSWORD_ENV = "ACLED_PASSWORD"
+ACLED_TOKEN_ENV = "ACLED_ACCESS_TOKEN"
+UCDP_TOKEN_ENV = "UCDP_TOKEN"
 
 #: Seconds one network attempt may take. geoBoundaries' API answers in well under a
 #: second, but its GitHub-hosted files for large countries take several: 20 s leaves room
@@ -45,6 +68,16 @@ GEOBOUNDARIES_URL_ENV = "GEOCONFLICT_GEOBOUNDARIES_URL"
 NETWORK_TIMEOUT_S = 20.0
 #: Further attempts after a network error (a dropped connection mid-download is common).
 NETWORK_RETRIES = 2
+
+#: Further attempts of one event-API request after a 429, a 5xx or a dropped connection.
+#: More than NETWORK_RETRIES: both APIs rate-limit (UCDP: 5,000 requests a day) and a
+#: long sync should wait out a busy minute rather than stop.
+API_RETRIES = 5
+#: Seconds a whole fetch or sync may take, waits included: an hour pulls a few hundred
+#: thousand ACLED rows; past it the sync stops and resumes where it was on the next run.
+API_TOTAL_TIME_S = 3600.0
+#: Bytes one API response may have: a 5,000-row ACLED page is about 8 MB of JSON.
+API_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 
 #: Distance (metres) within which a point outside every admin unit takes the nearest one.
 #: Simplified geoBoundaries outlines leave border villages up to ~1.5 km outside

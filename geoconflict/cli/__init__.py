@@ -16,13 +16,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import boundaries, extract, geocode, geoparse, join
+from . import boundaries, events, extract, geocode, geoparse, join, sync
 from . import map as map_command
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: the subcommands, in the order ``--help`` lists them
-COMMANDS = (geocode, geoparse, extract, boundaries, join, map_command)
+COMMANDS = (geocode, geoparse, extract, boundaries, join, map_command, sync, events)
 
 
 def build_parser() -> argparse.ArgumentParser:

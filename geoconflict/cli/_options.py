@@ -12,20 +12,32 @@ import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..settings import CACHE_ENV, GEOBOUNDARIES_URL_ENV, NETWORK_RETRIES, NETWORK_TIMEOUT_S, TOLERANCE_M
+from ..settings import (
+    API_RETRIES,
+    API_TOTAL_TIME_S,
+    CACHE_ENV,
+    GEOBOUNDARIES_URL_ENV,
+    NETWORK_RETRIES,
+    NETWORK_TIMEOUT_S,
+    TOLERANCE_M,
+)
 
 __all__ = [
     "OUTPUT_FORMATS",
+    "STORE_PREFIX",
     "TEXT_SUFFIXES",
+    "add_api_options",
     "add_boundary_options",
     "add_cache_option",
     "add_document_options",
     "add_network_options",
     "add_output_option",
+    "add_store_option",
     "add_tolerance_option",
     "add_zone_options",
     "load_boundaries_from_args",
     "read_input",
+    "read_store_input",
     "read_text",
     "warnings_to_stderr",
     "zone_from_args",
@@ -35,6 +47,8 @@ __all__ = [
 OUTPUT_FORMATS = ".geojson, .gpkg, .csv, .parquet, .fgb, .shp, .kml"
 #: INPUT files read as an article rather than a table
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".article"})
+#: INPUT read from the synced event store: store:acled?country=Armenia&since=2020-09-27
+STORE_PREFIX = "store:"
 
 
 def add_output_option(p: argparse.ArgumentParser, *, required: bool = False, default: str | None = None) -> None:
@@ -82,6 +96,30 @@ def add_network_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_store_option(p: argparse.ArgumentParser) -> None:
+    """``--store``: the synced event store (shared by sync, events and ``store:`` inputs)."""
+    where = f"default: <user cache>/events, or ${CACHE_ENV}/events"
+    p.add_argument("--store", help=f"the event store: a .duckdb file or a folder ({where})")
+
+
+def add_api_options(p: argparse.ArgumentParser, *, env: str) -> None:
+    """``--base-url``, ``--timeout``, ``--retries``, ``--max-time``, ``--quiet``: how a sync may use the network."""
+    p.add_argument("--base-url", help=f"the API root (default ${env} or the service's own)")
+    p.add_argument(
+        "--timeout", type=float, default=NETWORK_TIMEOUT_S, help=f"seconds per request (default {NETWORK_TIMEOUT_S:g})"
+    )
+    p.add_argument(
+        "--retries", type=int, default=API_RETRIES, help=f"further attempts after a 429/5xx (default {API_RETRIES})"
+    )
+    p.add_argument(
+        "--max-time",
+        type=float,
+        default=API_TOTAL_TIME_S,
+        help=f"seconds the whole sync may take; it resumes on the next run (default {API_TOTAL_TIME_S:g})",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
 def add_boundary_options(p: argparse.ArgumentParser, *, required: bool = False, help_level: str = "") -> None:
     """``--boundaries SRC …`` and ``--level N …``, with the cache and network options they use."""
     p.add_argument(
@@ -119,7 +157,9 @@ def read_text(path: str) -> str:
 
 
 def read_input(path: str, *, date: str | None = None, source: str | None = None):
-    """Incidents from an article (extracted) or from an incident table (read and validated)."""
+    """Incidents from an article (extracted), an incident table (read and validated) or the event store."""
+    if path.startswith(STORE_PREFIX):
+        return read_store_input(path)
     if path == "-" or Path(path).suffix.lower() in TEXT_SUFFIXES:
         from ..extract import extract_incidents
 
@@ -130,6 +170,23 @@ def read_input(path: str, *, date: str | None = None, source: str | None = None)
     from ..incidents import read_incidents
 
     return read_incidents(path)
+
+
+def read_store_input(spec: str):
+    """``store:SOURCE?country=…&since=…&until=…&version=…&store=PATH`` → incidents from the event store."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from ..sources import read_store
+
+    parts = urlsplit(spec[len(STORE_PREFIX) :])
+    q = parse_qs(parts.query)
+    unknown = set(q) - {"country", "since", "until", "version", "store"}
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        raise ValueError(f"{spec}: unknown filter(s) {names} (use country, since, until, version, store)")
+    countries = [c for v in q.get("country", []) for c in v.split(",") if c]
+    one = {k: q[k][-1] for k in ("since", "until", "version", "store") if k in q}
+    return read_store(parts.path, country=countries or None, **one)
 
 
 def zone_from_args(args: argparse.Namespace):

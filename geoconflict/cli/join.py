@@ -12,10 +12,12 @@ import argparse
 import sys
 
 from ._options import (
+    STORE_PREFIX,
     add_boundary_options,
     add_output_option,
     add_tolerance_option,
     load_boundaries_from_args,
+    read_store_input,
     warnings_to_stderr,
 )
 
@@ -31,7 +33,7 @@ def add_command(subparsers) -> None:
             "boundaries; every row is kept, rows placed by the nearest-unit rule are flagged in admin_match."
         ),
     )
-    j.add_argument("incidents", help="incident file")
+    j.add_argument("incidents", help="incident file, or the event store: store:acled?country=Armenia")
     add_boundary_options(j, required=True, help_level="levels to use (ISO3 codes: default 1)")
     add_output_option(j, required=True)
     add_tolerance_option(j)
@@ -46,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     from ..join import join_admin
 
     with warnings_to_stderr():
-        incidents = read_incidents(args.incidents)
+        spec = args.incidents
+        incidents = read_store_input(spec) if spec.startswith(STORE_PREFIX) else read_incidents(spec)
         boundaries = load_boundaries_from_args(args, check_names=not args.no_name_check)
         out = join_admin(incidents, boundaries, tolerance_m=args.tolerance_m, engine=args.engine)
     write(out, args.output)

@@ -45,7 +45,9 @@ def add_command(subparsers) -> None:
             "event type, popups with claims, denials and sources, legend, time slider, search."
         ),
     )
-    mp.add_argument("input", help="an article (.txt, '-' for stdin) or an incident table")
+    mp.add_argument(
+        "input", help="an article (.txt, '-' for stdin), an incident table, or the store: store:acled?country=Armenia"
+    )
     add_output_option(mp, default="map.html")
     add_zone_options(mp, near=True)
     add_boundary_options(mp)

@@ -144,7 +144,7 @@ def test_every_command_has_its_module():
     from geoconflict.cli import COMMANDS, build_parser
 
     names = {c.__name__.rsplit(".", 1)[1] for c in COMMANDS}
-    assert names == {"geocode", "geoparse", "extract", "boundaries", "join", "map"}
-    for command in ("geocode", "geoparse", "extract", "boundaries", "join", "map"):
+    assert names == {"geocode", "geoparse", "extract", "boundaries", "join", "map", "sync", "events"}
+    for command in ("geocode", "geoparse", "extract", "boundaries", "join", "map", "sync", "events"):
         with pytest.raises(SystemExit):
             build_parser().parse_args([command, "--help"])
