@@ -21,6 +21,11 @@ _LAZY = {
     "load_boundaries": "geoconflict.boundaries",
     "join_admin": "geoconflict.join",
     "incident_map": "geoconflict.maps",
+    "fetch_acled": "geoconflict.sources",
+    "fetch_ucdp": "geoconflict.sources",
+    "sync_acled": "geoconflict.sources",
+    "sync_ucdp": "geoconflict.sources",
+    "read_store": "geoconflict.sources",
 }
 
 __all__ = [
@@ -28,11 +33,16 @@ __all__ = [
     "Gazetteer",
     "Match",
     "extract_incidents",
+    "fetch_acled",
+    "fetch_ucdp",
     "geoparse",
     "incident_map",
     "join_admin",
     "load_boundaries",
     "read_incidents",
+    "read_store",
+    "sync_acled",
+    "sync_ucdp",
 ]
 
 # geoparse is bound eagerly (its module is light: re and names only) so that the
@@ -46,6 +56,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .incidents import read_incidents
     from .join import join_admin
     from .maps import incident_map
+    from .sources import fetch_acled, fetch_ucdp, read_store, sync_acled, sync_ucdp
     from .zones import ConflictZone
 
 
