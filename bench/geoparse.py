@@ -551,7 +551,10 @@ def _gwn_end_to_end(fig: _Figures, texts: list[str], tops: list, split: list, ta
     t = time.perf_counter()
     frames = {d: geoparse(texts[d]) for d in docs}
     dt = time.perf_counter() - t
-    rows = {d: list(zip(g["start"], g["end"], g["latitude"], g["longitude"], g.geometry, strict=True)) for d, g in frames.items()}
+    rows = {
+        d: list(zip(g["start"], g["end"], g["latitude"], g["longitude"], g.geometry, strict=True))
+        for d, g in frames.items()
+    }
     naive = {d: naive_geoparse(texts[d], table) for d in docs}
     found = placed = base_found = base_placed = 0
     missed = []
@@ -559,7 +562,8 @@ def _gwn_end_to_end(fig: _Figures, texts: list[str], tops: list, split: list, ta
         hits = [r for r in rows[d] if r[0] < b and r[1] > a]
         found += bool(hits)
         ok = any(
-            haversine_km(r[2], r[3], lat, lon) <= GWN_KM or (r[4].geom_type != "Point" and r[4].contains(Point(lon, lat)))
+            haversine_km(r[2], r[3], lat, lon) <= GWN_KM
+            or (r[4].geom_type != "Point" and r[4].contains(Point(lon, lat)))
             for r in hits
         )
         placed += ok
@@ -586,8 +590,12 @@ def _gwn_end_to_end(fig: _Figures, texts: list[str], tops: list, split: list, ta
     fig.note(f"{found}/{n}; before issue 12: {before['found']} %; target >= 92 %")
     fig.report("GWN end to end: placed within 161 km (%)", 100 * placed / n, 100 * base_placed / n, "%")
     fig.note(f"{placed}/{n} over all gold toponyms; before issue 12: {before['placed']} %; target >= 85 %")
-    fig.report("GWN end to end: mentions on a toponym (%)", 100 * on / max(1, total), 100 * base_on / max(1, base_total), "%")
-    fig.note(f"{on}/{total} in the split's {len(docs)} articles; before issue 12: {before['on_toponym']} %; target >= 92 %")
+    fig.report(
+        "GWN end to end: mentions on a toponym (%)", 100 * on / max(1, total), 100 * base_on / max(1, base_total), "%"
+    )
+    fig.note(
+        f"{on}/{total} in the split's {len(docs)} articles; before issue 12: {before['on_toponym']} %; target >= 92 %"
+    )
     fig.note(f"geoparse(text) over those {len(docs)} articles: {dt:.2f} s")
     if misses:
         top = Counter(missed).most_common(misses)

@@ -158,7 +158,7 @@ def _context_round(gaz: Gazetteer, text: str, mentions: list[Mention], home: tup
     for k, m in enumerate(mentions):
         kw = _local_evidence(gaz, text, m, mentions[following[k]] if k in following else None)
         m.context_hint["local"] = bool(kw)
-        if not kw and m.match is not None and m.match.score >= CONFIDENT:
+        if not kw and not home and m.match is not None and m.match.score >= CONFIDENT:
             continue  # unambiguous on its own: the context cannot improve it, only spoil it
         name = m.lookup or m.text
         memo = (name, m.text.lower(), tuple(sorted(kw.items())))

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> from geoconflict.geoparse import find_mentions
->>> text = "Sheryl Sandberg spoke in Lyon. Sandberg said the talks would go on."
+>>> text = "They met Sheryl Sandberg in Lyon. Sandberg said the talks would go on."
 >>> [m.text for m in find_mentions(text)]
 ['Lyon']
 """
@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._lang import country_names
 from ._rules import _AREAS, _Detector, _keep, _lowercase_words
-from ._tokens import COMPASS, CONNECTORS, TITLES, _adjacent, _fold_token, _Token, _tokenize
+from ._tokens import COMPASS, CONNECTORS, TITLES, _adjacent, _fold_token, _Token, _tokenize, _zipf
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..gazetteer import Gazetteer, Match
@@ -37,13 +38,17 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
     tokens = _tokenize(text, sentences, lang)
     lower_words = _lowercase_words(text)
     keys = gaz.name_keys
-    surnames = _surnames(text, tokens, keys)
+    surnames = _surnames(text, tokens, keys, lang)
     out = []
-    for i, j, key in _Detector(gaz).spans(text, tokens):
+    countries = country_names(lang)
+    for i, j, key in _Detector(gaz, countries).spans(text, tokens):
         a, b = tokens[i].start, tokens[j - 1].end
         name = text[a:b]
         lookup = name if key == _fold_token(name) else key
         m = gaz.resolve(lookup)
+        if (m is None or m.feature_kind != "country") and key in countries:
+            country = gaz.country(countries[key])  # matched on its code: resolve its name instead
+            m = gaz.resolve(country.name) if country is not None else m
         if m is None or _dropped(m, key, j - i, surnames):
             continue
         if not _keep(text, tokens, i, j, m, lower_words, keys, lang):
@@ -63,7 +68,7 @@ def _dropped(m: Match, key: str, size: int, surnames: frozenset[str]) -> bool:
     return size == 1 and key in surnames and m.feature_kind not in _AREAS
 
 
-def _surnames(text: str, tokens: list[_Token], keys) -> frozenset[str]:
+def _surnames(text: str, tokens: list[_Token], keys, lang: str) -> frozenset[str]:
     """Words this document writes after a first name ("Sheryl Sandberg", "Conor McGregor").
 
     The pair is no name the gazetteer knows, and its first word is no place name, title
@@ -76,6 +81,8 @@ def _surnames(text: str, tokens: list[_Token], keys) -> frozenset[str]:
             continue
         if t.norm in TITLES or t.norm in COMPASS or t.norm in CONNECTORS or len(u.norm) < _MIN_TAIL:
             continue
+        if t.sentence_start or _zipf(t.norm, lang) >= 4:
+            continue  # "Later Talin", "Police Sandberg": a word before a name, not a first name
         if t.norm in keys or f"{t.norm} {u.norm}" in keys or next(keys.iterkeys(f"{t.norm} {u.norm} "), None):
             continue
         if k + 2 < len(tokens) and tokens[k + 2].cap and _adjacent(text, u, tokens[k + 2]):

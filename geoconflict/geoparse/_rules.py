@@ -35,9 +35,10 @@ class _Detector:
     name found, its tokens and the key that matched.
     """
 
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(self, gazetteer: Gazetteer, extra: dict[str, str] | None = None):
         self.gaz = gazetteer
         self.trie = gazetteer.name_keys
+        self.extra = extra or {}  # names the trie lacks: countries in the text's language
 
     def spans(self, text: str, tokens: list[_Token]) -> list[tuple[int, int, str]]:
         out = []
@@ -82,9 +83,9 @@ class _Detector:
         return best
 
     def _hit(self, partials: list[str], last: _Token, size: int) -> str | None:
-        trie = self.trie
+        trie, extra = self.trie, self.extra
         for key in partials:
-            if key in trie:
+            if key in trie or key in extra:
                 return key
         if size > 1 and last.norm in SUFFIX_WORDS:
             for key in partials:
@@ -136,7 +137,8 @@ def _keep(
             return False  # "President Vladimir Putin", "spokesperson Anna Petrosyan"
     area = match.feature_kind in _AREAS
     big = area or match.population >= 100_000
-    opener = prev is not None and prev.sentence_start and prev.norm not in gaz_keys  # "Обстрел Донецка"
+    # a sentence's capitalised first word is no part of the name after it ("Обстрел Донецка", "In Charkiw")
+    opener = prev is not None and prev.sentence_start and (prev.norm not in gaz_keys or _zipf(prev.norm, lang) >= 4)
     if (
         prev is not None
         and prev.cap
