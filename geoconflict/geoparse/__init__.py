@@ -261,6 +261,7 @@ def _frame(
     from shapely import Point
 
     rows, geoms, unresolved = [], [], []
+    shapes: dict[int, Any] = {}  # one geometry per place: a country named 1,000 times is one outline
     for m in found:
         mt = m.match
         if mt is None:
@@ -289,7 +290,10 @@ def _frame(
                 m.reason or "given span",
             )
         )
-        geoms.append(mt.geometry if (areas and mt.is_area) else Point(mt.longitude, mt.latitude))
+        shape = shapes.get(mt.place_id)
+        if shape is None:
+            shape = shapes[mt.place_id] = mt.geometry if (areas and mt.is_area) else Point(mt.longitude, mt.latitude)
+        geoms.append(shape)
     values = zip(*rows, strict=True) if rows else ([] for _ in COLUMNS)
     frame = pd.DataFrame(dict(zip(COLUMNS, map(list, values), strict=True)))
     gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index, crs=_wgs84()), copy=False)

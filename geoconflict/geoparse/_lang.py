@@ -31,7 +31,7 @@ LANGS = ("en", "ru", "uk", "az", "tr", "hy", "ar", "fa", "fr", "de", "es")
 #: Languages whose script has no capitals: every word is a candidate, not only capitalised ones.
 CASELESS_LANGS = frozenset({"ar", "fa"})
 #: How much text the detector reads: a news article's first paragraphs say its language.
-_SAMPLE = 3000
+_SAMPLE = 1000
 
 _ARABIC_RE = re.compile(r"[\u0600-\u06ff]")
 #: Letters Persian writes and Arabic does not (پ چ ژ گ and the Persian ye and kaf).
@@ -71,7 +71,37 @@ def detect_language(text: str) -> str:
         return "fa" if len(_PERSIAN_RE.findall(sample)) >= 3 else "ar"
     if "ə" in sample or "Ə" in sample:  # the schwa only Azerbaijani's Latin alphabet has
         return "az"
-    return _identifier().classify(sample)[0]
+    by_script = _cyrillic(sample) or _english(sample)
+    return by_script or _identifier().classify(sample)[0]
+
+
+#: Letters only Ukrainian (і ї є ґ) or only Russian (ы э ъ ё) writes, of the two Cyrillic languages read.
+_UKRAINIAN_RE = re.compile(r"[іїєґІЇЄҐ]")
+_RUSSIAN_RE = re.compile(r"[ыэъёЫЭЪЁ]")
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+#: English function words: a text where they are this share of the words is English, and the
+#: detector's model (100 MB in memory) need not be loaded for the commonest case.
+_ENGLISH_WORDS = frozenset("the and of to in is was for on that with by said from at as has have were are".split())
+_ENGLISH_SHARE = 0.12
+_WORDS_RE = re.compile(r"[^\W\d_]+")
+
+
+def _cyrillic(sample: str) -> str | None:
+    if not _CYRILLIC_RE.search(sample):
+        return None
+    uk, ru = len(_UKRAINIAN_RE.findall(sample)), len(_RUSSIAN_RE.findall(sample))
+    if uk > ru:
+        return "uk"
+    return "ru" if ru > uk else None
+
+
+def _english(sample: str) -> str | None:
+    if not sample.isascii():
+        return None
+    words = _WORDS_RE.findall(sample.lower())
+    if len(words) >= 8 and sum(w in _ENGLISH_WORDS for w in words) >= _ENGLISH_SHARE * len(words):
+        return "en"
+    return None
 
 
 @lru_cache(maxsize=16)
