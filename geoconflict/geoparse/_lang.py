@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from ..names import normalize_variants
 
-__all__ = ["CASELESS_LANGS", "LANGS", "country_names", "detect_language", "is_caseless", "word_forms"]
+__all__ = ["CASELESS_LANGS", "LANGS", "country_names", "detect_language", "is_caseless", "is_common_word", "word_forms"]
 
 #: The languages detection knows how to read (issue 12: the languages the wars this
 #: project maps are reported in); a text in another language is read as English is.
@@ -236,6 +236,25 @@ def _lemmas(word: str, lang: str) -> list[str]:
     parses = _morph(lang).parse(word)
     geo = [p.normal_form for p in parses if "Geox" in p.tag.grammemes]
     return geo + [p.normal_form for p in parses[:4] if p.normal_form not in geo]
+
+
+#: pymorphy3's tags of proper names: a word with one of these may be (part of) a name.
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"})
+
+
+@lru_cache(maxsize=50_000)
+def is_common_word(word: str, lang: str) -> bool:
+    """True for a Russian or Ukrainian word the dictionary knows as no name ("Обстрел", "Пожар").
+
+    Examples
+    --------
+    >>> is_common_word("Обстрел", "ru"), is_common_word("Донецке", "ru")
+    (True, False)
+    """
+    morph = _morph(lang)
+    if not morph.word_is_known(word.lower()):
+        return False
+    return not any(p.tag.grammemes & _NAME_TAGS for p in morph.parse(word))
 
 
 def _strip_suffixes(word: str, suffixes: tuple[str, ...]) -> list[str]:

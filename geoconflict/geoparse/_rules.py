@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ._lang import is_common_word
 from ._tokens import (
     COMPASS,
     CONNECTORS,
@@ -100,8 +101,20 @@ def _lowercase_words(text: str) -> frozenset[str]:
     return frozenset(w for w in _WORD_RE.findall(text) if w[0].islower())
 
 
-#: What follows a dateline's place: a comma and a state, "(AP)", a dash.
-_DATELINE_RE = re.compile(r",| \(| ?[—–]| -")
+#: What follows a dateline's place: a comma and a state, "(AP)", a dash, a colon.
+_DATELINE_RE = re.compile(r",| \(| ?[—–]| -|:")
+#: Verbs of speaking and thinking right after a one-word name: its bearer is a person.
+_SPEAKS_RE = re.compile(
+    r"(?:’s|'s)? (?:said|says|told|tells|added|tweeted|wrote|writes|believes|believed|admitted|reiterated|explained"
+    r"|insisted|argued|noted|recalled|thinks|thought|asked|replied|stated|claimed|warned|urged|insists)\b"
+)
+
+
+def _salient_match(match: Match) -> bool:
+    """A country, a region or a big city: "Moscow said" is the government speaking, a place all the same."""
+    return match.feature_kind in _AREAS or match.population >= 100_000
+
+
 _WORD_RE = re.compile(r"\b[^\W\d_]{2,}\b")
 
 
@@ -130,6 +143,13 @@ def _keep(
     first = tokens[i]
     if first.caseless and j - i == 1:
         return _keep_caseless(first, match, lang)
+    if all(t.norm in COMPASS for t in tokens[i:j]):
+        return False  # "Western partners", "South Central Ambulance Service": a direction, no place
+    if all(t.upper for t in tokens[i:j]) and len(text[first.start : tokens[j - 1].end]) > 3:
+        if _DATELINE_RE.match(text, tokens[j - 1].end) and not match.is_code:
+            return True  # "WASHINGTON (AP) —", "SAN DIEGO (AP) -", "LOS ANGELES:": a dateline names a place
+    if j - i == 1 and not _salient_match(match) and _SPEAKS_RE.match(text, first.end):
+        return False  # "Sandberg said", "Holloway told the club": a person speaks, a hamlet does not
     prev = tokens[i - 1] if i > 0 and tokens[i - 1].sentence == first.sentence else None
     if prev is not None and prev.norm in TITLES and prev.end <= first.start and not prev.possessive:
         gap = text[prev.end : first.start]
@@ -138,7 +158,7 @@ def _keep(
     area = match.feature_kind in _AREAS
     big = area or match.population >= 100_000
     # a sentence's capitalised first word is no part of the name after it ("Обстрел Донецка", "In Charkiw")
-    opener = prev is not None and prev.sentence_start and (prev.norm not in gaz_keys or _zipf(prev.norm, lang) >= 4)
+    opener = prev is not None and prev.sentence_start and _opening_word(text, prev, lower_words, lang)
     if (
         prev is not None
         and prev.cap
@@ -153,10 +173,24 @@ def _keep(
     if j - i > 1:
         words = [text[t.start : t.end].lower() for t in tokens[i:j]]
         if all(w in CONNECTORS or _common_word(w, lang) for w in words):
-            return big and not first.sentence_start  # "Red Cross", "Central Park": everyday words
+            # "Red Cross", "Central Park": everyday words; an area's own name stays ("South Korea's …")
+            return big and (not first.sentence_start or match.feature_kind in ("country", "admin1"))
         return True
     nxt = tokens[j] if j < len(tokens) and tokens[j].sentence == first.sentence else None
     return _keep_word(text, first, nxt, match, area, big, lower_words, gaz_keys, lang)
+
+
+#: A sentence's first word this common is a word, not the first half of a name ("In", "After", "Dans").
+_OPENER_ZIPF = 5.0
+
+
+def _opening_word(text: str, token: _Token, lower_words: frozenset[str], lang: str) -> bool:
+    """A sentence's first word that is an everyday word ("In Charkiw", "Обстрел Донецка"), not "Tom Udall"."""
+    word = text[token.start : token.end]
+    low = word.lower()
+    if low in lower_words or _zipf(low, lang) >= _OPENER_ZIPF:
+        return True
+    return lang in ("ru", "uk") and is_common_word(word, lang)
 
 
 #: How common a word of a script without capitals may be and still be taken for a small
@@ -197,8 +231,6 @@ def _keep_word(
         return False  # "Calif." and "Ill." are written with their dot; "Ill" alone is a word
     if not area and _is_first_name(text, token, nxt, match, gaz_keys):
         return False
-    if token.upper and len(word) > 3 and _DATELINE_RE.match(text, token.end):
-        return True  # "WASHINGTON (AP) —", "HELENA, Mont." : a dateline names a place
     return _keep_everyday_word(token, word, match, area, big, lower_words, lang)
 
 
@@ -234,4 +266,6 @@ def _keep_everyday_word(
         return big
     if token.sentence_start and not big and _english_word(lower, lang):
         return False  # "Artillery duels continued": a sentence's first word, a hamlet's name
+    if token.sentence_start and not big and lang in ("ru", "uk") and is_common_word(word, lang):
+        return False  # "Пожар вспыхнул": a noun opening the sentence, a hamlet's name
     return True

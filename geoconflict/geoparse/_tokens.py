@@ -18,7 +18,9 @@ TITLES = frozenset(
     chief officer deputy mp""".split()
 )
 #: Lower-case words that may sit inside a place name ("Bosnia and Herzegovina" is indexed whole).
-CONNECTORS = frozenset("""of de del la le du des al el upon on am an der den di da do dos das and y""".split())
+CONNECTORS = frozenset(
+    """of de del la le du des al el upon on am an der den di da do dos das and y sur en na на""".split()
+)
 SUFFIX_WORDS = frozenset(k for k in KIND_HINTS if " " not in k)
 #: Leading words a name can shed when the whole does not resolve ("South Florida").
 COMPASS = frozenset(
@@ -28,7 +30,10 @@ COMPASS = frozenset(
 MAX_TOKENS = 6
 _KEEP_LOWER = CONNECTORS | SUFFIX_WORDS | TITLES
 
-_TOKEN_RE = re.compile(r"\w+(?:[-’'.\u200c]\w+)*\.?")
+#: A word: letters joined by apostrophes, dots (U.S.) or the Persian zero-width non-joiner. A hyphen
+#: ends a word: "Nelson-Creston", "Kent-based", "Nigeria-Ukrainian" name places in their parts, and
+#: "Nagorno-Karabakh" is found whole, its parts being adjacent (see :func:`_adjacent`).
+_TOKEN_RE = re.compile(r"\w+(?:[’'.\u200c]\w+)*\.?")
 #: Sentence ends: Latin and Arabic marks, the Armenian full stop (։) and question mark, line breaks.
 _SENTENCE_END_RE = re.compile(r"[.!?…։؟۔][\"'”’»)\]]*\s+|[։؟]|\n\s*")
 _POSSESSIVE = ("’s", "'s", "’", "'")
