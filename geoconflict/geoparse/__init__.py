@@ -51,7 +51,7 @@ __all__ = [
 _POSSESSIVE_BEFORE_RE = re.compile(r"([A-Z][\w-]+(?: [A-Z][\w-]+)?)(?:’s|'s) $")
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """A place mention: its span, the match it resolved to (None when unresolved), and why it was taken.
 
@@ -189,6 +189,10 @@ COLUMNS = [
 ]
 
 
+_NUMBER_COLUMNS = frozenset({"start", "end", "match_score", "latitude", "longitude"})
+_TEXT_COLUMNS = frozenset(COLUMNS) - _NUMBER_COLUMNS - {"date"}
+
+
 def geoparse(
     text: str,
     *,
@@ -261,19 +265,23 @@ def _frame(
     from shapely import Point
 
     rows, geoms, unresolved = [], [], []
+    said: dict[int, str] = {}
     shapes: dict[int, Any] = {}  # one geometry per place: a country named 1,000 times is one outline
     for m in found:
         mt = m.match
         if mt is None:
             unresolved.append({"mention": m.text, "start": m.start, "end": m.end, "reason": m.reason})
             continue
-        a, b = sentences[m.sentence] if 0 <= m.sentence < len(sentences) else (m.start, m.end)
+        sentence = said.get(m.sentence)
+        if sentence is None:  # one string per sentence, however many places it names
+            a, b = sentences[m.sentence] if 0 <= m.sentence < len(sentences) else (m.start, m.end)
+            sentence = said[m.sentence] = text[a:b].strip()
         rows.append(
             (  # in the order of COLUMNS
                 m.text,
                 m.start,
                 m.end,
-                text[a:b].strip(),
+                sentence,
                 mt.name,
                 mt.country_code,
                 mt.admin1,
@@ -295,7 +303,11 @@ def _frame(
             shape = shapes[mt.place_id] = mt.geometry if (areas and mt.is_area) else Point(mt.longitude, mt.latitude)
         geoms.append(shape)
     values = zip(*rows, strict=True) if rows else ([] for _ in COLUMNS)
-    frame = pd.DataFrame(dict(zip(COLUMNS, map(list, values), strict=True)))
+    # text columns as Python strings (object dtype): pandas' Arrow strings take four times the
+    # memory to build, 140 MB for the 52,000 mentions of 1 MB of "shelling near Goris"
+    frame = pd.DataFrame(
+        {c: pd.Series(v, dtype=object) if c in _TEXT_COLUMNS else v for c, v in zip(COLUMNS, values, strict=True)}
+    )
     gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index, crs=_wgs84()), copy=False)
     gdf.attrs["unresolved"] = unresolved
     return gdf
