@@ -37,6 +37,8 @@ _ARABIC_RE = re.compile(r"[\u0600-\u06ff]")
 #: Letters Persian writes and Arabic does not (پ چ ژ گ and the Persian ye and kaf).
 _PERSIAN_RE = re.compile(r"[پچژگیک]")
 _ARMENIAN_RE = re.compile(r"[\u0531-\u058f]")
+#: Letters Arabic writes where Persian writes its own (ي ك for ی ک) and the tā' marbūṭa (ة).
+_ARABIC_ONLY_RE = re.compile(r"[يكةى]")
 
 
 @lru_cache(maxsize=1)
@@ -68,7 +70,7 @@ def detect_language(text: str) -> str:
     if _ARMENIAN_RE.search(sample):
         return "hy"
     if _ARABIC_RE.search(sample):
-        return "fa" if len(_PERSIAN_RE.findall(sample)) >= 3 else "ar"
+        return "fa" if len(_PERSIAN_RE.findall(sample)) > len(_ARABIC_ONLY_RE.findall(sample)) else "ar"
     if "ə" in sample or "Ə" in sample:  # the schwa only Azerbaijani's Latin alphabet has
         return "az"
     by_script = _cyrillic(sample) or _english(sample)
@@ -130,9 +132,35 @@ def country_names(lang: str) -> dict[str, str]:
     for c in pycountry.countries:
         for name in {c.name, getattr(c, "common_name", c.name)}:
             local = tr.gettext(name)
-            if local != name:
-                out.setdefault(_key(local), c.alpha_2)
+            if local == name:
+                continue
+            for form in _short_forms(name, local, lang):
+                out.setdefault(form, c.alpha_2)
     return out
+
+
+#: Languages whose "X Federation" puts the country's noun first ("Rusya Federasyonu", "روسیه فدرال");
+#: elsewhere the first word is an adjective ("Российская", "Russische") or "Fédération".
+_NOUN_FIRST = frozenset({"tr", "az", "hy", "fa", "ar"})
+
+
+def _short_forms(english: str, local: str, lang: str) -> list[str]:
+    """A translated ISO name and the short forms the news uses.
+
+    ISO's formal names ("Iran, Islamic Republic of", "Russian Federation") are not what a
+    reporter writes: the part before a comma is ("İran"), and so is the first word of a
+    federation's name ("Rusya", "Ռուսաստան"), with its case endings stripped.
+    """
+    forms = [_key(local)]
+    head = None
+    if "," in english and "," in local:
+        head = local.split(",", 1)[0]
+    elif english.endswith(" Federation") and " " in local and lang in _NOUN_FIRST:
+        head = local.split()[0]
+    if head:
+        forms.append(_key(head))
+        forms += list(word_forms(head, lang))
+    return [f for f in forms if f]
 
 
 def is_caseless(word: str) -> bool:
@@ -157,6 +185,34 @@ _TURKIC_SUFFIXES = tuple(
         key=len,
         reverse=True,
     )
+)
+#: Russian and Ukrainian case endings and the nominative they come from, for the towns the
+#: dictionaries lack ("Покровська" → "Покровськ", "Гянджі" → "Гянджа", "Авдіївці" → "Авдіївка").
+_SLAVIC_ENDINGS = (
+    ("ою", "а"),
+    ("ою", "я"),
+    ("ой", "а"),
+    ("ей", "я"),
+    ("ом", ""),
+    ("ем", ""),
+    ("ем", "ь"),
+    ("ві", ""),
+    ("ці", "ка"),
+    ("ке", "ка"),
+    ("а", ""),
+    ("я", "ь"),
+    ("у", ""),
+    ("ю", "ь"),
+    ("і", "а"),
+    ("і", ""),
+    ("і", "я"),
+    ("е", ""),
+    ("е", "а"),
+    ("и", "а"),
+    ("ы", "а"),
+    ("ї", "я"),
+    ("у", "а"),
+    ("ю", "я"),
 )
 #: Armenian case endings and articles ("Երևանում" in Yerevan, "Գորիսի" of Goris, "Շուշիից" from Shushi).
 _ARMENIAN_SUFFIXES = ("ներում", "ներից", "ում", "ից", "ով", "ին", "ի", "ը", "ն", "ց")
@@ -219,6 +275,7 @@ def _raw_forms(word: str, lang: str) -> list[str]:
         forms.append(head)  # "Hatay'da", "Kharkiv's"
     if lang in ("ru", "uk") and not word.isascii():
         forms += _lemmas(word, lang)
+        forms += _replace_endings(word, _SLAVIC_ENDINGS)
     elif lang in ("tr", "az"):
         forms += _strip_suffixes(word, _TURKIC_SUFFIXES)
     elif lang == "hy" or _ARMENIAN_RE.match(word):
@@ -255,6 +312,11 @@ def is_common_word(word: str, lang: str) -> bool:
     if not morph.word_is_known(word.lower()):
         return False
     return not any(p.tag.grammemes & _NAME_TAGS for p in morph.parse(word))
+
+
+def _replace_endings(word: str, endings: tuple[tuple[str, str], ...]) -> list[str]:
+    low = word.lower()
+    return [word[: -len(e)] + r for e, r in endings if low.endswith(e) and len(word) - len(e) >= _MIN_STEM]
 
 
 def _strip_suffixes(word: str, suffixes: tuple[str, ...]) -> list[str]:

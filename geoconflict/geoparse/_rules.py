@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING
 
@@ -151,14 +152,17 @@ def _keep(
     if j - i == 1 and not _salient_match(match) and _SPEAKS_RE.match(text, first.end):
         return False  # "Sandberg said", "Holloway told the club": a person speaks, a hamlet does not
     prev = tokens[i - 1] if i > 0 and tokens[i - 1].sentence == first.sentence else None
-    if prev is not None and prev.norm in TITLES and prev.end <= first.start and not prev.possessive:
+    area = match.feature_kind in _AREAS
+    if prev is not None and prev.norm in TITLES and not area and prev.end <= first.start and not prev.possessive:
         gap = text[prev.end : first.start]
         if gap.strip(" .") == "":
             return False  # "President Vladimir Putin", "spokesperson Anna Petrosyan"
-    area = match.feature_kind in _AREAS
     big = area or match.population >= 100_000
     # a sentence's capitalised first word is no part of the name after it ("Обстрел Донецка", "In Charkiw")
     opener = prev is not None and prev.sentence_start and _opening_word(text, prev, lower_words, lang)
+    # an inflected place before a name ("Ukrayna'nın Harkov kentine"), or, outside English, a
+    # capitalised everyday word ("Die Stadt Bachmut", "Dışişleri Bakanı Bakü'yü")
+    opener = opener or (prev is not None and _no_name_part(text, prev, gaz_keys, lang))
     if (
         prev is not None
         and prev.cap
@@ -193,8 +197,25 @@ def _opening_word(text: str, token: _Token, lower_words: frozenset[str], lang: s
     return lang in ("ru", "uk") and is_common_word(word, lang)
 
 
+def _no_name_part(text: str, token: _Token, gaz_keys, lang: str) -> bool:
+    if any(f in gaz_keys for f in token.forms):
+        return True
+    if lang == "en":
+        return False
+    word = text[token.start : token.end]
+    if lang in ("ru", "uk"):
+        return is_common_word(word, lang)
+    return _zipf(word.lower(), lang) >= _EVERYDAY_ZIPF
+
+
+#: Outside English a capitalised word this common before a name is a word, not part of the name
+#: (German nouns: "Stadt", "Hafen"; Turkish titles: "Bakanı").
+_EVERYDAY_ZIPF = 3.5
+#: Outside English a short capitalised word is taken for a word only when this common ("Das", "Bir").
+_SHORT_WORD_ZIPF = 5.0
 #: How common a word of a script without capitals may be and still be taken for a small
-#: place: Arabic "من" (from) and "على" (on) are hamlets' names in GeoNames too.
+#: place: Arabic "من" (from) and "على" (on) are hamlets' names in GeoNames too. A town of
+#: 1,000 may be Zipf 3.75, one of 100,000 Zipf 4.25.
 _CASELESS_ZIPF = 3.5
 
 
@@ -202,9 +223,13 @@ def _keep_caseless(token: _Token, match: Match, lang: str) -> bool:
     """A one-word name in a script without capitals: areas and big places, or words the language rarely uses."""
     if match.is_code or match.is_abbreviation:
         return False
-    if match.feature_kind in _AREAS or match.population >= 100_000:
+    if match.feature_kind in _AREAS:
         return True
-    return _zipf(token.norm, lang) < _CASELESS_ZIPF and match.population >= 1_000
+    zipf = _zipf(token.norm, lang)
+    if match.population >= 100_000:
+        return True  # capitals are their languages' commonest words in the news ("غزة", "تهران")
+    # a town may be as common a word as it is big: Saravan (60,000) is Zipf 4.1 in Persian news
+    return match.population >= 1_000 and zipf < _CASELESS_ZIPF + math.log10(match.population) / 4 - 0.5
 
 
 def _keep_word(
@@ -255,7 +280,8 @@ def _keep_everyday_word(
 ) -> bool:
     """A one-word name that English also uses as a word: only big places, and areas, survive."""
     lower = word.lower()
-    if len(word) <= 4 and not token.upper and _common_word(lower, lang) and not token.dot_after:
+    short_word = _zipf(lower, lang) >= (4.0 if lang == "en" else _SHORT_WORD_ZIPF)  # "Genf" is German for Geneva
+    if len(word) <= 4 and not token.upper and short_word and not token.dot_after:
         return match.feature_kind in ("country", "continent", "region") and not match.is_abbreviation
     if lower in lower_words or _common_word(lower, lang):
         # "Police said", "on Thursday", "Reading the report": a capital is no sign of a

@@ -15,7 +15,11 @@ TITLES = frozenset(
     general gen lt col maj capt sgt adm commander colonel major captain sergeant admiral marshal senator
     sen rep representative gov governor mayor judge justice pope king queen prince princess sheikh imam
     rabbi rev reverend father sir lord lady dame ambassador envoy secretary chairman chairwoman director
-    chief officer deputy mp""".split()
+    chief officer deputy mp
+    президент министр генерал премьер губернатор мэр глава посол міністр прем'єр голова посол
+    bakan bakani cumhurbaskani baskani sozcusu valisi nazir prezident sefir bashchi
+    ministre premier generale presidente ministro general gobernador alcalde embajador
+    prasident bundeskanzler kanzler aussenminister botschafter burgermeister""".split()
 )
 #: Lower-case words that may sit inside a place name ("Bosnia and Herzegovina" is indexed whole).
 CONNECTORS = frozenset(
@@ -40,8 +44,6 @@ _POSSESSIVE = ("’s", "'s", "’", "'")
 #: The longest sentence read as one: a text without full stops (a table dump, a list of
 #: 128 KB) is cut here, at a space, so the work and the memory per sentence stay bounded.
 MAX_SENTENCE = 1_000
-#: A Latin-script name with an Arabic article written on to it ("al-Fashir", "el-Obeid").
-_ARTICLE_NAME_RE = re.compile(r"^(?:al|el|ad|ar|as|ash|az|an|at)[-‐]\w", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -91,14 +93,20 @@ def _zipf(word: str, lang: str) -> float:
 _OTHER_LANG_ZIPF = 5.0
 
 
+#: German capitalises every noun: there, as in English, a capital is no sign of a name.
+_CAPITALISED_NOUNS = frozenset({"en", "de"})
+#: A sentence's first word this common, outside English, is a word ("Miles de personas").
+_OTHER_LANG_OPENER_ZIPF = 4.5
+
+
 def _common_word(word: str, lang: str = "en") -> bool:
     """True for everyday words ("Police", "Reading", "Ill") that are also place names."""
-    return _zipf(word, lang) >= (4.0 if lang == "en" else _OTHER_LANG_ZIPF)
+    return _zipf(word, lang) >= (4.0 if lang in _CAPITALISED_NOUNS else _OTHER_LANG_ZIPF)
 
 
 def _english_word(word: str, lang: str = "en") -> bool:
     """True for words the language uses at all (zipf >= 3 in English), place names of note aside."""
-    return _zipf(word, lang) >= (3.0 if lang == "en" else _OTHER_LANG_ZIPF)
+    return _zipf(word, lang) >= (3.0 if lang == "en" else _OTHER_LANG_OPENER_ZIPF)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -144,23 +152,15 @@ def _tokenize(text: str, sentences: list[tuple[int, int]], lang: str = "en") -> 
         for m in _TOKEN_RE.finditer(text, a, b):
             word = m.group()
             start, end = m.start(), m.end()
+            if "'" in word or "’" in word:
+                bare = strip_elision(word)  # "d'Alep", "l'Ukraine", "L'Azerbaïdjan"
+                if bare is not word and bare[:1].isupper():
+                    start, word = start + len(word) - len(bare), bare
             c0 = word[0]
-            caseless = False
-            if not c0.isupper():
-                if c0.islower():
-                    bare = strip_elision(word) if ("'" in word or "’" in word) else word
-                    if bare is not word and bare[:1].isupper():  # "d'Alep", "l'Ukraine"
-                        start, word, c0 = start + len(word) - len(bare), bare, bare[0]
-                    elif "-" in word and _article_name(word):
-                        caseless = True  # "al-Fashir": a name, its article written on
-                    elif word.rstrip(".").lower() not in keep_lower:
-                        first = False
-                        continue
-                elif is_caseless(c0) and (all_words or len(word) > 2):
-                    caseless = True
-                else:  # digits
-                    first = False
-                    continue
+            caseless = _caseless_candidate(word, all_words, keep_lower)
+            if caseless is None:
+                first = False
+                continue
             dot = word.endswith(".")
             if dot:
                 word, end = word[:-1], end - 1
@@ -191,9 +191,16 @@ def _tokenize(text: str, sentences: list[tuple[int, int]], lang: str = "en") -> 
     return tokens
 
 
-def _article_name(word: str) -> bool:
-    m = _ARTICLE_NAME_RE.match(word)
-    return m is not None and word[m.end() - 1].isupper()
+def _caseless_candidate(word: str, all_words: bool, keep_lower: frozenset[str]) -> bool | None:
+    """None for a word detection skips; else whether it is a candidate of a script without capitals."""
+    c0 = word[0]
+    if c0.isupper():
+        return False
+    if c0.islower():
+        return False if word.rstrip(".").lower() in keep_lower else None
+    if is_caseless(c0) and (all_words or len(word) > 2):
+        return True
+    return None  # digits
 
 
 def _adjacent(text: str, a: _Token, b: _Token) -> bool:
