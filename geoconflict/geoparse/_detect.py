@@ -10,6 +10,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ._lang import country_names
@@ -25,6 +26,12 @@ if TYPE_CHECKING:  # pragma: no cover
 ORGANISATIONS = frozenset(
     """nato otan нато csto одкб osce обсе aukus opec опек brics брикс sco шос interpol europol frontex""".split()
 )
+#: A city this big keeps its name in a document that also has someone of that surname ("George Washington").
+_BIG = 100_000
+#: A sentence's first word this common (Zipf) is an everyday word, no first name ("The", "After").
+_OPENER_ZIPF = 5.0
+#: Outside English, a capitalised word this common before a name is a noun, not a first name.
+_EVERYDAY_ZIPF = 3.5
 #: The shortest word taken for a surname after a first name ("Sheryl Sandberg"); "Kim Il" aside.
 _MIN_TAIL = 3
 
@@ -38,7 +45,8 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
     tokens = _tokenize(text, sentences, lang)
     lower_words = _lowercase_words(text)
     keys = gaz.name_keys
-    surnames = _surnames(text, tokens, keys, lang)
+    surnames = _surnames(gaz, text, tokens, lower_words, lang)
+    located = _located(text, tokens)
     out = []
     countries = country_names(lang)
     for i, j, key in _Detector(gaz, countries).spans(text, tokens):
@@ -49,31 +57,79 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
         if (m is None or m.feature_kind != "country") and key in countries:
             country = gaz.country(countries[key])  # matched on its code: resolve its name instead
             m = gaz.resolve(country.name) if country is not None else m
-        if m is None or _dropped(m, key, j - i, surnames):
+        if m is None or _dropped(m, key, j - i, surnames, located):
             continue
+        rescued = False
         if not _keep(text, tokens, i, j, m, lower_words, keys, lang):
-            continue
+            rescued = _located_elsewhere(text, tokens, i, j, m, located)
+            if not rescued:
+                continue
         mention = mention_type(a, b, name, tokens[i].sentence, m, lookup=lookup)
         mention.kind, mention.reason = _kind_and_reason(tokens, i, j, m, name, lookup)
+        if rescued:
+            mention.reason += "; the text writes it after a preposition of place elsewhere"
         if i > 0 and tokens[i - 1].possessive and tokens[i - 1].sentence == tokens[i].sentence:
             mention.context_hint["possessive"] = text[tokens[i - 1].start : tokens[i - 1].end]
         out.append(mention)
     return out
 
 
-def _dropped(m: Match, key: str, size: int, surnames: frozenset[str]) -> bool:
-    """An organisation's name, or a one-word name this document uses as a person's surname."""
+def _dropped(m: Match, key: str, size: int, surnames: frozenset[str], located: frozenset[str]) -> bool:
+    """An organisation's name, or a one-word name this document uses as a person's surname (and never as a place)."""
     if key in ORGANISATIONS:
         return True
-    return size == 1 and key in surnames and m.feature_kind not in _AREAS
+    return size == 1 and key in surnames and key not in located and m.feature_kind not in _AREAS
 
 
-def _surnames(text: str, tokens: list[_Token], keys, lang: str) -> frozenset[str]:
-    """Words this document writes after a first name ("Sheryl Sandberg", "Conor McGregor").
+#: Prepositions of place before a capitalised word ("in Nelson", "near Sutton"): the word is a place there.
+_LOCATIVE_RE = re.compile(r"(?:^|\s)(?:in|at|near|outside|from|into|across|around)\s+$")
+#: Months and days: "in March", "on Monday" are dates, whatever town shares the name.
+CALENDAR = frozenset(
+    """january february march april may june july august september october november december monday tuesday
+    wednesday thursday friday saturday sunday""".split()
+)
+#: A town this big, written after a preposition of place somewhere in the text, is that town
+#: wherever the text names it, everyday word though its name is ("the Nelson office").
+_RESCUE_POPULATION = 10_000
 
-    The pair is no name the gazetteer knows, and its first word is no place name, title
-    or compass word: the second is a surname, here and wherever the text writes it alone.
+
+def _located(text: str, tokens: list[_Token]) -> frozenset[str]:
+    """The one-word names the text writes right after a preposition of place."""
+    out = set()
+    for t in tokens:
+        if (
+            t.cap
+            and not t.caseless
+            and t.norm not in CALENDAR
+            and _LOCATIVE_RE.search(text, max(0, t.start - 8), t.start)
+        ):
+            out.add(t.norm)
+    return frozenset(out)
+
+
+def _located_elsewhere(text: str, tokens: list[_Token], i: int, j: int, m: Match, located: frozenset[str]) -> bool:
+    """A one-word name the rules dropped, kept because the text elsewhere writes it as a place."""
+    t = tokens[i]
+    if j - i != 1 or t.norm not in located or m.population < _RESCUE_POPULATION or m.is_code or m.is_abbreviation:
+        return False
+    prev = tokens[i - 1] if i > 0 else None
+    nxt = tokens[j] if j < len(tokens) else None
+    # never inside a person's name ("Victoria Rowell", "Ms Nelson")
+    return not (prev is not None and (prev.cap or prev.norm in TITLES) and _adjacent(text, prev, t)) and not (
+        nxt is not None and nxt.cap and _adjacent(text, t, nxt)
+    )
+
+
+def _surnames(
+    gaz: Gazetteer, text: str, tokens: list[_Token], lower_words: frozenset[str], lang: str
+) -> frozenset[str]:
+    """Words this document writes after a first name ("Sheryl Sandberg", "Lin-Manuel Miranda").
+
+    The pair is no name the gazetteer knows, and its first word is no country, region or
+    big city, no title, compass word or everyday word ("Later Talin"): the second is a
+    surname, here and wherever the text writes it alone.
     """
+    keys = gaz.name_keys
     out = set()
     for k in range(len(tokens) - 1):
         t, u = tokens[k], tokens[k + 1]
@@ -81,12 +137,17 @@ def _surnames(text: str, tokens: list[_Token], keys, lang: str) -> frozenset[str
             continue
         if t.norm in TITLES or t.norm in COMPASS or t.norm in CONNECTORS or len(u.norm) < _MIN_TAIL:
             continue
-        if t.sentence_start or _zipf(t.norm, lang) >= 4:
+        if t.norm in lower_words or (t.sentence_start and _zipf(t.norm, lang) >= _OPENER_ZIPF):
             continue  # "Later Talin", "Police Sandberg": a word before a name, not a first name
-        if t.norm in keys or f"{t.norm} {u.norm}" in keys or next(keys.iterkeys(f"{t.norm} {u.norm} "), None):
+        if any(f in keys for f in t.forms) or (lang != "en" and _zipf(t.norm, lang) >= _EVERYDAY_ZIPF):
+            continue  # "Ukrayna'nın Harkov", "Die Stadt Bachmut": an inflected place, a noun
+        if f"{t.norm} {u.norm}" in keys or next(keys.iterkeys(f"{t.norm} {u.norm} "), None):
             continue
         if k + 2 < len(tokens) and tokens[k + 2].cap and _adjacent(text, u, tokens[k + 2]):
-            continue  # "Sheryl Sandberg Foundation"? "Bank of America Tower": a longer name, not a person
+            continue  # "Bank of America Tower", "Sheryl Sandberg Foundation": a longer name
+        first = gaz.resolve(text[t.start : t.end]) if t.norm in keys else None
+        if first is not None and (first.feature_kind in _AREAS or first.population >= _BIG):
+            continue  # "Moscow Kremlin", "Texas Rangers": a place before a name
         out.add(u.norm)
     return frozenset(out)
 
