@@ -44,11 +44,11 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
     """
     tokens = _tokenize(text, sentences, lang)
     lower_words = _lowercase_words(text)
-    keys = gaz.name_keys
-    surnames = _surnames(gaz, text, tokens, lower_words, lang)
+    countries = country_names(lang)
+    keys = _Names(gaz.name_keys, countries)
+    surnames = _surnames(gaz, text, tokens, lower_words, lang, keys)
     located = _located(text, tokens)
     out = []
-    countries = country_names(lang)
     for i, j, key in _Detector(gaz, countries).spans(text, tokens):
         a, b = tokens[i].start, tokens[j - 1].end
         name = text[a:b]
@@ -120,8 +120,23 @@ def _located_elsewhere(text: str, tokens: list[_Token], i: int, j: int, m: Match
     )
 
 
+class _Names:
+    """The gazetteer's name trie and the country names of the text's language, asked as one."""
+
+    __slots__ = ("extra", "trie")
+
+    def __init__(self, trie, extra: dict[str, str]):
+        self.trie, self.extra = trie, extra
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.trie or key in self.extra
+
+    def iterkeys(self, prefix: str):
+        return self.trie.iterkeys(prefix)
+
+
 def _surnames(
-    gaz: Gazetteer, text: str, tokens: list[_Token], lower_words: frozenset[str], lang: str
+    gaz: Gazetteer, text: str, tokens: list[_Token], lower_words: frozenset[str], lang: str, keys: _Names
 ) -> frozenset[str]:
     """Words this document writes after a first name ("Sheryl Sandberg", "Lin-Manuel Miranda").
 
@@ -129,7 +144,6 @@ def _surnames(
     big city, no title, compass word or everyday word ("Later Talin"): the second is a
     surname, here and wherever the text writes it alone.
     """
-    keys = gaz.name_keys
     out = set()
     for k in range(len(tokens) - 1):
         t, u = tokens[k], tokens[k + 1]
@@ -145,7 +159,7 @@ def _surnames(
             continue
         if k + 2 < len(tokens) and tokens[k + 2].cap and _adjacent(text, u, tokens[k + 2]):
             continue  # "Bank of America Tower", "Sheryl Sandberg Foundation": a longer name
-        first = gaz.resolve(text[t.start : t.end]) if t.norm in keys else None
+        first = gaz.resolve(text[t.start : t.end]) if t.norm in keys.trie else None
         if first is not None and (first.feature_kind in _AREAS or first.population >= _BIG):
             continue  # "Moscow Kremlin", "Texas Rangers": a place before a name
         out.add(u.norm)
