@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ._lang import country_names
-from ._rules import _AREAS, _Detector, _keep, _lowercase_words
+from ._rules import _AREAS, NAME_PART_WORDS, _Detector, _keep, _lowercase_words
 from ._tokens import COMPASS, CONNECTORS, TITLES, _adjacent, _fold_token, _Token, _tokenize, _zipf
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,6 +59,8 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
             m = gaz.resolve(country.name) if country is not None else m
         if m is None or _dropped(m, key, j - i, surnames, located):
             continue
+        if m.feature_kind not in _AREAS and _in_person_name(text, tokens, i, j, surnames):
+            continue
         rescued = False
         if not _keep(text, tokens, i, j, m, lower_words, keys, lang):
             rescued = _located_elsewhere(text, tokens, i, j, m, located)
@@ -79,6 +81,38 @@ def _dropped(m: Match, key: str, size: int, surnames: frozenset[str], located: f
     if key in ORGANISATIONS:
         return True
     return size == 1 and key in surnames and key not in located and m.feature_kind not in _AREAS
+
+
+def _salient(gaz: Gazetteer, text: str, t: _Token, keys: _Names, big: int | None) -> bool:
+    """The word names a country or a region (or a city of ``big`` people or more)."""
+    if t.norm not in keys.trie:
+        return False
+    m = gaz.resolve(text[t.start : t.end])
+    return m is not None and (m.feature_kind in _AREAS or (big is not None and m.population >= big))
+
+
+def _in_person_name(text: str, tokens: list[_Token], i: int, j: int, surnames: frozenset[str]) -> bool:
+    """A one-word name that is the first name or the surname of someone the document names.
+
+    "Ricardo Anaya", "Victoria Rowell": the text writes the pair as a person's name (see
+    :func:`_surnames`), so neither word is a place here (countries and regions aside:
+    "Business Mauritius" is no person).
+    """
+    if j - i != 1:
+        return False
+    t = tokens[i]
+    nxt = tokens[j] if j < len(tokens) else None
+    if nxt is not None and nxt.norm in surnames and nxt.cap and _adjacent(text, t, nxt):
+        return True  # "Victoria Rowell": a first name
+    prev = tokens[i - 1] if i > 0 else None
+    return (
+        t.norm in surnames
+        and prev is not None
+        and prev.cap
+        and prev.norm not in COMPASS
+        and not prev.possessive
+        and _adjacent(text, prev, t)
+    )
 
 
 #: Prepositions of place before a capitalised word ("in Nelson", "near Sutton"): the word is a place there.
@@ -149,6 +183,9 @@ def _surnames(
         t, u = tokens[k], tokens[k + 1]
         if not (t.cap and u.cap) or t.caseless or t.upper or u.upper or not _adjacent(text, t, u):
             continue
+        if len(t.norm) == 1 and t.dot_after and len(u.norm) >= _MIN_TAIL:
+            out.add(u.norm)  # "Gino D. Bassett", "J. K. Rowling": an initial before a surname
+            continue
         if t.norm in TITLES or t.norm in COMPASS or t.norm in CONNECTORS or len(u.norm) < _MIN_TAIL:
             continue
         if t.norm in lower_words or (t.sentence_start and _zipf(t.norm, lang) >= _OPENER_ZIPF):
@@ -159,9 +196,10 @@ def _surnames(
             continue
         if k + 2 < len(tokens) and tokens[k + 2].cap and _adjacent(text, u, tokens[k + 2]):
             continue  # "Bank of America Tower", "Sheryl Sandberg Foundation": a longer name
-        first = gaz.resolve(text[t.start : t.end]) if t.norm in keys.trie else None
-        if first is not None and (first.feature_kind in _AREAS or first.population >= _BIG):
-            continue  # "Moscow Kremlin", "Texas Rangers": a place before a name
+        if u.norm in NAME_PART_WORDS or u.norm in lower_words:
+            continue  # "Loyola University", "Thames Valley": a name's common noun, no surname
+        if _salient(gaz, text, t, keys, _BIG) or _salient(gaz, text, u, keys, None):
+            continue  # "Moscow Kremlin", "Texas Rangers", "Miami Florida": places, not a person
         out.add(u.norm)
     return frozenset(out)
 

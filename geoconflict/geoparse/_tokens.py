@@ -39,7 +39,12 @@ _KEEP_LOWER = CONNECTORS | SUFFIX_WORDS | TITLES
 #: "Nagorno-Karabakh" is found whole, its parts being adjacent (see :func:`_adjacent`).
 _TOKEN_RE = re.compile(r"\w+(?:[’'.\u200c]\w+)*\.?")
 #: Sentence ends: Latin and Arabic marks, the Armenian full stop (։) and question mark, line breaks.
-_SENTENCE_END_RE = re.compile(r"[.!?…։؟۔][\"'”’»)\]]*\s+|[։؟]|\n\s*")
+#: No end after an initial or a title's dot ("Gino D. Bassett", "Mr. Aliyev", "Sen. Ben Sasse").
+_SENTENCE_END_RE = re.compile(
+    r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bSen)(?<!\bGen)(?<!\bRep)(?<!\bGov)"
+    r"(?<!\bProf)(?<!\bLt)(?<!\bCol)(?<!\bSgt)(?<!\bCapt)"
+    r"[.!?…։؟۔][\"'”’»)\]]*\s+|[։؟]|\n\s*"
+)
 _POSSESSIVE = ("’s", "'s", "’", "'")
 #: The longest sentence read as one: a text without full stops (a table dump, a list of
 #: 128 KB) is cut here, at a space, so the work and the memory per sentence stay bounded.
