@@ -110,6 +110,20 @@ _SPEAKS_RE = re.compile(
     r"|insisted|argued|noted|recalled|thinks|thought|asked|replied|stated|claimed|warned|urged|insists)\b"
 )
 
+#: The singular of a capitalised plural this common (Zipf) makes the plural an English noun ("Newcomers").
+_PLURAL_ZIPF = 3.0
+
+
+def _plural_of_word(word: str) -> bool:
+    low = word.lower()
+    return len(low) > 4 and low.endswith("s") and not low.endswith("ss") and _zipf(low[:-1], "en") >= _PLURAL_ZIPF
+
+
+#: "for" or "of" and a capitalised word after an everyday word: the words of an organisation's name.
+_ORG_TAIL_RE = re.compile(r" (?:for|of) (?:the )?[A-Z]")
+#: A number right after a one-word name ("Kanal 13 received funding"), not a year or a count of people.
+_NUMBERED_RE = re.compile(r" \d{1,3}\b(?! (?:people|km|kilometres|miles|dead|killed|wounded))")
+
 
 def _salient_match(match: Match) -> bool:
     """A country, a region or a big city: "Moscow said" is the government speaking, a place all the same."""
@@ -151,6 +165,8 @@ def _keep(
             return True  # "WASHINGTON (AP) —", "SAN DIEGO (AP) -", "LOS ANGELES:": a dateline names a place
     if j - i == 1 and not _salient_match(match) and _SPEAKS_RE.match(text, first.end):
         return False  # "Sandberg said", "Holloway told the club": a person speaks, a hamlet does not
+    if j - i == 1 and not _salient_match(match) and _NUMBERED_RE.match(text, first.end):
+        return False  # "Kanal 13", "Route 66": a channel, a road, a product, named and numbered
     prev = tokens[i - 1] if i > 0 and tokens[i - 1].sentence == first.sentence else None
     area = match.feature_kind in _AREAS
     if prev is not None and prev.norm in TITLES and not area and prev.end <= first.start and not prev.possessive:
@@ -211,6 +227,9 @@ def _no_name_part(text: str, token: _Token, gaz_keys, lang: str) -> bool:
 #: Outside English a capitalised word this common before a name is a word, not part of the name
 #: (German nouns: "Stadt", "Hafen"; Turkish titles: "Bakanı").
 _EVERYDAY_ZIPF = 3.5
+#: A word after a town's name this common is the noun of an organisation's name ("Post", "Commission",
+#: "Fire", "Times"), not a surname ("Putin" is 4.1, "Nightingale" 3.3).
+_ORGANISATION_NOUN_ZIPF = 4.5
 #: Outside English a short capitalised word is taken for a word only when this common ("Das", "Bir").
 _SHORT_WORD_ZIPF = 5.0
 #: How common a word of a script without capitals may be and still be taken for a small
@@ -254,17 +273,25 @@ def _keep_word(
         return match.is_abbreviation
     if match.is_abbreviation and not token.upper and not token.dot_after:
         return False  # "Calif." and "Ill." are written with their dot; "Ill" alone is a word
-    if not area and _is_first_name(text, token, nxt, match, gaz_keys):
+    if not area and _is_first_name(text, token, nxt, match, gaz_keys, lower_words):
         return False
+    if lang == "en" and not big and _plural_of_word(word):
+        return False  # "not just for Newcomers": a plural noun capitalised as a title, a hamlet's name
+    if match.feature_kind != "country" and _common_word(word.lower(), lang) and _ORG_TAIL_RE.match(text, token.end):
+        return False  # "the Centre for Monitoring", "the Ministry of Defence": an organisation's words
     return _keep_everyday_word(token, word, match, area, big, lower_words, lang)
 
 
-def _is_first_name(text: str, token: _Token, nxt: _Token | None, match: Match, gaz_keys: frozenset[str]) -> bool:
+def _is_first_name(
+    text: str, token: _Token, nxt: _Token | None, match: Match, gaz_keys: frozenset[str], lower_words=frozenset()
+) -> bool:
     """A town's name written as a person's first name, followed by a capitalised word of that name."""
     if nxt is None or not nxt.cap or not _adjacent(text, token, nxt) or nxt.norm in SUFFIX_WORDS:
         return False
     if not match.is_own_name:
         return True  # "David Smith": a first name that is some town's other name
+    if nxt.norm in lower_words or _zipf(nxt.norm, "en") >= _ORGANISATION_NOUN_ZIPF:
+        return False  # "Washington Post", "Venice Commission", "Boise Fire Department": a place in a name
     # "Vladimir Putin", "Florence Nightingale": a first name, followed by a surname; not
     # "Kapan Airport" (a place inside a name) nor two places side by side
     return (
