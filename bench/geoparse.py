@@ -10,7 +10,8 @@ taking the most populous city of a name.
 2. ../shared/data/examples/dev_cases.json: gold mentions found and located within tolerance;
 3. GeoWebNews (../shared/data/benchmarks/GWN.xml, Gritta et al. 2019): the last 30 % of the
    geocoded toponyms (721), gold spans given, correct within 161 km (or inside the matched area);
-4. the GeoWebNews errors by toponym type.
+4. the GeoWebNews errors by toponym type; GeoWebNews end to end (``geoparse(text)`` alone);
+5. the project's multilingual dev set (tests/data/geoparse_multilingual.json), per language.
 
 The shared data is read at run time only; a part whose file is absent is skipped with a note.
 Set GEOCONFLICT_SHARED_DATA to point elsewhere than ../shared/data beside the repository.
@@ -355,6 +356,7 @@ def main() -> None:
     _detection(fig, articles, frames, naive_out, args.false_positives)
     _dev_cases(fig, table)
     _geowebnews(fig, table, args.misses)
+    _multilingual(fig, table)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(fig.rows, fh, indent=1)
@@ -601,6 +603,43 @@ def _gwn_end_to_end(fig: _Figures, texts: list[str], tops: list, split: list, ta
         top = Counter(missed).most_common(misses)
         fig.note("missed: " + ", ".join(f"{name} ({why}, {c})" for (name, why), c in top))
         fig.note("false: " + ", ".join(f"{m} ({c})" for m, c in false.most_common(misses)))
+
+
+MULTILINGUAL = REPO / "tests" / "data" / "geoparse_multilingual.json"
+
+
+def _multilingual(fig: _Figures, table: dict) -> None:
+    """5. The project's own multilingual dev set: gold places found and false mentions, per language.
+
+    ``geoparse(text)`` with ``lang=None`` (the language is detected); the baseline is the
+    naive lookup, which reads capitalised words only and no inflection.
+    """
+    from geoconflict import geoparse
+
+    cases = json.loads(MULTILINGUAL.read_text(encoding="utf-8"))["cases"]
+    for lang, items in cases.items():
+        found = total = false = returned = base_found = base_false = base_returned = 0
+        for text, gold in items:
+            spans = [(text.find(g), text.find(g) + len(g)) for g in gold]
+            g = geoparse(text)
+            rows = list(zip(g["start"], g["end"], strict=True))
+            base = [(a, b) for a, b, *_ in naive_geoparse(text, table)]
+            total += len(spans)
+            found += sum(_overlaps(a, b, rows) for a, b in spans)
+            base_found += sum(_overlaps(a, b, base) for a, b in spans)
+            returned += len(rows)
+            false += sum(not _overlaps(a, b, spans) for a, b in rows)
+            base_returned += len(base)
+            base_false += sum(not _overlaps(a, b, spans) for a, b in base)
+        fig.report(f"dev set {lang}: gold places found (%)", 100 * found / total, 100 * base_found / total, "%")
+        fig.report(
+            f"dev set {lang}: false mentions (%)",
+            100 * false / max(1, returned),
+            100 * base_false / max(1, base_returned),
+            "%",
+            better="lower",
+        )
+    fig.note("targets: >= 90 % found and <= 5 % false in every language (issue 12)")
 
 
 def _gwn_score(by_doc: dict, resolved: dict) -> tuple[int, Counter, Counter, Counter]:
