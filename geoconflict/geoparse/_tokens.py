@@ -39,12 +39,10 @@ _KEEP_LOWER = CONNECTORS | SUFFIX_WORDS | TITLES
 #: "Nagorno-Karabakh" is found whole, its parts being adjacent (see :func:`_adjacent`).
 _TOKEN_RE = re.compile(r"\w+(?:[’'.\u200c]\w+)*\.?")
 #: Sentence ends: Latin and Arabic marks, the Armenian full stop (։) and question mark, line breaks.
+_SENTENCE_END_RE = re.compile(r"[.!?…։؟۔][\"'”’»)\]]*\s+|[։؟]|\n\s*")
 #: No end after an initial or a title's dot ("Gino D. Bassett", "Mr. Aliyev", "Sen. Ben Sasse").
-_SENTENCE_END_RE = re.compile(
-    r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bSen)(?<!\bGen)(?<!\bRep)(?<!\bGov)"
-    r"(?<!\bProf)(?<!\bLt)(?<!\bCol)(?<!\bSgt)(?<!\bCapt)"
-    r"[.!?…։؟۔][\"'”’»)\]]*\s+|[։؟]|\n\s*"
-)
+_NO_END_BEFORE_DOT = frozenset("Mr Mrs Ms Dr St Sen Gen Rep Gov Prof Lt Col Sgt Capt".split())
+_WORD_BEFORE_RE = re.compile(r"(\w+)$")
 _POSSESSIVE = ("’s", "'s", "’", "'")
 #: The longest sentence read as one: a text without full stops (a table dump, a list of
 #: 128 KB) is cut here, at a space, so the work and the memory per sentence stay bounded.
@@ -125,11 +123,22 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """
     spans, start = [], 0
     for m in _SENTENCE_END_RE.finditer(text):
+        if text[m.start()] == "." and _abbreviation_before(text, m.start()):
+            continue
         _bounded(text, start, m.end(), spans)
         start = m.end()
     if start < len(text):
         _bounded(text, start, len(text), spans)
     return spans or [(0, len(text))]
+
+
+def _abbreviation_before(text: str, dot: int) -> bool:
+    """The word before this dot is an initial or a title ("D.", "Mr."): the sentence goes on."""
+    w = _WORD_BEFORE_RE.search(text, max(0, dot - 5), dot)
+    if w is None:
+        return False
+    word = w.group(1)
+    return (len(word) == 1 and word.isupper()) or word in _NO_END_BEFORE_DOT
 
 
 def _bounded(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
