@@ -1,0 +1,229 @@
+"""Detection over a whole document: names found, rules applied, and the document's own evidence about people.
+
+Examples
+--------
+>>> from geoconflict.geoparse import find_mentions
+>>> text = "They met Sheryl Sandberg in Lyon. Sandberg said the talks would go on."
+>>> [m.text for m in find_mentions(text)]
+['Lyon']
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ._lang import country_names
+from ._rules import _AREAS, NAME_PART_WORDS, _Detector, _keep, _lowercase_words
+from ._tokens import COMPASS, CONNECTORS, TITLES, _adjacent, _fold_token, _Token, _tokenize, _zipf
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..gazetteer import Gazetteer, Match
+
+#: Alliances and organisations the gazetteer holds as regions (their members' area) but a
+#: reader never takes for a place: "NATO said", "the CSTO summit" (GeoWebNews counts NATO as
+#: no toponym 20 times in its evaluation split). Written in the scripts the news uses.
+ORGANISATIONS = frozenset(
+    """nato otan нато csto одкб osce обсе aukus opec опек brics брикс sco шос interpol europol frontex""".split()
+)
+#: A city this big keeps its name in a document that also has someone of that surname ("George Washington").
+_BIG = 100_000
+#: A sentence's first word this common (Zipf) is an everyday word, no first name ("The", "After").
+_OPENER_ZIPF = 5.0
+#: Outside English, a capitalised word this common before a name is a noun, not a first name.
+_EVERYDAY_ZIPF = 3.5
+#: The shortest word taken for a surname after a first name ("Sheryl Sandberg"); "Kim Il" aside.
+_MIN_TAIL = 3
+
+
+def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: str, mention_type) -> list:
+    """The mentions detection finds: the longest indexed names the rules of :func:`_keep` accept.
+
+    ``mention_type`` is :class:`~geoconflict.geoparse.Mention` (passed in, so this module
+    never imports the package's front).
+    """
+    tokens = _tokenize(text, sentences, lang)
+    lower_words = _lowercase_words(text)
+    countries = country_names(lang)
+    keys = _Names(gaz.name_keys, countries)
+    surnames = _surnames(gaz, text, tokens, lower_words, lang, keys)
+    located = _located(text, tokens)
+    out = []
+    for i, j, key in _Detector(gaz, countries).spans(text, tokens):
+        a, b = tokens[i].start, tokens[j - 1].end
+        name = text[a:b]
+        lookup = name if key == _fold_token(name) else key
+        m = gaz.resolve(lookup)
+        if (m is None or m.feature_kind != "country") and key in countries:
+            country = gaz.country(countries[key])  # matched on its code: resolve its name instead
+            m = gaz.resolve(country.name) if country is not None else m
+        if m is None or _dropped(m, key, j - i, surnames, located):
+            continue
+        if m.feature_kind not in _AREAS and _in_person_name(text, tokens, i, j, surnames):
+            continue
+        rescued = False
+        if not _keep(text, tokens, i, j, m, lower_words, keys, lang):
+            rescued = _located_elsewhere(text, tokens, i, j, m, located)
+            if not rescued:
+                continue
+        mention = mention_type(a, b, name, tokens[i].sentence, m, lookup=lookup)
+        mention.kind, mention.reason = _kind_and_reason(tokens, i, j, m, name, lookup)
+        if rescued:
+            mention.reason += "; the text writes it after a preposition of place elsewhere"
+        if i > 0 and tokens[i - 1].possessive and tokens[i - 1].sentence == tokens[i].sentence:
+            mention.context_hint["possessive"] = text[tokens[i - 1].start : tokens[i - 1].end]
+        out.append(mention)
+    return out
+
+
+def _dropped(m: Match, key: str, size: int, surnames: frozenset[str], located: frozenset[str]) -> bool:
+    """An organisation's name, or a one-word name this document uses as a person's surname (and never as a place)."""
+    if key in ORGANISATIONS:
+        return True
+    return size == 1 and key in surnames and key not in located and m.feature_kind not in _AREAS
+
+
+def _salient(gaz: Gazetteer, text: str, t: _Token, keys: _Names, big: int | None) -> bool:
+    """The word names a country or a region (or a city of ``big`` people or more)."""
+    if t.norm not in keys.trie:
+        return False
+    m = gaz.resolve(text[t.start : t.end])
+    return m is not None and (m.feature_kind in _AREAS or (big is not None and m.population >= big))
+
+
+def _in_person_name(text: str, tokens: list[_Token], i: int, j: int, surnames: frozenset[str]) -> bool:
+    """A one-word name that is the first name or the surname of someone the document names.
+
+    "Ricardo Anaya", "Victoria Rowell": the text writes the pair as a person's name (see
+    :func:`_surnames`), so neither word is a place here (countries and regions aside:
+    "Business Mauritius" is no person).
+    """
+    if j - i != 1:
+        return False
+    t = tokens[i]
+    nxt = tokens[j] if j < len(tokens) else None
+    if nxt is not None and nxt.norm in surnames and nxt.cap and _adjacent(text, t, nxt):
+        return True  # "Victoria Rowell": a first name
+    prev = tokens[i - 1] if i > 0 else None
+    return (
+        t.norm in surnames
+        and prev is not None
+        and prev.cap
+        and prev.norm not in COMPASS
+        and not prev.possessive
+        and _adjacent(text, prev, t)
+    )
+
+
+#: Prepositions of place before a capitalised word ("in Nelson", "near Sutton"): the word is a place there.
+_LOCATIVE_RE = re.compile(r"(?:^|\s)(?:in|at|near|outside|from|into|across|around)\s+$")
+#: Months and days: "in March", "on Monday" are dates, whatever town shares the name.
+CALENDAR = frozenset(
+    """january february march april may june july august september october november december monday tuesday
+    wednesday thursday friday saturday sunday""".split()
+)
+#: A town this big, written after a preposition of place somewhere in the text, is that town
+#: wherever the text names it, everyday word though its name is ("the Nelson office").
+_RESCUE_POPULATION = 10_000
+
+
+def _located(text: str, tokens: list[_Token]) -> frozenset[str]:
+    """The one-word names the text writes right after a preposition of place."""
+    out = set()
+    for t in tokens:
+        if (
+            t.cap
+            and not t.caseless
+            and t.norm not in CALENDAR
+            and _LOCATIVE_RE.search(text, max(0, t.start - 8), t.start)
+        ):
+            out.add(t.norm)
+    return frozenset(out)
+
+
+def _located_elsewhere(text: str, tokens: list[_Token], i: int, j: int, m: Match, located: frozenset[str]) -> bool:
+    """A one-word name the rules dropped, kept because the text elsewhere writes it as a place."""
+    t = tokens[i]
+    if j - i != 1 or t.norm not in located or m.population < _RESCUE_POPULATION or m.is_code or m.is_abbreviation:
+        return False
+    prev = tokens[i - 1] if i > 0 else None
+    nxt = tokens[j] if j < len(tokens) else None
+    # never inside a person's name ("Victoria Rowell", "Ms Nelson")
+    return not (prev is not None and (prev.cap or prev.norm in TITLES) and _adjacent(text, prev, t)) and not (
+        nxt is not None and nxt.cap and _adjacent(text, t, nxt)
+    )
+
+
+class _Names:
+    """The gazetteer's name trie and the country names of the text's language, asked as one."""
+
+    __slots__ = ("extra", "trie")
+
+    def __init__(self, trie, extra: dict[str, str]):
+        self.trie, self.extra = trie, extra
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.trie or key in self.extra
+
+    def iterkeys(self, prefix: str):
+        return self.trie.iterkeys(prefix)
+
+
+def _surnames(
+    gaz: Gazetteer, text: str, tokens: list[_Token], lower_words: frozenset[str], lang: str, keys: _Names
+) -> frozenset[str]:
+    """Words this document writes after a first name ("Sheryl Sandberg", "Lin-Manuel Miranda").
+
+    The pair is no name the gazetteer knows, and its first word is no country, region or
+    big city, no title, compass word or everyday word ("Later Talin"): the second is a
+    surname, here and wherever the text writes it alone.
+    """
+    out = set()
+    for k in range(len(tokens) - 1):
+        t, u = tokens[k], tokens[k + 1]
+        if not (t.cap and u.cap) or t.caseless or t.upper or u.upper or not _adjacent(text, t, u):
+            continue
+        if len(t.norm) == 1 and t.dot_after and len(u.norm) >= _MIN_TAIL:
+            out.add(u.norm)  # "Gino D. Bassett", "J. K. Rowling": an initial before a surname
+            continue
+        if t.norm in TITLES or t.norm in COMPASS or t.norm in CONNECTORS or len(u.norm) < _MIN_TAIL:
+            continue
+        if t.norm in lower_words or (t.sentence_start and _zipf(t.norm, lang) >= _OPENER_ZIPF):
+            continue  # "Later Talin", "Police Sandberg": a word before a name, not a first name
+        if any(f in keys for f in t.forms) or (lang != "en" and _zipf(t.norm, lang) >= _EVERYDAY_ZIPF):
+            continue  # "Ukrayna'nın Harkov", "Die Stadt Bachmut": an inflected place, a noun
+        if f"{t.norm} {u.norm}" in keys or next(keys.iterkeys(f"{t.norm} {u.norm} "), None):
+            continue
+        if k + 2 < len(tokens) and tokens[k + 2].cap and _adjacent(text, u, tokens[k + 2]):
+            continue  # "Bank of America Tower", "Sheryl Sandberg Foundation": a longer name
+        if u.norm in NAME_PART_WORDS or u.norm in lower_words:
+            continue  # "Loyola University", "Thames Valley": a name's common noun, no surname
+        if _salient(gaz, text, t, keys, _BIG) or _salient(gaz, text, u, keys, None):
+            continue  # "Moscow Kremlin", "Texas Rangers", "Miami Florida": places, not a person
+        out.add(u.norm)
+    return frozenset(out)
+
+
+def _kind_and_reason(tokens: list[_Token], i: int, j: int, m: Match, name: str, lookup: str) -> tuple[str, str]:
+    """The mention's kind (place / demonym / in_name) and why detection took it."""
+    if m.is_demonym:
+        return "demonym", f"demonym of {m.name}"
+    first = tokens[i]
+    if lookup != name:
+        why = f"dictionary form {lookup!r} in the gazetteer"
+    elif first.caseless:
+        why = "name in the gazetteer (script without capitals)"
+    elif all(t.upper for t in tokens[i:j]):
+        why = "all-capital name in the gazetteer"
+    else:
+        why = "capitalised name in the gazetteer"
+    nxt = tokens[j] if j < len(tokens) else None
+    if (
+        nxt is not None
+        and nxt.cap
+        and not nxt.caseless
+        and nxt.sentence == first.sentence
+        and nxt.start - tokens[j - 1].end == 1
+    ):
+        return "in_name", why + ", inside a longer name"
+    return "place", why
