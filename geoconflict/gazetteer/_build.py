@@ -20,10 +20,11 @@ import numpy as np
 
 from ..names import deletions, is_latin, normalize, normalize_variants, phonetic_key
 from ..settings import cache_root
+from . import _features as feat
 from . import _sources as src
 from ._prior import prior
 from ._records import ABBREV, DEMONYM, FORMAT_VERSION, KIND_CODE, PRIMARY, SOURCE_CODE, STRIPPED, PlaceRecord
-from ._store import IndexFiles, IndexUnusable, fingerprint, index_dir
+from ._store import IndexFiles, IndexUnusable, file_checksum, fingerprint, index_dir
 
 log = logging.getLogger(__name__)
 
@@ -239,20 +240,52 @@ def _region_aliases(regions: list[PlaceRecord], problems: list[str]) -> None:
     )
 
 
-def collect_records() -> tuple[list[PlaceRecord], list[str]]:
+class Progress:
+    """One line on stderr saying which step of the build is running and how long it has taken.
+
+    On a terminal the line is rewritten in place; otherwise (a log, CI) each step is a line.
+    """
+
+    def __init__(self, stream=None):
+        import sys
+
+        self._stream = stream if stream is not None else sys.stderr
+        self._tty = bool(getattr(self._stream, "isatty", lambda: False)())
+        self._t0 = time.perf_counter()
+
+    def step(self, what: str) -> None:
+        line = f"geoconflict: building the gazetteer index: {what} ({time.perf_counter() - self._t0:.0f} s)"
+        try:
+            self._stream.write(("\r\x1b[K" + line) if self._tty else line + "\n")
+            self._stream.flush()
+        except (OSError, ValueError):  # a closed or broken stream never stops the build
+            pass
+
+    def done(self) -> None:
+        self.step("done")
+        if self._tty:
+            self._stream.write("\n")
+
+
+def collect_records(progress: Progress | None = None) -> tuple[list[PlaceRecord], list[str]]:
     """Every place of the default gazetteer, and the problems met on the way."""
     problems: list[str] = []
-    t0 = time.perf_counter()
+    step = progress.step if progress is not None else (lambda what: None)
+    step("GeoNames towns")
     towns = src.geonames_towns()
-    log.info("geonames towns: %d (%.1fs)", len(towns), time.perf_counter() - t0)
+    step(f"{len(towns):,} towns; divisions")
     admin1 = src.admin_units(towns)
+    step("countries")
     nations = src.countries(towns)
     by_cc = {c.country_code: c for c in nations}
     _country_aliases(by_cc, problems)
+    feat.add_country_exonyms(by_cc)
     regions = src.continents(by_cc) + src.un_subregions(by_cc) + _world_regions(by_cc, problems)
     _region_aliases(regions, problems)
-    records = apply_overlay(towns + admin1 + nations + regions, problems)
-    log.info("records: %d (%.1fs)", len(records), time.perf_counter() - t0)
+    step("physical features and facilities")
+    features = feat.physical_features(problems) + feat.curated_facilities(problems) + feat.airports(problems)
+    records = apply_overlay(towns + admin1 + nations + regions + features, problems)
+    log.info("records: %d", len(records))
     return records, problems
 
 
@@ -287,7 +320,13 @@ def _csr(groups: dict[int, list], n: int, dtype) -> tuple[np.ndarray, np.ndarray
 
 
 def write_index(
-    records: list[PlaceRecord], directory: Path, *, fingerprint: dict, problems: list[str], answers=None
+    records: list[PlaceRecord],
+    directory: Path,
+    *,
+    fingerprint: dict,
+    problems: list[str],
+    answers=None,
+    progress: Progress | None = None,
 ) -> None:
     """Write the index files for ``records`` into ``directory`` (which must not exist).
 
@@ -304,7 +343,7 @@ def write_index(
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=directory.name + ".tmp-", dir=directory.parent))
     try:
-        _write_files(records, tmp, fingerprint, problems, marisa_trie, shapely, answers)
+        _write_files(records, tmp, fingerprint, problems, marisa_trie, shapely, answers, progress)
         try:
             os.rename(tmp, directory)
         except OSError:
@@ -315,19 +354,26 @@ def write_index(
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely, answers=None) -> None:
+def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely, answers=None, progress=None) -> None:
     """Every file of one index directory: place columns, name tables, tries, geometries, manifest."""
+    step = progress.step if progress is not None else (lambda what: None)
+    step(f"{len(records):,} places; name keys")
     arrays, countries = _place_arrays(records)
     _write_strings(out, arrays, records)
     keys, trie = _write_exact_keys(out, arrays, _postings(records), marisa_trie)
+    step(f"{len(keys):,} name keys; misspelling index")
     n_phonetic = _write_fuzzy_keys(out, arrays, keys, trie, marisa_trie)
+    del trie
+    step("geometries")
     wkb = [shapely.to_wkb(r.geometry) if r.geometry is not None else b"" for r in records]
     geom_off = np.zeros(len(records) + 1, dtype=np.int64)
     np.cumsum([len(b) for b in wkb], out=geom_off[1:])
     arrays["geom_off"] = geom_off
     (out / "geom.bin").write_bytes(b"".join(wkb))
+    del wkb
     for name, arr in arrays.items():
         np.save(out / f"{name}.npy", np.ascontiguousarray(arr))
+    arrays.clear()
 
     manifest = {
         "format": FORMAT_VERSION,
@@ -341,6 +387,7 @@ def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely
     }
     _write_manifest(out, manifest)
     if answers is not None:
+        step("stored answers")
         answers(out, keys)
         _write_manifest(out, manifest)
 
@@ -428,7 +475,13 @@ def _write_exact_keys(out: Path, arrays: dict, postings: dict, marisa_trie) -> t
 
 
 def _write_fuzzy_keys(out: Path, arrays: dict, keys: list[str], trie, marisa_trie) -> int:
-    """Phonetic keys -> exact key ids, and deletion neighbourhoods -> phonetic key ids (misspellings)."""
+    """Phonetic keys -> exact key ids, and deletion neighbourhoods -> phonetic key ids (misspellings).
+
+    The neighbourhoods (about twelve million entries) are collected in typed arrays, four
+    bytes an entry: as Python ints in lists they took most of the build's peak memory.
+    """
+    from array import array
+
     phon_groups: dict[str, list[int]] = defaultdict(list)
     for key in keys:
         if is_latin(key):
@@ -437,23 +490,30 @@ def _write_fuzzy_keys(out: Path, arrays: dict, keys: list[str], trie, marisa_tri
     ptrie.save(str(out / "phonetic.marisa"))
     g = {ptrie[k]: v for k, v in phon_groups.items()}
     arrays["phon_ptr"], arrays["phon_exact"] = _csr(g, len(phon_groups), np.int32)
-    hashes, ids = [], []
+    del g
+    hashes, ids = array("I"), array("i")
+    crc = zlib.crc32
     for pk in phon_groups:
         if len(pk) < FUZZY_MIN_LEN:
             continue
         pid = ptrie[pk]
-        for d in deletions(pk, 1):
-            hashes.append(zlib.crc32(d.encode()))
-            ids.append(pid)
-    h = np.array(hashes, dtype=np.uint32)
+        ds = deletions(pk, 1)
+        hashes.extend(crc(d.encode()) for d in ds)
+        ids.extend([pid] * len(ds))
+    h = np.frombuffer(hashes, dtype=np.uint32)
     order = np.argsort(h, kind="stable")
     arrays["del_hash"] = h[order]
-    arrays["del_phon"] = np.array(ids, dtype=np.int32)[order]
+    arrays["del_phon"] = np.frombuffer(ids, dtype=np.int32)[order]
     return len(phon_groups)
 
 
 def _write_manifest(out: Path, manifest: dict) -> None:
-    manifest["files"] = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.name != "manifest.json"}
+    """The manifest: counts, sources, and each file's size and sampled checksum (see ``_store.file_checksum``)."""
+    manifest["files"] = {
+        p.name: {"size": p.stat().st_size, "crc32": file_checksum(p)}
+        for p in sorted(out.iterdir())
+        if p.name != "manifest.json"
+    }
     manifest.pop("checksum", None)
     text = json.dumps(manifest, indent=1, ensure_ascii=False)
     signed = {**manifest, "checksum": zlib.crc32(text.encode())}
@@ -466,25 +526,64 @@ def open_index(*, root: Path | None = None, rebuild: bool = False, builder=None,
     ``builder`` returns ``(records, problems)``; it defaults to the full default
     gazetteer (:func:`collect_records`). Tests pass a small one. ``answers`` is passed
     on to :func:`write_index`.
+
+    The index's name (``index-v<format>-<fingerprint>``) is a symbolic link to the
+    folder of one build. A rebuild writes a new folder and swaps the link in one
+    atomic rename, so a process still reading the old build keeps its files (they
+    are removed only two builds later).
     """
     root = Path(root) if root is not None else cache_root()
     fp = fingerprint()
-    directory = index_dir(root, fp)
+    link = index_dir(root, fp)
     if not rebuild:
         try:
-            return IndexFiles(directory, fp)
+            return IndexFiles(link, fp)
         except IndexUnusable as exc:
-            if directory.exists():
-                log.warning("gazetteer index at %s is unusable (%s); rebuilding", directory, exc)
+            if link.exists():
+                log.warning("gazetteer index at %s is unusable (%s); rebuilding", link, exc)
         except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
-            log.warning("gazetteer index at %s failed to open (%r); rebuilding", directory, exc)
-    shutil.rmtree(directory, ignore_errors=True)
-    log.warning("building the gazetteer index in %s (once per machine, about a minute)", directory)
-    records, problems = (builder or collect_records)()
-    write_index(records, directory, fingerprint=fp, problems=problems, answers=answers)
-    # Older indexes may belong to another installed version still in use: keep the
-    # two most recent besides this one, remove the rest.
-    others = [d for d in directory.parent.glob("index-v*") if d != directory and d.is_dir() and ".tmp-" not in d.name]
-    for old in sorted(others, key=lambda d: d.stat().st_mtime, reverse=True)[2:]:
-        shutil.rmtree(old, ignore_errors=True)
-    return IndexFiles(directory, fp)
+            log.warning("gazetteer index at %s failed to open (%r); rebuilding", link, exc)
+    log.warning("building the gazetteer index in %s (once per machine, about a minute)", link)
+    progress = Progress() if builder is None else None
+    build = link.with_name(f"{link.name}.build-{time.time_ns():x}-{os.getpid()}")
+    records, problems = builder() if builder is not None else collect_records(progress)
+    write_index(records, build, fingerprint=fp, problems=problems, answers=answers, progress=progress)
+    del records
+    _swap_link(link, build)
+    _remove_old_builds(link)
+    if progress is not None:
+        progress.done()
+    return IndexFiles(link, fp)
+
+
+def _swap_link(link: Path, build: Path) -> None:
+    """Point ``link`` at ``build`` in one rename (a folder left by an older layout is moved aside first)."""
+    if link.is_dir() and not link.is_symlink():
+        aside = link.with_name(f"{link.name}.build-old-{time.time_ns():x}")
+        os.rename(link, aside)
+    tmp = link.with_name(f".{link.name}.link-{os.getpid()}-{time.time_ns():x}")
+    os.symlink(build.name, tmp)
+    os.replace(tmp, link)
+
+
+#: Superseded builds kept for processes that still read them (an older installed version,
+#: a long-running notebook); older ones are removed.
+KEEP_OLD_BUILDS = 2
+
+
+def _remove_old_builds(link: Path) -> None:
+    """Remove builds no link points at, beyond the :data:`KEEP_OLD_BUILDS` most recent."""
+    parent = link.parent
+    live = {(parent / os.readlink(p)).name for p in parent.glob("index-v*") if p.is_symlink()}
+    old = [
+        d
+        for d in parent.glob("index-v*.build-*")
+        if d.is_dir() and not d.is_symlink() and d.name not in live and ".tmp-" not in d.name
+    ]
+    for d in sorted(old, key=lambda d: d.stat().st_mtime, reverse=True)[KEEP_OLD_BUILDS:]:
+        shutil.rmtree(d, ignore_errors=True)
+    stale_links = [p for p in parent.glob("index-v*") if p.is_symlink() and p != link]
+    for p in sorted(stale_links, key=lambda p: p.lstat().st_mtime, reverse=True)[KEEP_OLD_BUILDS:]:
+        target = parent / os.readlink(p)
+        p.unlink(missing_ok=True)
+        shutil.rmtree(target, ignore_errors=True)

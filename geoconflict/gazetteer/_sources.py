@@ -40,6 +40,10 @@ OVERLAY_FILES = (
     "country_aliases.csv",
     "region_aliases.csv",
     "admin1_abbreviations.csv",
+    "naturalearth_physical.json",
+    "physical.csv",
+    "physical_aliases.csv",
+    "facilities.csv",
 )
 
 #: km added around the hull of a division's member towns.
