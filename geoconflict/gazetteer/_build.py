@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..names import deletions, is_latin, normalize, normalize_variants, phonetic_key
+from ..names import is_latin, normalize, normalize_variants, phonetic_key
 from ..settings import cache_root
 from . import _features as feat
 from . import _sources as src
@@ -69,19 +69,28 @@ class _TownFinder:
     """Find towns by name within a country, for overlay member lists."""
 
     def __init__(self, records: list[PlaceRecord]):
-        self._by = defaultdict(list)
+        # names are indexed per country on first use: the overlay names towns of a few
+        # countries, and normalising every spelling of the world took a tenth of the build
+        self._towns: dict[str, list[PlaceRecord]] = defaultdict(list)
         for r in records:
-            if r.kind != "town":
-                continue
-            for spelling in r.names:
-                self._by[(r.country_code, normalize(spelling))].append(r)
+            if r.kind == "town":
+                self._towns[r.country_code].append(r)
+        self._by: dict[str, dict[str, list[PlaceRecord]]] = {}
+
+    def _names_in(self, cc: str) -> dict[str, list[PlaceRecord]]:
+        if cc not in self._by:
+            by = self._by[cc] = defaultdict(list)
+            for r in self._towns.get(cc, ()):
+                for spelling in r.names:
+                    by[normalize(spelling)].append(r)
+        return self._by[cc]
 
     def find(self, spec: str, cc: str) -> PlaceRecord | None:
         """A town from ``Name``, ``Name@lat,lon`` (the nearest namesake) or ``Name/CC`` (another country)."""
         name, _, at = spec.partition("@")
         if "/" in name:
             name, cc = name.rsplit("/", 1)
-        found = {id(r): r for r in self._by.get((cc, normalize(name)), [])}.values()
+        found = {id(r): r for r in self._names_in(cc).get(normalize(name), [])}.values()
         if not found:
             return None
         if at:
@@ -253,8 +262,23 @@ class Progress:
         self._tty = bool(getattr(self._stream, "isatty", lambda: False)())
         self._t0 = time.perf_counter()
 
+    @staticmethod
+    def peak_mb() -> float:
+        """Peak resident memory of this process so far, MB (0 where the platform does not say)."""
+        try:
+            import resource
+        except ImportError:  # Windows
+            return 0.0
+        import sys
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
+
     def step(self, what: str) -> None:
-        line = f"geoconflict: building the gazetteer index: {what} ({time.perf_counter() - self._t0:.0f} s)"
+        line = (
+            f"geoconflict: building the gazetteer index: {what} "
+            f"({time.perf_counter() - self._t0:.0f} s, peak {self.peak_mb():.0f} MB)"
+        )
         try:
             self._stream.write(("\r\x1b[K" + line) if self._tty else line + "\n")
             self._stream.flush()
@@ -331,7 +355,9 @@ def write_index(
     """Write the index files for ``records`` into ``directory`` (which must not exist).
 
     The files are written to a temporary sibling and renamed into place, so a
-    reader never sees a half-written index. ``answers(directory, keys)``, when given,
+    reader never sees a half-written index. The records are consumed: their
+    spellings and geometries are released once written (they are most of the
+    build's memory). ``answers(directory, keys)``, when given,
     adds the stored answers to names asked without evidence; the resolver provides it
     (:func:`geoconflict.gazetteer.core.write_default_answers`), so this module never
     imports the resolver.
@@ -357,20 +383,23 @@ def write_index(
 def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely, answers=None, progress=None) -> None:
     """Every file of one index directory: place columns, name tables, tries, geometries, manifest."""
     step = progress.step if progress is not None else (lambda what: None)
-    step(f"{len(records):,} places; name keys")
+    step(f"{len(records):,} places; geometries")
     arrays, countries = _place_arrays(records)
     _write_strings(out, arrays, records)
-    keys, trie = _write_exact_keys(out, arrays, _postings(records), marisa_trie)
-    step(f"{len(keys):,} name keys; misspelling index")
-    n_phonetic = _write_fuzzy_keys(out, arrays, keys, trie, marisa_trie)
-    del trie
-    step("geometries")
     wkb = [shapely.to_wkb(r.geometry) if r.geometry is not None else b"" for r in records]
     geom_off = np.zeros(len(records) + 1, dtype=np.int64)
     np.cumsum([len(b) for b in wkb], out=geom_off[1:])
     arrays["geom_off"] = geom_off
     (out / "geom.bin").write_bytes(b"".join(wkb))
     del wkb
+    step("name keys")
+    keys, trie = _write_exact_keys(out, arrays, _postings(records), marisa_trie)
+    for r in records:  # written: the spellings and shapes are not needed again (a third of the peak)
+        r.names, r.geometry = {}, None
+    step(f"{len(keys):,} name keys; misspelling index")
+    n_phonetic = _write_fuzzy_keys(out, arrays, keys, trie, marisa_trie)
+    del trie
+    arrays["place"] = _place_rows(arrays)
     for name, arr in arrays.items():
         np.save(out / f"{name}.npy", np.ascontiguousarray(arr))
     arrays.clear()
@@ -410,6 +439,41 @@ def _place_arrays(records: list[PlaceRecord]) -> tuple[dict[str, np.ndarray], li
     return arrays, countries
 
 
+#: One row per place with every field a match reads: one ``.item()`` call returns them all
+#: (a dozen column reads were half the time of a resolve).
+PLACE_ROW = np.dtype(
+    [
+        ("lat", "f8"),
+        ("lon", "f8"),
+        ("population", "i8"),
+        ("kind", "u1"),
+        ("source", "u1"),
+        ("cc", "u2"),
+        ("admin1", "i4"),
+        ("name_a", "i8"),
+        ("name_b", "i8"),
+        ("source_id_a", "i8"),
+        ("source_id_b", "i8"),
+        ("note_a", "i8"),
+        ("note_b", "i8"),
+        ("geom_a", "i8"),
+        ("geom_b", "i8"),
+    ]
+)
+
+
+def _place_rows(arrays: dict) -> np.ndarray:
+    """The per-place columns as rows of :data:`PLACE_ROW`."""
+    n = len(arrays["lat"])
+    rows = np.zeros(n, dtype=PLACE_ROW)
+    for col in ("lat", "lon", "population", "kind", "source", "cc", "admin1"):
+        rows[col] = arrays[col]
+    for table in ("name", "source_id", "note", "geom"):
+        off = arrays[f"{table}_off"]
+        rows[f"{table}_a"], rows[f"{table}_b"] = off[:-1], off[1:]
+    return rows
+
+
 def _write_strings(out: Path, arrays: dict, records: list[PlaceRecord]) -> None:
     """The text columns as offset tables into one blob each."""
     tables = {
@@ -423,21 +487,46 @@ def _write_strings(out: Path, arrays: dict, records: list[PlaceRecord]) -> None:
         (out / f"{name}.bin").write_bytes(blob)
 
 
-def _postings(records: list[PlaceRecord]) -> dict[str, dict[int, tuple[int, float]]]:
-    """Exact keys -> {place: (flags, prior)}: every spelling, and its suffix-less key."""
-    postings: dict[str, dict[int, tuple[int, float]]] = defaultdict(dict)
+class _Postings:
+    """Exact keys and their (place, flags, prior) postings, as typed columns.
 
-    def post(key: str, pid: int, flags: int, r: PlaceRecord) -> None:
-        p = prior(r.kind, r.population, flags, r.prior_scale)
-        old = postings[key].get(pid)
-        if old is None:
-            postings[key][pid] = (flags, p)
-        else:  # one posting per (key, place): every flag, stripped only if always stripped
-            merged = ((old[0] | flags) & ~STRIPPED) | (old[0] & flags & STRIPPED)
-            postings[key][pid] = (merged, max(p, old[1]))
+    Each posting costs 17 bytes in four arrays (a dict per key took most of the build's
+    memory); :meth:`merged` folds the postings of one (key, place) into one.
+    """
 
+    def __init__(self):
+        from array import array
+
+        self.key_id: dict[str, int] = {}
+        self.kid, self.pid, self.flags, self.prior = array("i"), array("i"), array("B"), array("d")
+
+    def add(self, key: str, pid: int, flags: int, prior_: float) -> None:
+        kid = self.key_id.setdefault(key, len(self.key_id))
+        self.kid.append(kid)
+        self.pid.append(pid)
+        self.flags.append(flags)
+        self.prior.append(prior_)
+
+    def merged(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(key id, place, flags, prior), one row per (key, place): every flag, stripped only if always stripped."""
+        kid, pid = np.frombuffer(self.kid, np.int32), np.frombuffer(self.pid, np.int32)
+        fl, pr = np.frombuffer(self.flags, np.uint8), np.frombuffer(self.prior, np.float64)
+        order = np.lexsort((pid, kid))
+        kid, pid, fl, pr = kid[order], pid[order], fl[order], pr[order]
+        start = np.flatnonzero(np.r_[True, (kid[1:] != kid[:-1]) | (pid[1:] != pid[:-1])])
+        any_fl = np.bitwise_or.reduceat(fl, start)
+        all_fl = np.bitwise_and.reduceat(fl, start)
+        flags = (any_fl & ~np.uint8(STRIPPED)) | (all_fl & np.uint8(STRIPPED))
+        return kid[start], pid[start], flags.astype(np.uint8), np.maximum.reduceat(pr, start)
+
+
+def _postings(records: list[PlaceRecord]) -> _Postings:
+    """Exact keys -> postings (place, flags, prior): every spelling, and its suffix-less key."""
+    postings = _Postings()
+    add = postings.add
     for pid, r in enumerate(records):
         primary_key = normalize(r.name)
+        own_kinds = (r.kind,) if r.kind != "town" else ()
         for spelling, flags in r.names.items():
             full, key, hint = normalize_variants(spelling)
             if not key:
@@ -446,31 +535,36 @@ def _postings(records: list[PlaceRecord]) -> dict[str, dict[int, tuple[int, floa
                 flags |= PRIMARY
             if flags & ABBREV and not (spelling.replace(".", "").replace(" ", "").isupper() or "." in spelling):
                 flags &= ~ABBREV  # an abbreviation is one in capitals ("UK") or with its dots ("Calif.")
-            post(full, pid, flags, r)
+            add(full, pid, flags, prior(r.kind, r.population, flags, r.prior_scale))
             if key != full:
                 # the suffix-less key too; penalised unless the suffix names this kind of place
                 # ("Ordubad District" is the district; "Texas City" is not "Texas")
-                own = hint == r.kind != "town" or (hint == "admin1" and r.kind in ("admin1", "region"))
-                post(key, pid, flags if own else flags | STRIPPED, r)
+                own = hint in own_kinds or (hint == "admin1" and r.kind in ("admin1", "region"))
+                fl = flags if own else flags | STRIPPED
+                add(key, pid, fl, prior(r.kind, r.population, fl, r.prior_scale))
     return postings
 
 
-def _write_exact_keys(out: Path, arrays: dict, postings: dict, marisa_trie) -> tuple[list[str], object]:
+def _write_exact_keys(out: Path, arrays: dict, postings: _Postings, marisa_trie) -> tuple[list[str], object]:
     """The exact-name trie and its postings (place, flags, prior), best prior first, as CSR arrays."""
-    keys = list(postings)
+    keys = list(postings.key_id)
+    kid, pid, fl, pr = postings.merged()
+    postings.key_id.clear()
     trie = marisa_trie.Trie(keys)
-    groups_place, groups_flag, groups_prior = {}, {}, {}
-    for key in keys:
-        kid = trie[key]
-        items = sorted(postings[key].items(), key=lambda kv: -kv[1][1])
-        groups_place[kid] = [pid for pid, _ in items]
-        groups_flag[kid] = [fl for _, (fl, _) in items]
-        groups_prior[kid] = [p for _, (_, p) in items]
-    ptr, place = _csr(groups_place, len(keys), np.int32)
-    _, flag = _csr(groups_flag, len(keys), np.uint8)
-    _, pri = _csr(groups_prior, len(keys), np.float32)
+    tid = np.fromiter((trie[k] for k in keys), dtype=np.int64, count=len(keys))[kid]
+    # best prior first; among equals the earlier place (the order places were posted in)
+    order = np.lexsort((pid, -pr, tid))
+    tid = tid[order]
+    ptr = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.add.at(ptr, tid + 1, 1)
+    np.cumsum(ptr, out=ptr)
     trie.save(str(out / "exact.marisa"))
-    arrays.update(exact_ptr=ptr, exact_place=place, exact_flag=flag, exact_prior=pri)
+    arrays.update(
+        exact_ptr=ptr,
+        exact_place=pid[order].astype(np.int32),
+        exact_flag=fl[order],
+        exact_prior=pr[order].astype(np.float32),
+    )
     return keys, trie
 
 
@@ -496,14 +590,22 @@ def _write_fuzzy_keys(out: Path, arrays: dict, keys: list[str], trie, marisa_tri
     for pk in phon_groups:
         if len(pk) < FUZZY_MIN_LEN:
             continue
-        pid = ptrie[pk]
-        ds = deletions(pk, 1)
-        hashes.extend(crc(d.encode()) for d in ds)
-        ids.extend([pid] * len(ds))
-    h = np.frombuffer(hashes, dtype=np.uint32)
-    order = np.argsort(h, kind="stable")
-    arrays["del_hash"] = h[order]
-    arrays["del_phon"] = np.frombuffer(ids, dtype=np.int32)[order]
+        # the key and each one-letter deletion (``names.deletions(pk, 1)``; a repeated
+        # deletion, as in "aab", is stored twice, which lookups ignore)
+        b = pk.encode()
+        n = len(b)
+        hashes.append(crc(b))
+        hashes.extend([crc(b[:i] + b[i + 1 :]) for i in range(n)])
+        ids.extend([ptrie[pk]] * (n + 1))
+    # sorted by hash as one 64-bit column (hash, key id), in place: an argsort's index
+    # array would double the step's memory
+    packed = np.frombuffer(hashes, dtype=np.uint32).astype(np.uint64) << np.uint64(32)
+    del hashes
+    packed |= np.frombuffer(ids, dtype=np.uint32)
+    del ids
+    packed.sort()
+    arrays["del_hash"] = (packed >> np.uint64(32)).astype(np.uint32)
+    arrays["del_phon"] = (packed & np.uint64(0xFFFFFFFF)).astype(np.uint32).view(np.int32)
     return len(phon_groups)
 
 

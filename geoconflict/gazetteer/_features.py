@@ -183,8 +183,10 @@ def _airport_names(a: dict) -> list[str]:
 
 
 #: An airport ranks below a curated facility of the same name (the table's own entries are
-#: the ones reports name as targets).
+#: the ones reports name as targets), and a city's international airport above its other
+#: ones: "Baku airport" is Heydar Aliyev International, not Zabrat.
 AIRPORT_PRIOR_SCALE = 0.95
+INTERNATIONAL_AIRPORT_SCALE = 1.0
 
 
 def airports(problems: list[str]) -> list[PlaceRecord]:
@@ -194,6 +196,7 @@ def airports(problems: list[str]) -> list[PlaceRecord]:
     except ImportError:
         problems.append("airportsdata is not installed: no airports (pip install airportsdata)")
         return []
+    extra = {row["iata"]: split_list(row.get("aliases", "")) for row in read_csv("airport_aliases.csv")}
     out = []
     for code, a in sorted(airportsdata.load("IATA").items()):
         rec = PlaceRecord(
@@ -206,12 +209,14 @@ def airports(problems: list[str]) -> list[PlaceRecord]:
             source="airportsdata",
             source_id=f"IATA:{code}",
             note=f"airport (airportsdata {getattr(airportsdata, '__version__', '')}); IATA {code}, ICAO {a['icao']}",
-            prior_scale=AIRPORT_PRIOR_SCALE,
+            prior_scale=INTERNATIONAL_AIRPORT_SCALE if "International" in a["name"] else AIRPORT_PRIOR_SCALE,
         )
         for i, n in enumerate(_airport_names(a)):
             rec.add_name(n, PRIMARY if i == 0 else 0)
         rec.add_name(code, CODE)
         rec.add_name(f"{code} airport")
+        for alias in extra.get(code, ()):
+            rec.add_name(alias)
         if a.get("icao"):
             rec.add_name(a["icao"], CODE)
         out.append(rec)

@@ -78,9 +78,7 @@ _KIND_HINT_OK = {
     "facility": frozenset({KIND_CODE["facility"]}),
 }
 KIND_HINTS_USED = frozenset(_KIND_HINT_OK)
-_BIG_AREAS = frozenset(
-    {KIND_CODE[k] for k in ("country", "continent", "region", "sea", "river", "lake", "mountain")}
-)
+_BIG_AREAS = frozenset({KIND_CODE[k] for k in ("country", "continent", "region", "sea", "river", "lake", "mountain")})
 
 
 def _kind_mask(kinds) -> np.ndarray:

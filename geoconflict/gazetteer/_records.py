@@ -17,7 +17,20 @@ STRIPPED = 16  # the key lost an administrative suffix the place's kind does not
 #: Feature kinds, in the order their codes are stored. Physical features (seas and open
 #: water, rivers, lakes and reservoirs, ranges and heights, islands) and facilities
 #: (airports, plants, dams, ports, crossings, buildings) follow the areas of people.
-KINDS = ("town", "admin2", "admin1", "country", "region", "continent", "sea", "river", "lake", "mountain", "island", "facility")
+KINDS = (
+    "town",
+    "admin2",
+    "admin1",
+    "country",
+    "region",
+    "continent",
+    "sea",
+    "river",
+    "lake",
+    "mountain",
+    "island",
+    "facility",
+)
 #: The kinds that are physical features.
 PHYSICAL_KINDS = frozenset({"sea", "river", "lake", "mountain", "island"})
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}

@@ -16,7 +16,7 @@ from ..names import deletions, english_key, normalize_variants, normalize_with_h
 from . import _rank
 from ._records import ABBREV, CODE, KIND_CODE, KINDS, SOURCES
 from ._store import IndexFiles
-from .match import Match
+from .match import DEFAULT_MIN_SCORE, Match
 
 __all__ = ["Gazetteer"]
 
@@ -42,9 +42,13 @@ FUZZY_EVIDENCE_KM = 150.0
 #: Candidates of the plain folded key (ş→s) when the English spelling (ş→sh) found places:
 #: "Şuşa" is Shusha before it is the Tunisian "Susa".
 TURKIC_PLAIN_FACTOR = 0.6
-#: Matches scoring below this are not answers by default (``resolve(min_score=…)``); chosen on
-#: the labelled set of ``bench/gazetteer.py`` (calibration table in the README).
-DEFAULT_MIN_SCORE = 0.4
+#: A query written in lower case that is an everyday English word (wordfreq zipf at least
+#: this: "police", "man", "nice", "reading", "court") is a word, not a name: it resolves only
+#: to a country, continent or sea, or a city of :data:`COMMON_WORD_CITY` people ("paris").
+#: GeoWebNews' expressions ("authorities", "the border") are such words.
+COMMON_WORD_ZIPF = 4.0
+COMMON_WORD_CITY = 1_000_000
+_WORD_KINDS = frozenset({"country", "continent", "sea"})
 _FACILITY = KIND_CODE["facility"]
 _TOWN = KIND_CODE["town"]
 
@@ -384,7 +388,12 @@ class Gazetteer:
     def _score(self, name: str, cands: list, ev: _rank.Evidence) -> list:
         """(place, score, match type, matched key, name factor, flags) of each candidate posting."""
         ix = self._ix
-        place_of, flag_of, prior_of, kind_of = ix.exact_place.item, ix.exact_flag.item, ix.exact_prior.item, ix.kind.item
+        place_of, flag_of, prior_of, kind_of = (
+            ix.exact_place.item,
+            ix.exact_flag.item,
+            ix.exact_prior.item,
+            ix.kind.item,
+        )
         caps = name.isupper() and sum(c.isalpha() for c in name) <= 5
         dotless = "." not in name
         facility_codes = ev.kind_hint == "facility"
@@ -421,34 +430,40 @@ class Gazetteer:
     def _match(
         self, query: str, pid: int, mtype: str, matched: str, name_factor: float, dominance: float, flags: int = 0
     ) -> Match:
-        ix = self._ix
         if mtype == "fuzzy":
             quality = (float(name_factor) / _rank.NAME_FUZZY) ** (1 / _rank.FUZZY_POWER)
         else:
             quality = 1.0 if mtype == "exact" else _rank.NAME_PHONETIC
+        lat, lon, pop, kind, source, cc, a1, na, nb, sa, sb, oa, ob, ga, gb = self._ix.place.item(pid)
+        names, ids, notes, geoms = self._blobs
         # Match's fields set directly (its generated __init__ costs half the resolve); every
         # field is given here, in declaration order
         m = object.__new__(Match)
         m.__dict__.update(
             query=query,
-            name=ix.string("name", pid),
+            name=names[na:nb].decode(),
             matched_name=matched,
             match_type=mtype,
-            source=SOURCES[ix.source.item(pid)],
-            source_id=ix.string("source_id", pid),
-            country_code=self._countries[ix.cc.item(pid)],
-            admin1=self._admin1_names[ix.admin1.item(pid)],
-            feature_kind=KINDS[ix.kind.item(pid)],
-            latitude=ix.lat.item(pid),
-            longitude=ix.lon.item(pid),
-            population=ix.population.item(pid),
+            source=SOURCES[source],
+            source_id=ids[sa:sb].decode(),
+            country_code=self._countries[cc],
+            admin1=self._admin1_names[a1],
+            feature_kind=KINDS[kind],
+            latitude=lat,
+            longitude=lon,
+            population=pop,
             score=round(quality * (0.5 + 0.5 * dominance), 4),
-            note=ix.string("note", pid) if ix.note_off.item(pid + 1) > ix.note_off.item(pid) else "",
+            note=notes[oa:ob].decode() if ob > oa else "",
             place_id=pid,
-            _wkb=ix.wkb(pid),
+            _wkb=bytes(geoms[ga:gb]) if gb > ga else b"",
             name_flags=flags,
         )
         return m
+
+    @cached_property
+    def _blobs(self) -> tuple:
+        """The name, source id, note and geometry blobs (memory maps), read by :meth:`_match`."""
+        return tuple(self._ix.blob(t) for t in ("name", "source_id", "note", "geom"))
 
     def _dominance(self, ranked) -> float:
         """1 - (best distinct rival / winner): how clearly the winner won."""
@@ -525,14 +540,29 @@ class Gazetteer:
                 f"{m.match_type}), scores {m.score:.2f}, below min_score {floor:g}",
             )
             return None
+        if m is not None and self._reasons:
+            self._reasons.pop(name, None)
         return m
 
     def _resolve(self, name, country, near, context, kind) -> Match | None:
+        m = None
         if country is None and near is None and not context and kind is None:
             m = self._stored_answer(name)
-            if m is not None:
-                return m
-        return self._resolve_ranked(name, country, near, context, kind)
+        if m is None:
+            m = self._resolve_ranked(name, country, near, context, kind)
+        if m is not None and name.islower() and name.isalpha() and not self._word_may_name(m):
+            self._remember(name, f"{name!r} is an everyday word written in lower case, not a name ({m.name} not taken)")
+            return None
+        return m
+
+    @staticmethod
+    def _word_may_name(m: Match) -> bool:
+        """Whether a lower-case query may name the place ``m``: a rare word, or a place large enough."""
+        if m.feature_kind in _WORD_KINDS or m.population >= COMMON_WORD_CITY or m.match_type == "online":
+            return True
+        from wordfreq import zipf_frequency
+
+        return zipf_frequency(m.query, "en") < COMMON_WORD_ZIPF
 
     def _resolve_ranked(self, name, country, near, context, kind) -> Match | None:
         """The general path: rank every candidate against the evidence."""
@@ -564,11 +594,12 @@ class Gazetteer:
         kid = ix.exact.get(key)
         if kid is None:
             return None
-        pid = ix.default_pid.item(kid)
+        pid, dom, flags = ix.default_answer.item(kid)
         if pid < 0:
             return None
-        self._reasons.pop(name, None)
-        return self._match(name, pid, "exact", key, 1.0, ix.default_dom.item(kid), ix.default_flags.item(kid))
+        if self._reasons:
+            self._reasons.pop(name, None)
+        return self._match(name, pid, "exact", key, 1.0, dom, flags)
 
     def candidates(
         self,
@@ -632,7 +663,7 @@ def write_default_answers(out: Path, keys: list[str]) -> None:
     ix = gaz._ix
     nkeys = len(keys)
     pid = np.full(nkeys, -1, dtype=np.int32)
-    dom = np.zeros(nkeys, dtype=np.float32)
+    dom = np.zeros(nkeys, dtype=np.float64)
     flags = np.zeros(nkeys, dtype=np.uint8)
     # A key with one posting that is not an identifier is its own answer, at full
     # dominance: what the general path returns, without ranking (most keys are such).
@@ -656,9 +687,9 @@ def write_default_answers(out: Path, keys: list[str]) -> None:
         _key, ranked = gaz._rank(key, None, None, None, None, limit=8)
         if ranked and ranked[0][2] == "exact":
             pid[kid], flags[kid], dom[kid] = ranked[0][0], ranked[0][5], gaz._dominance(ranked)
-    np.save(out / "default_pid.npy", pid)
-    np.save(out / "default_dom.npy", dom)
-    np.save(out / "default_flags.npy", flags)
+    rows = np.zeros(nkeys, dtype=[("pid", "i4"), ("dom", "f8"), ("flags", "u1")])
+    rows["pid"], rows["dom"], rows["flags"] = pid, dom, flags
+    np.save(out / "default_answer.npy", rows)
 
 
 def open_index(*, root: Path | None = None, rebuild: bool = False, builder=None) -> IndexFiles:
