@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import time
 import zlib
@@ -399,6 +400,7 @@ def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely
     step(f"{len(keys):,} name keys; misspelling index")
     n_phonetic = _write_fuzzy_keys(out, arrays, keys, trie, marisa_trie)
     del trie
+    _write_word_lists(out, marisa_trie)
     arrays["place"] = _place_rows(arrays)
     for name, arr in arrays.items():
         np.save(out / f"{name}.npy", np.ascontiguousarray(arr))
@@ -582,12 +584,14 @@ def _write_fuzzy_keys(out: Path, arrays: dict, keys: list[str], trie, marisa_tri
             phon_groups[phonetic_key(key)].append(trie[key])
     ptrie = marisa_trie.Trie(list(phon_groups))
     ptrie.save(str(out / "phonetic.marisa"))
+    n_phonetic = len(phon_groups)
     g = {ptrie[k]: v for k, v in phon_groups.items()}
-    arrays["phon_ptr"], arrays["phon_exact"] = _csr(g, len(phon_groups), np.int32)
+    del phon_groups
+    arrays["phon_ptr"], arrays["phon_exact"] = _csr(g, n_phonetic, np.int32)
     del g
     hashes, ids = array("I"), array("i")
     crc = zlib.crc32
-    for pk in phon_groups:
+    for pk, pid in ptrie.iteritems():
         if len(pk) < FUZZY_MIN_LEN:
             continue
         # the key and each one-letter deletion (``names.deletions(pk, 1)``; a repeated
@@ -596,7 +600,7 @@ def _write_fuzzy_keys(out: Path, arrays: dict, keys: list[str], trie, marisa_tri
         n = len(b)
         hashes.append(crc(b))
         hashes.extend([crc(b[:i] + b[i + 1 :]) for i in range(n)])
-        ids.extend([ptrie[pk]] * (n + 1))
+        ids.extend([pid] * (n + 1))
     # sorted by hash as one 64-bit column (hash, key id), in place: an argsort's index
     # array would double the step's memory
     packed = np.frombuffer(hashes, dtype=np.uint32).astype(np.uint64) << np.uint64(32)
@@ -604,9 +608,40 @@ def _write_fuzzy_keys(out: Path, arrays: dict, keys: list[str], trie, marisa_tri
     packed |= np.frombuffer(ids, dtype=np.uint32)
     del ids
     packed.sort()
-    arrays["del_hash"] = (packed >> np.uint64(32)).astype(np.uint32)
-    arrays["del_phon"] = (packed & np.uint64(0xFFFFFFFF)).astype(np.uint32).view(np.int32)
-    return len(phon_groups)
+    halves = packed.view(np.uint32).reshape(-1, 2)  # (low, high) words of each entry, little-endian
+    lo, hi = (0, 1) if sys.byteorder == "little" else (1, 0)
+    arrays["del_hash"] = halves[:, hi].copy()
+    arrays["del_phon"] = halves[:, lo].copy().view(np.int32)
+    return n_phonetic
+
+
+#: English words by frequency (wordfreq's Zipf scale: 3 is once per million words, 4.5 about
+#: thirty times): a word at all, and an everyday word. A word is never a misspelt place
+#: ("parties" is not Paris, "President" not Presidente Médici); an everyday word names a
+#: place only when that place is large ("Police" the word before Police, Poland).
+WORD_ZIPF = 3.0
+EVERYDAY_ZIPF = 4.5
+
+
+def _write_word_lists(out: Path, marisa_trie) -> None:
+    """``words.marisa`` (English words, zipf ≥ :data:`WORD_ZIPF`) and ``everyday.marisa`` (≥ :data:`EVERYDAY_ZIPF`)."""
+    words, everyday = [], []
+    try:
+        import wordfreq
+    except ImportError:  # then no word rules: every name is a name
+        wordfreq = None
+    if wordfreq is not None:
+        for w in wordfreq.iter_wordlist("en"):
+            z = wordfreq.zipf_frequency(w, "en")
+            if z < WORD_ZIPF:
+                break
+            key = normalize(w)
+            if key and " " not in key:
+                words.append(key)
+                if z >= EVERYDAY_ZIPF:
+                    everyday.append(key)
+    marisa_trie.Trie(words).save(str(out / "words.marisa"))
+    marisa_trie.Trie(everyday).save(str(out / "everyday.marisa"))
 
 
 def _write_manifest(out: Path, manifest: dict) -> None:

