@@ -333,17 +333,6 @@ def _string_table(values: list[str]) -> tuple[np.ndarray, bytes]:
     return offsets, b"".join(encoded)
 
 
-def _csr(groups: dict[int, list], n: int, dtype) -> tuple[np.ndarray, np.ndarray]:
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    for k, v in groups.items():
-        ptr[k + 1] = len(v)
-    np.cumsum(ptr, out=ptr)
-    flat = np.empty(int(ptr[-1]), dtype=dtype)
-    for k, v in groups.items():
-        flat[ptr[k] : ptr[k + 1]] = v
-    return ptr, flat
-
-
 def write_index(
     records: list[PlaceRecord],
     directory: Path,
@@ -356,9 +345,8 @@ def write_index(
     """Write the index files for ``records`` into ``directory`` (which must not exist).
 
     The files are written to a temporary sibling and renamed into place, so a
-    reader never sees a half-written index. The records are consumed: their
-    spellings and geometries are released once written (they are most of the
-    build's memory). ``answers(directory, keys)``, when given,
+    reader never sees a half-written index. ``records`` is consumed: the list is
+    emptied once the places are written (they are most of the build's memory). ``answers(directory, keys)``, when given,
     adds the stored answers to names asked without evidence; the resolver provides it
     (:func:`geoconflict.gazetteer.core.write_default_answers`), so this module never
     imports the resolver.
@@ -384,7 +372,8 @@ def write_index(
 def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely, answers=None, progress=None) -> None:
     """Every file of one index directory: place columns, name tables, tries, geometries, manifest."""
     step = progress.step if progress is not None else (lambda what: None)
-    step(f"{len(records):,} places; geometries")
+    n_places = len(records)
+    step(f"{n_places:,} places; geometries")
     arrays, countries = _place_arrays(records)
     _write_strings(out, arrays, records)
     wkb = [shapely.to_wkb(r.geometry) if r.geometry is not None else b"" for r in records]
@@ -395,8 +384,7 @@ def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely
     del wkb
     step("name keys")
     keys, trie = _write_exact_keys(out, arrays, _postings(records), marisa_trie)
-    for r in records:  # written: the spellings and shapes are not needed again (a third of the peak)
-        r.names, r.geometry = {}, None
+    records.clear()  # written: the places are not needed again (a third of the build's peak memory)
     step(f"{len(keys):,} name keys; misspelling index")
     n_phonetic = _write_fuzzy_keys(out, arrays, keys, trie, marisa_trie)
     del trie
@@ -409,7 +397,7 @@ def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely
     manifest = {
         "format": FORMAT_VERSION,
         "fingerprint": fingerprint,
-        "places": len(records),
+        "places": n_places,
         "keys": len(keys),
         "phonetic_keys": n_phonetic,
         "countries": countries,
@@ -578,17 +566,22 @@ def _write_fuzzy_keys(out: Path, arrays: dict, keys: list[str], trie, marisa_tri
     """
     from array import array
 
-    phon_groups: dict[str, list[int]] = defaultdict(list)
+    pkeys, kids = [], array("i")
     for key in keys:
         if is_latin(key):
-            phon_groups[phonetic_key(key)].append(trie[key])
-    ptrie = marisa_trie.Trie(list(phon_groups))
+            pkeys.append(phonetic_key(key))
+            kids.append(trie[key])
+    ptrie = marisa_trie.Trie(pkeys)
     ptrie.save(str(out / "phonetic.marisa"))
-    n_phonetic = len(phon_groups)
-    g = {ptrie[k]: v for k, v in phon_groups.items()}
-    del phon_groups
-    arrays["phon_ptr"], arrays["phon_exact"] = _csr(g, n_phonetic, np.int32)
-    del g
+    n_phonetic = len(ptrie)
+    # phonetic key -> exact keys as CSR, grouped with one stable sort (no list per key)
+    group = np.fromiter((ptrie[p] for p in pkeys), dtype=np.int64, count=len(pkeys))
+    del pkeys
+    order = np.argsort(group, kind="stable")
+    ptr = np.zeros(n_phonetic + 1, dtype=np.int64)
+    np.cumsum(np.bincount(group, minlength=n_phonetic), out=ptr[1:])
+    arrays["phon_ptr"], arrays["phon_exact"] = ptr, np.frombuffer(kids, dtype=np.int32)[order].copy()
+    del group, order, kids
     hashes, ids = array("I"), array("i")
     crc = zlib.crc32
     for pk, pid in ptrie.iteritems():

