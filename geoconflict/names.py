@@ -154,6 +154,8 @@ KIND_HINTS: dict[str, str] = {
     "nahiyah": "admin2",
     "qadaa": "admin2",
     "river": "river",
+    "nehri": "river",
+    "cayi": "river",
     "reservoir": "lake",
     "lake": "lake",
     "mountains": "mountain",

@@ -104,15 +104,45 @@ def _lakes(path: Path) -> list[dict]:
     return [dict(g, kind="lake", layer="ne_50m_lakes") for g in grouped.values()]
 
 
+#: Natural Earth labels each country's stretch of a river in that country's language; these
+#: are one river each (the label → the river's English name, which the merged line keeps).
+SAME_RIVER = {
+    "Al Furat": "Euphrates",
+    "Firat": "Euphrates",
+    "Dicle": "Tigris",
+    "Dnepre": "Dnipro",
+    "Donau": "Danube",
+    "Rhein": "Rhine",
+    "Rhin": "Rhine",
+    "Ertis": "Irtysh",
+    "Ertix": "Irtysh",
+    "Heilong Jiang": "Amur",
+    "Lancang": "Mekong",
+    "Chang Jiang": "Yangtze",
+    "Jinsha": "Yangtze",
+    "Yarlung": "Brahmaputra",
+    "Tejo": "Tagus",
+    "Tajo": "Tagus",
+    "Tisa": "Tisza",
+    "Bénoué": "Benue",
+    "Abay": "Blue Nile",
+    "El Bahr el Azraq": "Blue Nile",
+    "El Bahr el Abyad": "White Nile",
+}
+
+
 def _rivers(path: Path) -> list[dict]:
-    """River segments merged per name; a segment's other name (``name_alt``, ``name_en``) joins its river."""
+    """River segments (and their stretches through lakes) merged per river; other labels become its names."""
     grouped: dict[str, dict] = defaultdict(lambda: {"alt": set(), "geoms": []})
     for f in json.loads(path.read_text("utf-8"))["features"]:
         p = f["properties"]
-        name = clean_name(p.get("name"))
-        if not name or not f.get("geometry") or p.get("featurecla") != "River":
+        label = clean_name(p.get("name"))
+        if not label or not f.get("geometry") or p.get("featurecla") not in ("River", "Lake Centerline"):
             continue
+        name = SAME_RIVER.get(label, label)
         g = grouped[name]
+        if label != name:
+            g["alt"].add(label)
         g.update(name=name, **{"class": "River"})
         g["alt"].update(x for x in (clean_name(p.get("name_alt")), clean_name(p.get("name_en"))) if x and x != name)
         g["geoms"].append(shape(f["geometry"]))
@@ -164,6 +194,7 @@ def build(source: Path) -> dict:
     features += [_feature(i, TOLERANCE["lakes"]) for i in _lakes(source / "ne_50m_lakes.json")]
     features += [_feature(i, TOLERANCE["rivers"]) for i in _rivers(source / "ne_50m_rivers_lake_centerlines.json")]
     features += [_feature(i, 0) for i in _islands(source / "ne_50m_geography_regions_points.json")]
+    features = [f for f in features if f["geometry"]["coordinates"]]  # nothing left of it at this scale
     features.sort(key=lambda f: (f["properties"]["kind"], f["properties"]["name"]))
     return {"type": "FeatureCollection", "metadata": PROVENANCE | {"tolerance_deg": TOLERANCE}, "features": features}
 
