@@ -193,6 +193,22 @@ _PREFIXES = (
     "muhafazat ",
     "ostan ",
 )
+#: The kind a prefix announces, by its first word ("Muhafazat Halab" is the governorate,
+#: not the city of Aleppo; "Province of Kandahar" the province).
+_PREFIX_HINTS = {
+    "city": "town",
+    "town": "town",
+    "province": "admin1",
+    "provincia": "admin1",
+    "region": "admin1",
+    "departement": "admin1",
+    "wilayat": "admin1",
+    "muhafazat": "admin1",
+    "ostan": "admin1",
+    "district": "admin2",
+    "county": "admin2",
+    "borough": "admin2",
+}
 # Dots after single letters belong to abbreviations: "U.S." is "US", "D.C." is "DC".
 _INITIAL_DOT = re.compile(r"\b(\w)\.")
 
@@ -224,6 +240,8 @@ def normalize_variants(name: str) -> tuple[str, str, str | None]:
     ('california city', 'california', 'town')
     >>> normalize_variants("the Sahel")
     ('sahel', 'sahel', None)
+    >>> normalize_variants("Muhafazat Halab")
+    ('halab', 'halab', 'admin1')
     """
     if name.isascii() and name.isalpha():  # the common case, "Kapan": nothing to fold but case
         s = name.lower()
@@ -231,12 +249,16 @@ def normalize_variants(name: str) -> tuple[str, str, str | None]:
     s = _fold(name)
     if " " not in s:
         return s, s, None
+    hint = None
     if s.startswith(_PREFIXES):
-        s = _PREFIX_RE.sub("", s)
+        p = _PREFIX_RE.match(s)
+        if p is not None:
+            hint = _PREFIX_HINTS.get(p.group(0).split()[0])
+            s = s[p.end() :]
     m = _SUFFIX_RE.match(s)
     if m:
         return s, m.group("stem"), KIND_HINTS[m.group("suffix")]
-    return s, s, None
+    return s, s, hint
 
 
 def normalize_with_hint(name: str) -> tuple[str, str | None]:

@@ -581,8 +581,8 @@ class Gazetteer:
             return big and m.is_own_name  # "paris", "moscow"; not "states" (United States), "bin" (Vienna)
         if key not in self._ix.everyday:
             return True
-        big = m.feature_kind in _WORD_KINDS or m.population >= WORD_PLACE_CAPITALISED
-        return big and m.is_own_name
+        # a country, continent or sea by any of its names ("Britain"); another place by its own
+        return m.feature_kind in _WORD_KINDS or (m.population >= WORD_PLACE_CAPITALISED and m.is_own_name)
 
     def _resolve_ranked(self, name, country, near, context, kind) -> Match | None:
         """The general path: rank every candidate against the evidence."""
