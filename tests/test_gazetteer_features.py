@@ -88,7 +88,8 @@ def test_country_exonyms_come_from_pycountry(gazetteer, name):
 
 
 @pytest.mark.parametrize(
-    "written", ["Krasnodarskiy Kray", "Almaty Oblysy", "Guangxi Zhuangzu Zizhiqu", "Muhafazat Halab"]
+    "written",
+    ["Krasnodarskiy Kray", "Almaty Oblysy", "Guangxi Zhuangzu Zizhiqu", "Muhafazat Idlib", "Province of Kandahar"],
 )
 def test_generic_division_words_of_other_languages(gazetteer, written):
     m = gazetteer.resolve(written)
