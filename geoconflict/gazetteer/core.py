@@ -16,6 +16,7 @@ from ..names import deletions, english_key, normalize_variants, normalize_with_h
 from . import _rank
 from ._records import ABBREV, CODE, KIND_CODE, KINDS, SOURCES
 from ._store import IndexFiles
+from ._words import word_may_name
 from .match import DEFAULT_MIN_SCORE, Match
 
 __all__ = ["Gazetteer"]
@@ -42,15 +43,6 @@ FUZZY_EVIDENCE_KM = 150.0
 #: Candidates of the plain folded key (ş→s) when the English spelling (ş→sh) found places:
 #: "Şuşa" is Shusha before it is the Tunisian "Susa".
 TURKIC_PLAIN_FACTOR = 0.6
-#: A one-word query that is an English word (the index's word lists, from wordfreq) is read
-#: as the word unless the place is big: written in lower case ("police", "man", "nice",
-#: "court") it names only a country, continent, sea or a city of a million ("paris");
-#: capitalised and an everyday word ("Police", "Market", "Border") only a place of 100,000
-#: that carries it as its own name ("Nice", "Reading", "Split"). GeoWebNews' expressions
-#: ("authorities", "the border") and organisation names ("Hamas", Hamm's other name) are such.
-WORD_PLACE_LOWER = 1_000_000
-WORD_PLACE_CAPITALISED = 100_000
-_WORD_KINDS = frozenset({"country", "continent", "sea"})
 #: A misspelling match is never certain: its score (similarity × dominance) is scaled so that
 #: even a one-letter slip scores below 0.8, the band where the labelled sets find answers
 #: right at least 97 % of the time (misspelling matches there were right about 75 %).
@@ -564,25 +556,10 @@ class Gazetteer:
             m = self._stored_answer(name)
         if m is None:
             m = self._resolve_ranked(name, country, near, context, kind)
-        if m is not None and name.isalpha() and not self._word_may_name(name, m):
+        if m is not None and name.isalpha() and not word_may_name(self._ix, name, m):
             self._remember(name, f"{name!r} reads as the English word here, not a name ({m.name} not taken)")
             return None
         return m
-
-    def _word_may_name(self, name: str, m: Match) -> bool:
-        """Whether a one-word query that may be an English word names the place ``m``."""
-        if m.match_type == "online" or name.isupper():
-            return True
-        key = name.lower()
-        if name.islower():
-            if key not in self._ix.words:
-                return True
-            big = m.feature_kind in _WORD_KINDS or m.population >= WORD_PLACE_LOWER
-            return big and m.is_own_name  # "paris", "moscow"; not "states" (United States), "bin" (Vienna)
-        if key not in self._ix.everyday:
-            return True
-        # a country, continent or sea by any of its names ("Britain"); another place by its own
-        return m.feature_kind in _WORD_KINDS or (m.population >= WORD_PLACE_CAPITALISED and m.is_own_name)
 
     def _resolve_ranked(self, name, country, near, context, kind) -> Match | None:
         """The general path: rank every candidate against the evidence."""
