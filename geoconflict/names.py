@@ -37,6 +37,7 @@ from functools import lru_cache
 __all__ = [
     "KIND_HINTS",
     "deletions",
+    "english_key",
     "is_latin",
     "normalize",
     "normalize_variants",
@@ -115,6 +116,50 @@ KIND_HINTS: dict[str, str] = {
     "shakhar": "town",
     "kendi": "town",
     "qesebesi": "town",
+    # the generic words of other languages' division names (GeoNames and ISO 3166-2 keep
+    # them: "Zhejiang Sheng", "Guangxi Zhuangzu Zizhiqu", "Almaty Oblysy", "Krasnodarskiy Kray")
+    "sheng": "admin1",
+    "zizhiqu": "admin1",
+    "zhuangzu zizhiqu": "admin1",
+    "huizu zizhiqu": "admin1",
+    "uygur zizhiqu": "admin1",
+    "weiwu'er zizhiqu": "admin1",
+    "shi": "admin1",
+    "oblys": "admin1",
+    "oblysy": "admin1",
+    "krai": "admin1",
+    "kray": "admin1",
+    "krai'": "admin1",
+    "respublika": "admin1",
+    "respublikasi": "admin1",
+    "okrug": "admin1",
+    "autonomous okrug": "admin1",
+    "wilayah": "admin1",
+    "wilayat": "admin1",
+    "muhafazah": "admin1",
+    "muhafazat": "admin1",
+    "gouvernorat": "admin1",
+    "provincia": "admin1",
+    "departement": "admin1",
+    "department": "admin1",
+    "voivodeship": "admin1",
+    "wojewodztwo": "admin1",
+    "ostani": "admin1",
+    "velayati": "admin1",
+    "eyalet": "admin1",
+    "kraj": "admin1",
+    "ken": "admin1",
+    "raionul": "admin2",
+    "rajoni": "admin2",
+    "nahiyah": "admin2",
+    "qadaa": "admin2",
+    "river": "river",
+    "nehri": "river",
+    "cayi": "river",
+    "reservoir": "lake",
+    "lake": "lake",
+    "mountains": "mountain",
+    "range": "mountain",
     "район": "admin2",
     "область": "admin1",
     "город": "town",
@@ -128,7 +173,8 @@ _SUFFIX_RE = re.compile(
 )
 _PREFIX_RE = re.compile(
     r"^(?:the|city of|town of|province of|region of|district of|county of|borough of"
-    r"|departement de la|departement de l|departement des|departement du|departement de|departement d)\s+(?=\S)"
+    r"|departement de la|departement de l|departement des|departement du|departement de|departement d"
+    r"|provincia de|provincia di|province de|wilayat|muhafazat|ostan e|ostan\-e)\s+(?=\S)"
 )
 _ARM_GENITIVE_RE = re.compile(r"['’ʼ]i\s+(marz|region)\b", re.IGNORECASE)
 _PREFIXES = (
@@ -141,7 +187,28 @@ _PREFIXES = (
     "county of ",
     "borough of ",
     "departement ",
+    "provincia ",
+    "province de ",
+    "wilayat ",
+    "muhafazat ",
+    "ostan ",
 )
+#: The kind a prefix announces, by its first word ("Muhafazat Halab" is the governorate,
+#: not the city of Aleppo; "Province of Kandahar" the province).
+_PREFIX_HINTS = {
+    "city": "town",
+    "town": "town",
+    "province": "admin1",
+    "provincia": "admin1",
+    "region": "admin1",
+    "departement": "admin1",
+    "wilayat": "admin1",
+    "muhafazat": "admin1",
+    "ostan": "admin1",
+    "district": "admin2",
+    "county": "admin2",
+    "borough": "admin2",
+}
 # Dots after single letters belong to abbreviations: "U.S." is "US", "D.C." is "DC".
 _INITIAL_DOT = re.compile(r"\b(\w)\.")
 
@@ -173,6 +240,8 @@ def normalize_variants(name: str) -> tuple[str, str, str | None]:
     ('california city', 'california', 'town')
     >>> normalize_variants("the Sahel")
     ('sahel', 'sahel', None)
+    >>> normalize_variants("Muhafazat Halab")
+    ('halab', 'halab', 'admin1')
     """
     if name.isascii() and name.isalpha():  # the common case, "Kapan": nothing to fold but case
         s = name.lower()
@@ -180,12 +249,16 @@ def normalize_variants(name: str) -> tuple[str, str, str | None]:
     s = _fold(name)
     if " " not in s:
         return s, s, None
+    hint = None
     if s.startswith(_PREFIXES):
-        s = _PREFIX_RE.sub("", s)
+        p = _PREFIX_RE.match(s)
+        if p is not None:
+            hint = _PREFIX_HINTS.get(p.group(0).split()[0])
+            s = s[p.end() :]
     m = _SUFFIX_RE.match(s)
     if m:
         return s, m.group("stem"), KIND_HINTS[m.group("suffix")]
-    return s, s, None
+    return s, s, hint
 
 
 def normalize_with_hint(name: str) -> tuple[str, str | None]:
@@ -291,3 +364,33 @@ def deletions(key: str, depth: int) -> set[str]:
 def is_latin(key: str) -> bool:
     """True when a normalised key is written in plain a–z letters, digits and spaces."""
     return key.isascii()
+
+
+#: Azerbaijani and Turkish letters as English-language reporting spells them ("Şuşa" is
+#: "Shusha", "Ağdam" "Aghdam", "Xocalı" "Khojaly"). The exact key folds ş to s, which
+#: makes "Şuşa" the Tunisian "Susa"; this key keeps the sound.
+_TURKIC_TO_ENGLISH = str.maketrans(
+    {"ş": "sh", "Ş": "Sh", "ç": "ch", "Ç": "Ch", "ğ": "gh", "Ğ": "Gh", "ı": "i", "İ": "I", "ə": "a", "Ə": "A"}
+)
+_TURKIC_LETTERS = frozenset("şŞçÇğĞıİəƏ")
+
+
+def english_key(name: str) -> str | None:
+    """The exact key of a name with Azerbaijani/Turkish letters spelt as English reporting spells them.
+
+    None when the name holds none of those letters (its key is :func:`normalize`'s).
+
+    Examples
+    --------
+    >>> english_key("Şuşa"), normalize("Şuşa")
+    ('shusha', 'susa')
+    >>> english_key("Xocalı"), english_key("Xankəndi"), english_key("Xankendi")
+    ('khocali', 'khankandi', None)
+    >>> english_key("Ermənistan")
+    'ermanistan'
+    """
+    if name.isascii() or not _TURKIC_LETTERS.intersection(name):
+        return None
+    # Turkish writes no "x": beside these letters it is Azerbaijani, the sound English spells "kh"
+    s = name.replace("x", "kh").replace("X", "Kh")
+    return normalize(s.translate(_TURKIC_TO_ENGLISH))

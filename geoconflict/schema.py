@@ -11,8 +11,8 @@ Examples
 --------
 >>> GEO_PRECISION[4]
 'first-level unit (province, region)'
->>> sorted(KIND_RANK, key=KIND_RANK.get)[:3]
-['town', 'admin2', 'admin1']
+>>> sorted(KIND_RANK, key=KIND_RANK.get)[:4]
+['town', 'facility', 'admin2', 'admin1']
 >>> first_column(["id", "date_start", "date"], DATE_COLUMNS)
 'date'
 """
@@ -47,15 +47,45 @@ GEO_PRECISION = {
 }
 
 #: A gazetteer feature kind → the scale: the precision of an incident placed at a place of that kind.
-KIND_PRECISION = {"town": 1, "admin2": 3, "admin1": 4, "region": 5, "country": 6, "continent": 6}
+#: Seas and open water are 7 (ACLED codes maritime events to the body of water, "Red Sea");
+#: a river, lake, range or island is a line or fuzzy area (5); a facility (an airport, a
+#: power plant, a port) is a point a strike is placed at exactly (1).
+KIND_PRECISION = {
+    "town": 1,
+    "admin2": 3,
+    "admin1": 4,
+    "region": 5,
+    "country": 6,
+    "continent": 6,
+    "sea": 7,
+    "river": 5,
+    "lake": 5,
+    "mountain": 5,
+    "island": 4,
+    "facility": 1,
+}
 
 #: A table row that names a town but gives no coordinates is placed at the town's
 #: centre, which may be 10–25 km from where it happened ("shelling of Martuni" covers
 #: the villages around it): at best "near a named place".
 NAMED_PLACE_PRECISION = 2
 
-#: How specific a feature kind is: 0 the most (a town) … 5 the least (a continent).
-KIND_RANK = {"town": 0, "admin2": 1, "admin1": 2, "region": 3, "country": 4, "continent": 5}
+#: How specific a feature kind is: 0 the most (a town, a facility) … 5 the least (a continent,
+#: an ocean or sea).
+KIND_RANK = {
+    "town": 0,
+    "admin2": 1,
+    "admin1": 2,
+    "region": 3,
+    "country": 4,
+    "continent": 5,
+    "facility": 0,
+    "island": 2,
+    "lake": 2,
+    "river": 3,
+    "mountain": 3,
+    "sea": 5,
+}
 
 #: How far the true location of an event may be from its coordinates, km, by
 #: :data:`GEO_PRECISION`. None: the coordinates say nothing useful (a country's centroid).

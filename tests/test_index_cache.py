@@ -93,3 +93,53 @@ def test_stale_index_is_not_read(tiny_index):
     fp["code"] += 1
     with pytest.raises(IndexUnusable, match="stale"):
         IndexFiles(ix.directory, fp)
+
+
+def test_same_size_corruption_is_caught_by_the_checksum_and_rebuilt(tiny_index):
+    root, builder, calls, ix = tiny_index
+    path = ix.directory / "lat.npy"
+    data = bytearray(path.read_bytes())
+    data[-8 * 3 :] = bytes(8 * 3)  # every latitude 0.0, same size, header intact
+    path.write_bytes(bytes(data))
+    with pytest.raises(IndexUnusable, match="corrupt"):
+        IndexFiles(ix.directory)
+    fresh = open_index(root=root, builder=builder)
+    assert calls == [1, 1]
+    assert Gazetteer(fresh).resolve("Ordubad").latitude == pytest.approx(38.9096)
+
+
+def test_sampled_checksum_of_a_large_file_sees_a_zeroed_region(tmp_path):
+    import os
+
+    from geoconflict.gazetteer._store import file_checksum
+
+    path = tmp_path / "big.npy"
+    path.write_bytes(os.urandom(6 << 20))
+    before = file_checksum(path)
+    with open(path, "r+b") as fh:
+        fh.seek(2 << 20)
+        fh.write(bytes(1 << 20))
+    assert file_checksum(path) != before
+    assert file_checksum(path, whole=True) != before
+
+
+def test_rebuild_swaps_in_a_new_folder_and_a_running_reader_keeps_its_files(tiny_index):
+    root, builder, calls, ix = tiny_index
+    reader = Gazetteer(ix)
+    fresh = open_index(root=root, builder=builder, rebuild=True)
+    assert calls == [1, 1]
+    assert fresh.directory != ix.directory
+    assert ix.directory.exists()  # the old build stays for its readers
+    # arrays the old reader had not mapped yet still come from its own build
+    m = reader.resolve("Armavir", country="AM")
+    assert (m.country_code, m.population) == ("AM", 29000)
+    link = next(p for p in (root / "gazetteer").iterdir() if p.is_symlink())
+    assert link.resolve() == fresh.directory
+
+
+def test_old_builds_are_removed_beyond_the_two_most_recent(tiny_index):
+    root, builder, calls, ix = tiny_index
+    for _ in range(4):
+        open_index(root=root, builder=builder, rebuild=True)
+    builds = [p for p in (root / "gazetteer").iterdir() if ".build-" in p.name]
+    assert len(builds) == 3  # the live one and two superseded

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import time
 import zlib
@@ -18,12 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..names import deletions, is_latin, normalize, normalize_variants, phonetic_key
+from ..names import is_latin, normalize, normalize_variants, phonetic_key
 from ..settings import cache_root
+from . import _features as feat
 from . import _sources as src
 from ._prior import prior
 from ._records import ABBREV, DEMONYM, FORMAT_VERSION, KIND_CODE, PRIMARY, SOURCE_CODE, STRIPPED, PlaceRecord
-from ._store import IndexFiles, IndexUnusable, fingerprint, index_dir
+from ._store import IndexFiles, IndexUnusable, file_checksum, fingerprint, index_dir
 
 log = logging.getLogger(__name__)
 
@@ -68,19 +70,28 @@ class _TownFinder:
     """Find towns by name within a country, for overlay member lists."""
 
     def __init__(self, records: list[PlaceRecord]):
-        self._by = defaultdict(list)
+        # names are indexed per country on first use: the overlay names towns of a few
+        # countries, and normalising every spelling of the world took a tenth of the build
+        self._towns: dict[str, list[PlaceRecord]] = defaultdict(list)
         for r in records:
-            if r.kind != "town":
-                continue
-            for spelling in r.names:
-                self._by[(r.country_code, normalize(spelling))].append(r)
+            if r.kind == "town":
+                self._towns[r.country_code].append(r)
+        self._by: dict[str, dict[str, list[PlaceRecord]]] = {}
+
+    def _names_in(self, cc: str) -> dict[str, list[PlaceRecord]]:
+        if cc not in self._by:
+            by = self._by[cc] = defaultdict(list)
+            for r in self._towns.get(cc, ()):
+                for spelling in r.names:
+                    by[normalize(spelling)].append(r)
+        return self._by[cc]
 
     def find(self, spec: str, cc: str) -> PlaceRecord | None:
         """A town from ``Name``, ``Name@lat,lon`` (the nearest namesake) or ``Name/CC`` (another country)."""
         name, _, at = spec.partition("@")
         if "/" in name:
             name, cc = name.rsplit("/", 1)
-        found = {id(r): r for r in self._by.get((cc, normalize(name)), [])}.values()
+        found = {id(r): r for r in self._names_in(cc).get(normalize(name), [])}.values()
         if not found:
             return None
         if at:
@@ -239,20 +250,67 @@ def _region_aliases(regions: list[PlaceRecord], problems: list[str]) -> None:
     )
 
 
-def collect_records() -> tuple[list[PlaceRecord], list[str]]:
+class Progress:
+    """One line on stderr saying which step of the build is running and how long it has taken.
+
+    On a terminal the line is rewritten in place; otherwise (a log, CI) each step is a line.
+    """
+
+    def __init__(self, stream=None):
+        import sys
+
+        self._stream = stream if stream is not None else sys.stderr
+        self._tty = bool(getattr(self._stream, "isatty", lambda: False)())
+        self._t0 = time.perf_counter()
+
+    @staticmethod
+    def peak_mb() -> float:
+        """Peak resident memory of this process so far, MB (0 where the platform does not say)."""
+        try:
+            import resource
+        except ImportError:  # Windows
+            return 0.0
+        import sys
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
+
+    def step(self, what: str) -> None:
+        line = (
+            f"geoconflict: building the gazetteer index: {what} "
+            f"({time.perf_counter() - self._t0:.0f} s, peak {self.peak_mb():.0f} MB)"
+        )
+        try:
+            self._stream.write(("\r\x1b[K" + line) if self._tty else line + "\n")
+            self._stream.flush()
+        except (OSError, ValueError):  # a closed or broken stream never stops the build
+            pass
+
+    def done(self) -> None:
+        self.step("done")
+        if self._tty:
+            self._stream.write("\n")
+
+
+def collect_records(progress: Progress | None = None) -> tuple[list[PlaceRecord], list[str]]:
     """Every place of the default gazetteer, and the problems met on the way."""
     problems: list[str] = []
-    t0 = time.perf_counter()
+    step = progress.step if progress is not None else (lambda what: None)
+    step("GeoNames towns")
     towns = src.geonames_towns()
-    log.info("geonames towns: %d (%.1fs)", len(towns), time.perf_counter() - t0)
+    step(f"{len(towns):,} towns; divisions")
     admin1 = src.admin_units(towns)
+    step("countries")
     nations = src.countries(towns)
     by_cc = {c.country_code: c for c in nations}
     _country_aliases(by_cc, problems)
+    feat.add_country_exonyms(by_cc)
     regions = src.continents(by_cc) + src.un_subregions(by_cc) + _world_regions(by_cc, problems)
     _region_aliases(regions, problems)
-    records = apply_overlay(towns + admin1 + nations + regions, problems)
-    log.info("records: %d (%.1fs)", len(records), time.perf_counter() - t0)
+    step("physical features and facilities")
+    features = feat.physical_features(problems) + feat.curated_facilities(problems) + feat.airports(problems)
+    records = apply_overlay(towns + admin1 + nations + regions + features, problems)
+    log.info("records: %d", len(records))
     return records, problems
 
 
@@ -275,24 +333,20 @@ def _string_table(values: list[str]) -> tuple[np.ndarray, bytes]:
     return offsets, b"".join(encoded)
 
 
-def _csr(groups: dict[int, list], n: int, dtype) -> tuple[np.ndarray, np.ndarray]:
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    for k, v in groups.items():
-        ptr[k + 1] = len(v)
-    np.cumsum(ptr, out=ptr)
-    flat = np.empty(int(ptr[-1]), dtype=dtype)
-    for k, v in groups.items():
-        flat[ptr[k] : ptr[k + 1]] = v
-    return ptr, flat
-
-
 def write_index(
-    records: list[PlaceRecord], directory: Path, *, fingerprint: dict, problems: list[str], answers=None
+    records: list[PlaceRecord],
+    directory: Path,
+    *,
+    fingerprint: dict,
+    problems: list[str],
+    answers=None,
+    progress: Progress | None = None,
 ) -> None:
     """Write the index files for ``records`` into ``directory`` (which must not exist).
 
     The files are written to a temporary sibling and renamed into place, so a
-    reader never sees a half-written index. ``answers(directory, keys)``, when given,
+    reader never sees a half-written index. ``records`` is consumed: the list is
+    emptied once the places are written (they are most of the build's memory). ``answers(directory, keys)``, when given,
     adds the stored answers to names asked without evidence; the resolver provides it
     (:func:`geoconflict.gazetteer.core.write_default_answers`), so this module never
     imports the resolver.
@@ -304,7 +358,7 @@ def write_index(
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=directory.name + ".tmp-", dir=directory.parent))
     try:
-        _write_files(records, tmp, fingerprint, problems, marisa_trie, shapely, answers)
+        _write_files(records, tmp, fingerprint, problems, marisa_trie, shapely, answers, progress)
         try:
             os.rename(tmp, directory)
         except OSError:
@@ -315,24 +369,35 @@ def write_index(
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely, answers=None) -> None:
+def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely, answers=None, progress=None) -> None:
     """Every file of one index directory: place columns, name tables, tries, geometries, manifest."""
+    step = progress.step if progress is not None else (lambda what: None)
+    n_places = len(records)
+    step(f"{n_places:,} places; geometries")
     arrays, countries = _place_arrays(records)
     _write_strings(out, arrays, records)
-    keys, trie = _write_exact_keys(out, arrays, _postings(records), marisa_trie)
-    n_phonetic = _write_fuzzy_keys(out, arrays, keys, trie, marisa_trie)
     wkb = [shapely.to_wkb(r.geometry) if r.geometry is not None else b"" for r in records]
     geom_off = np.zeros(len(records) + 1, dtype=np.int64)
     np.cumsum([len(b) for b in wkb], out=geom_off[1:])
     arrays["geom_off"] = geom_off
     (out / "geom.bin").write_bytes(b"".join(wkb))
+    del wkb
+    step("name keys")
+    keys, trie = _write_exact_keys(out, arrays, _postings(records), marisa_trie)
+    records.clear()  # written: the places are not needed again (a third of the build's peak memory)
+    step(f"{len(keys):,} name keys; misspelling index")
+    n_phonetic = _write_fuzzy_keys(out, arrays, keys, trie, marisa_trie)
+    del trie
+    _write_word_lists(out, marisa_trie)
+    arrays["place"] = _place_rows(arrays)
     for name, arr in arrays.items():
         np.save(out / f"{name}.npy", np.ascontiguousarray(arr))
+    arrays.clear()
 
     manifest = {
         "format": FORMAT_VERSION,
         "fingerprint": fingerprint,
-        "places": len(records),
+        "places": n_places,
         "keys": len(keys),
         "phonetic_keys": n_phonetic,
         "countries": countries,
@@ -341,6 +406,7 @@ def _write_files(records, out: Path, fingerprint, problems, marisa_trie, shapely
     }
     _write_manifest(out, manifest)
     if answers is not None:
+        step("stored answers")
         answers(out, keys)
         _write_manifest(out, manifest)
 
@@ -363,6 +429,41 @@ def _place_arrays(records: list[PlaceRecord]) -> tuple[dict[str, np.ndarray], li
     return arrays, countries
 
 
+#: One row per place with every field a match reads: one ``.item()`` call returns them all
+#: (a dozen column reads were half the time of a resolve).
+PLACE_ROW = np.dtype(
+    [
+        ("lat", "f8"),
+        ("lon", "f8"),
+        ("population", "i8"),
+        ("kind", "u1"),
+        ("source", "u1"),
+        ("cc", "u2"),
+        ("admin1", "i4"),
+        ("name_a", "i8"),
+        ("name_b", "i8"),
+        ("source_id_a", "i8"),
+        ("source_id_b", "i8"),
+        ("note_a", "i8"),
+        ("note_b", "i8"),
+        ("geom_a", "i8"),
+        ("geom_b", "i8"),
+    ]
+)
+
+
+def _place_rows(arrays: dict) -> np.ndarray:
+    """The per-place columns as rows of :data:`PLACE_ROW`."""
+    n = len(arrays["lat"])
+    rows = np.zeros(n, dtype=PLACE_ROW)
+    for col in ("lat", "lon", "population", "kind", "source", "cc", "admin1"):
+        rows[col] = arrays[col]
+    for table in ("name", "source_id", "note", "geom"):
+        off = arrays[f"{table}_off"]
+        rows[f"{table}_a"], rows[f"{table}_b"] = off[:-1], off[1:]
+    return rows
+
+
 def _write_strings(out: Path, arrays: dict, records: list[PlaceRecord]) -> None:
     """The text columns as offset tables into one blob each."""
     tables = {
@@ -376,21 +477,46 @@ def _write_strings(out: Path, arrays: dict, records: list[PlaceRecord]) -> None:
         (out / f"{name}.bin").write_bytes(blob)
 
 
-def _postings(records: list[PlaceRecord]) -> dict[str, dict[int, tuple[int, float]]]:
-    """Exact keys -> {place: (flags, prior)}: every spelling, and its suffix-less key."""
-    postings: dict[str, dict[int, tuple[int, float]]] = defaultdict(dict)
+class _Postings:
+    """Exact keys and their (place, flags, prior) postings, as typed columns.
 
-    def post(key: str, pid: int, flags: int, r: PlaceRecord) -> None:
-        p = prior(r.kind, r.population, flags, r.prior_scale)
-        old = postings[key].get(pid)
-        if old is None:
-            postings[key][pid] = (flags, p)
-        else:  # one posting per (key, place): every flag, stripped only if always stripped
-            merged = ((old[0] | flags) & ~STRIPPED) | (old[0] & flags & STRIPPED)
-            postings[key][pid] = (merged, max(p, old[1]))
+    Each posting costs 17 bytes in four arrays (a dict per key took most of the build's
+    memory); :meth:`merged` folds the postings of one (key, place) into one.
+    """
 
+    def __init__(self):
+        from array import array
+
+        self.key_id: dict[str, int] = {}
+        self.kid, self.pid, self.flags, self.prior = array("i"), array("i"), array("B"), array("d")
+
+    def add(self, key: str, pid: int, flags: int, prior_: float) -> None:
+        kid = self.key_id.setdefault(key, len(self.key_id))
+        self.kid.append(kid)
+        self.pid.append(pid)
+        self.flags.append(flags)
+        self.prior.append(prior_)
+
+    def merged(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(key id, place, flags, prior), one row per (key, place): every flag, stripped only if always stripped."""
+        kid, pid = np.frombuffer(self.kid, np.int32), np.frombuffer(self.pid, np.int32)
+        fl, pr = np.frombuffer(self.flags, np.uint8), np.frombuffer(self.prior, np.float64)
+        order = np.lexsort((pid, kid))
+        kid, pid, fl, pr = kid[order], pid[order], fl[order], pr[order]
+        start = np.flatnonzero(np.r_[True, (kid[1:] != kid[:-1]) | (pid[1:] != pid[:-1])])
+        any_fl = np.bitwise_or.reduceat(fl, start)
+        all_fl = np.bitwise_and.reduceat(fl, start)
+        flags = (any_fl & ~np.uint8(STRIPPED)) | (all_fl & np.uint8(STRIPPED))
+        return kid[start], pid[start], flags.astype(np.uint8), np.maximum.reduceat(pr, start)
+
+
+def _postings(records: list[PlaceRecord]) -> _Postings:
+    """Exact keys -> postings (place, flags, prior): every spelling, and its suffix-less key."""
+    postings = _Postings()
+    add = postings.add
     for pid, r in enumerate(records):
         primary_key = normalize(r.name)
+        own_kinds = (r.kind,) if r.kind != "town" else ()
         for spelling, flags in r.names.items():
             full, key, hint = normalize_variants(spelling)
             if not key:
@@ -399,61 +525,125 @@ def _postings(records: list[PlaceRecord]) -> dict[str, dict[int, tuple[int, floa
                 flags |= PRIMARY
             if flags & ABBREV and not (spelling.replace(".", "").replace(" ", "").isupper() or "." in spelling):
                 flags &= ~ABBREV  # an abbreviation is one in capitals ("UK") or with its dots ("Calif.")
-            post(full, pid, flags, r)
+            add(full, pid, flags, prior(r.kind, r.population, flags, r.prior_scale))
             if key != full:
                 # the suffix-less key too; penalised unless the suffix names this kind of place
                 # ("Ordubad District" is the district; "Texas City" is not "Texas")
-                own = hint == r.kind != "town" or (hint == "admin1" and r.kind in ("admin1", "region"))
-                post(key, pid, flags if own else flags | STRIPPED, r)
+                own = hint in own_kinds or (hint == "admin1" and r.kind in ("admin1", "region"))
+                fl = flags if own else flags | STRIPPED
+                add(key, pid, fl, prior(r.kind, r.population, fl, r.prior_scale))
     return postings
 
 
-def _write_exact_keys(out: Path, arrays: dict, postings: dict, marisa_trie) -> tuple[list[str], object]:
+def _write_exact_keys(out: Path, arrays: dict, postings: _Postings, marisa_trie) -> tuple[list[str], object]:
     """The exact-name trie and its postings (place, flags, prior), best prior first, as CSR arrays."""
-    keys = list(postings)
+    keys = list(postings.key_id)
+    kid, pid, fl, pr = postings.merged()
+    postings.key_id.clear()
     trie = marisa_trie.Trie(keys)
-    groups_place, groups_flag, groups_prior = {}, {}, {}
-    for key in keys:
-        kid = trie[key]
-        items = sorted(postings[key].items(), key=lambda kv: -kv[1][1])
-        groups_place[kid] = [pid for pid, _ in items]
-        groups_flag[kid] = [fl for _, (fl, _) in items]
-        groups_prior[kid] = [p for _, (_, p) in items]
-    ptr, place = _csr(groups_place, len(keys), np.int32)
-    _, flag = _csr(groups_flag, len(keys), np.uint8)
-    _, pri = _csr(groups_prior, len(keys), np.float32)
+    tid = np.fromiter((trie[k] for k in keys), dtype=np.int64, count=len(keys))[kid]
+    # best prior first; among equals the earlier place (the order places were posted in)
+    order = np.lexsort((pid, -pr, tid))
+    tid = tid[order]
+    ptr = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.add.at(ptr, tid + 1, 1)
+    np.cumsum(ptr, out=ptr)
     trie.save(str(out / "exact.marisa"))
-    arrays.update(exact_ptr=ptr, exact_place=place, exact_flag=flag, exact_prior=pri)
+    arrays.update(
+        exact_ptr=ptr,
+        exact_place=pid[order].astype(np.int32),
+        exact_flag=fl[order],
+        exact_prior=pr[order].astype(np.float32),
+    )
     return keys, trie
 
 
 def _write_fuzzy_keys(out: Path, arrays: dict, keys: list[str], trie, marisa_trie) -> int:
-    """Phonetic keys -> exact key ids, and deletion neighbourhoods -> phonetic key ids (misspellings)."""
-    phon_groups: dict[str, list[int]] = defaultdict(list)
+    """Phonetic keys -> exact key ids, and deletion neighbourhoods -> phonetic key ids (misspellings).
+
+    The neighbourhoods (about twelve million entries) are collected in typed arrays, four
+    bytes an entry: as Python ints in lists they took most of the build's peak memory.
+    """
+    from array import array
+
+    pkeys, kids = [], array("i")
     for key in keys:
         if is_latin(key):
-            phon_groups[phonetic_key(key)].append(trie[key])
-    ptrie = marisa_trie.Trie(list(phon_groups))
+            pkeys.append(phonetic_key(key))
+            kids.append(trie[key])
+    ptrie = marisa_trie.Trie(pkeys)
     ptrie.save(str(out / "phonetic.marisa"))
-    g = {ptrie[k]: v for k, v in phon_groups.items()}
-    arrays["phon_ptr"], arrays["phon_exact"] = _csr(g, len(phon_groups), np.int32)
-    hashes, ids = [], []
-    for pk in phon_groups:
+    n_phonetic = len(ptrie)
+    # phonetic key -> exact keys as CSR, grouped with one stable sort (no list per key)
+    group = np.fromiter((ptrie[p] for p in pkeys), dtype=np.int64, count=len(pkeys))
+    del pkeys
+    order = np.argsort(group, kind="stable")
+    ptr = np.zeros(n_phonetic + 1, dtype=np.int64)
+    np.cumsum(np.bincount(group, minlength=n_phonetic), out=ptr[1:])
+    arrays["phon_ptr"], arrays["phon_exact"] = ptr, np.frombuffer(kids, dtype=np.int32)[order].copy()
+    del group, order, kids
+    hashes, ids = array("I"), array("i")
+    crc = zlib.crc32
+    for pk, pid in ptrie.iteritems():
         if len(pk) < FUZZY_MIN_LEN:
             continue
-        pid = ptrie[pk]
-        for d in deletions(pk, 1):
-            hashes.append(zlib.crc32(d.encode()))
-            ids.append(pid)
-    h = np.array(hashes, dtype=np.uint32)
-    order = np.argsort(h, kind="stable")
-    arrays["del_hash"] = h[order]
-    arrays["del_phon"] = np.array(ids, dtype=np.int32)[order]
-    return len(phon_groups)
+        # the key and each one-letter deletion (``names.deletions(pk, 1)``; a repeated
+        # deletion, as in "aab", is stored twice, which lookups ignore)
+        b = pk.encode()
+        n = len(b)
+        hashes.append(crc(b))
+        hashes.extend([crc(b[:i] + b[i + 1 :]) for i in range(n)])
+        ids.extend([pid] * (n + 1))
+    # sorted by hash as one 64-bit column (hash, key id), in place: an argsort's index
+    # array would double the step's memory
+    packed = np.frombuffer(hashes, dtype=np.uint32).astype(np.uint64) << np.uint64(32)
+    del hashes
+    packed |= np.frombuffer(ids, dtype=np.uint32)
+    del ids
+    packed.sort()
+    halves = packed.view(np.uint32).reshape(-1, 2)  # (low, high) words of each entry, little-endian
+    lo, hi = (0, 1) if sys.byteorder == "little" else (1, 0)
+    arrays["del_hash"] = halves[:, hi].copy()
+    arrays["del_phon"] = halves[:, lo].copy().view(np.int32)
+    return n_phonetic
+
+
+#: English words by frequency (wordfreq's Zipf scale: 3 is once per million words, 4.5 about
+#: thirty times): a word at all, and an everyday word. A word is never a misspelt place
+#: ("parties" is not Paris, "President" not Presidente Médici); an everyday word names a
+#: place only when that place is large ("Police" the word before Police, Poland).
+WORD_ZIPF = 3.0
+EVERYDAY_ZIPF = 4.5
+
+
+def _write_word_lists(out: Path, marisa_trie) -> None:
+    """``words.marisa`` (English words, zipf ≥ :data:`WORD_ZIPF`) and ``everyday.marisa`` (≥ :data:`EVERYDAY_ZIPF`)."""
+    words, everyday = [], []
+    try:
+        import wordfreq
+    except ImportError:  # then no word rules: every name is a name
+        wordfreq = None
+    if wordfreq is not None:
+        for w in wordfreq.iter_wordlist("en"):
+            z = wordfreq.zipf_frequency(w, "en")
+            if z < WORD_ZIPF:
+                break
+            key = normalize(w)
+            if key and " " not in key:
+                words.append(key)
+                if z >= EVERYDAY_ZIPF:
+                    everyday.append(key)
+    marisa_trie.Trie(words).save(str(out / "words.marisa"))
+    marisa_trie.Trie(everyday).save(str(out / "everyday.marisa"))
 
 
 def _write_manifest(out: Path, manifest: dict) -> None:
-    manifest["files"] = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.name != "manifest.json"}
+    """The manifest: counts, sources, and each file's size and sampled checksum (see ``_store.file_checksum``)."""
+    manifest["files"] = {
+        p.name: {"size": p.stat().st_size, "crc32": file_checksum(p)}
+        for p in sorted(out.iterdir())
+        if p.name != "manifest.json"
+    }
     manifest.pop("checksum", None)
     text = json.dumps(manifest, indent=1, ensure_ascii=False)
     signed = {**manifest, "checksum": zlib.crc32(text.encode())}
@@ -466,25 +656,64 @@ def open_index(*, root: Path | None = None, rebuild: bool = False, builder=None,
     ``builder`` returns ``(records, problems)``; it defaults to the full default
     gazetteer (:func:`collect_records`). Tests pass a small one. ``answers`` is passed
     on to :func:`write_index`.
+
+    The index's name (``index-v<format>-<fingerprint>``) is a symbolic link to the
+    folder of one build. A rebuild writes a new folder and swaps the link in one
+    atomic rename, so a process still reading the old build keeps its files (they
+    are removed only two builds later).
     """
     root = Path(root) if root is not None else cache_root()
     fp = fingerprint()
-    directory = index_dir(root, fp)
+    link = index_dir(root, fp)
     if not rebuild:
         try:
-            return IndexFiles(directory, fp)
+            return IndexFiles(link, fp)
         except IndexUnusable as exc:
-            if directory.exists():
-                log.warning("gazetteer index at %s is unusable (%s); rebuilding", directory, exc)
+            if link.exists():
+                log.warning("gazetteer index at %s is unusable (%s); rebuilding", link, exc)
         except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
-            log.warning("gazetteer index at %s failed to open (%r); rebuilding", directory, exc)
-    shutil.rmtree(directory, ignore_errors=True)
-    log.warning("building the gazetteer index in %s (once per machine, about a minute)", directory)
-    records, problems = (builder or collect_records)()
-    write_index(records, directory, fingerprint=fp, problems=problems, answers=answers)
-    # Older indexes may belong to another installed version still in use: keep the
-    # two most recent besides this one, remove the rest.
-    others = [d for d in directory.parent.glob("index-v*") if d != directory and d.is_dir() and ".tmp-" not in d.name]
-    for old in sorted(others, key=lambda d: d.stat().st_mtime, reverse=True)[2:]:
-        shutil.rmtree(old, ignore_errors=True)
-    return IndexFiles(directory, fp)
+            log.warning("gazetteer index at %s failed to open (%r); rebuilding", link, exc)
+    log.warning("building the gazetteer index in %s (once per machine, about a minute)", link)
+    progress = Progress() if builder is None else None
+    build = link.with_name(f"{link.name}.build-{time.time_ns():x}-{os.getpid()}")
+    records, problems = builder() if builder is not None else collect_records(progress)
+    write_index(records, build, fingerprint=fp, problems=problems, answers=answers, progress=progress)
+    del records
+    _swap_link(link, build)
+    _remove_old_builds(link)
+    if progress is not None:
+        progress.done()
+    return IndexFiles(link, fp)
+
+
+def _swap_link(link: Path, build: Path) -> None:
+    """Point ``link`` at ``build`` in one rename (a folder left by an older layout is moved aside first)."""
+    if link.is_dir() and not link.is_symlink():
+        aside = link.with_name(f"{link.name}.build-old-{time.time_ns():x}")
+        os.rename(link, aside)
+    tmp = link.with_name(f".{link.name}.link-{os.getpid()}-{time.time_ns():x}")
+    os.symlink(build.name, tmp)
+    os.replace(tmp, link)
+
+
+#: Superseded builds kept for processes that still read them (an older installed version,
+#: a long-running notebook); older ones are removed.
+KEEP_OLD_BUILDS = 2
+
+
+def _remove_old_builds(link: Path) -> None:
+    """Remove builds no link points at, beyond the :data:`KEEP_OLD_BUILDS` most recent."""
+    parent = link.parent
+    live = {(parent / os.readlink(p)).name for p in parent.glob("index-v*") if p.is_symlink()}
+    old = [
+        d
+        for d in parent.glob("index-v*.build-*")
+        if d.is_dir() and not d.is_symlink() and d.name not in live and ".tmp-" not in d.name
+    ]
+    for d in sorted(old, key=lambda d: d.stat().st_mtime, reverse=True)[KEEP_OLD_BUILDS:]:
+        shutil.rmtree(d, ignore_errors=True)
+    stale_links = [p for p in parent.glob("index-v*") if p.is_symlink() and p != link]
+    for p in sorted(stale_links, key=lambda p: p.lstat().st_mtime, reverse=True)[KEEP_OLD_BUILDS:]:
+        target = parent / os.readlink(p)
+        p.unlink(missing_ok=True)
+        shutil.rmtree(target, ignore_errors=True)

@@ -69,9 +69,16 @@ _KIND_HINT_OK = {
     "town": frozenset({KIND_CODE["town"]}),
     "admin2": frozenset({KIND_CODE["admin2"], KIND_CODE["admin1"]}),
     "admin1": frozenset({KIND_CODE["admin1"], KIND_CODE["region"], KIND_CODE["admin2"]}),
+    # "the Aras river", "Sarsang reservoir", "Nuba Mountains", "Kabul airport"
+    "river": frozenset({KIND_CODE["river"]}),
+    "lake": frozenset({KIND_CODE["lake"]}),
+    "sea": frozenset({KIND_CODE["sea"]}),
+    "mountain": frozenset({KIND_CODE["mountain"], KIND_CODE["region"]}),
+    "island": frozenset({KIND_CODE["island"]}),
+    "facility": frozenset({KIND_CODE["facility"]}),
 }
 KIND_HINTS_USED = frozenset(_KIND_HINT_OK)
-_BIG_AREAS = frozenset({KIND_CODE["country"], KIND_CODE["continent"], KIND_CODE["region"]})
+_BIG_AREAS = frozenset({KIND_CODE[k] for k in ("country", "continent", "region", "sea", "river", "lake", "mountain")})
 
 
 def _kind_mask(kinds) -> np.ndarray:
@@ -137,6 +144,18 @@ class Evidence:
         if ok is not None:
             f *= np.where(ok[kind], 1.0, KIND_MISMATCH)
         return f
+
+    def agrees(self, lat: float, lon: float, cc: int, km: float) -> bool:
+        """Whether any evidence speaks for a place here: its country, or a point within ``km``."""
+        if self.country_id is not None and cc == self.country_id:
+            return True
+        if cc in self.context_ccs:
+            return True
+        points = ([self.near] if self.near is not None else []) + list(self.context_points)
+        if not points:
+            return False
+        pts = np.asarray(points, dtype=float)
+        return bool((haversine_np(lat, lon, pts[:, 0], pts[:, 1]) <= km).any())
 
     @cached_property
     def _cc_mask(self) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 #: Version of the on-disk index layout; an index written by another version is rebuilt.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 # Flags carried by each (name, place) posting.
 PRIMARY = 1  # the place's own name (or its plain-ASCII form)
@@ -14,12 +14,38 @@ DEMONYM = 4  # "Ukrainian", "Azerbaijani": names the place through its people
 CODE = 8  # an identifier ("ARM", "AZ-NX", airport codes): never matched in running text
 STRIPPED = 16  # the key lost an administrative suffix the place's kind does not carry ("Texas City" -> "texas")
 
-#: Feature kinds, in the order their codes are stored.
-KINDS = ("town", "admin2", "admin1", "country", "region", "continent")
+#: Feature kinds, in the order their codes are stored. Physical features (seas and open
+#: water, rivers, lakes and reservoirs, ranges and heights, islands) and facilities
+#: (airports, plants, dams, ports, crossings, buildings) follow the areas of people.
+KINDS = (
+    "town",
+    "admin2",
+    "admin1",
+    "country",
+    "region",
+    "continent",
+    "sea",
+    "river",
+    "lake",
+    "mountain",
+    "island",
+    "facility",
+)
+#: The kinds that are physical features.
+PHYSICAL_KINDS = frozenset({"sea", "river", "lake", "mountain", "island"})
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 
 #: Sources, in the order their codes are stored.
-SOURCES = ("geonames", "geoconflict", "countryinfo", "pycountry", "geonames-admin1", "geonames-admin2")
+SOURCES = (
+    "geonames",
+    "geoconflict",
+    "countryinfo",
+    "pycountry",
+    "geonames-admin1",
+    "geonames-admin2",
+    "naturalearth",
+    "airportsdata",
+)
 SOURCE_CODE = {s: i for i, s in enumerate(SOURCES)}
 
 

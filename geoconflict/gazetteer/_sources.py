@@ -40,6 +40,11 @@ OVERLAY_FILES = (
     "country_aliases.csv",
     "region_aliases.csv",
     "admin1_abbreviations.csv",
+    "naturalearth_physical.json",
+    "physical.csv",
+    "physical_aliases.csv",
+    "facilities.csv",
+    "airport_aliases.csv",
 )
 
 #: km added around the hull of a division's member towns.
@@ -109,13 +114,13 @@ def hull_area(points: list[tuple[float, float]], buffer_km: float):
     number of kilometres in every direction.
     """
     import shapely
-    from shapely.geometry import MultiPoint
 
-    lat0 = sum(p[1] for p in points) / len(points)
-    lon0 = sum(p[0] for p in points) / len(points)
-    fwd, inv = _km_projection(lat0, lon0)
-    hull = MultiPoint(fwd(points)).convex_hull.buffer(buffer_km, quad_segs=4)
-    geom = shapely.transform(hull, inv)
+    pts = np.asarray(points, dtype=float)
+    lon0, lat0 = pts.mean(axis=0)
+    scale = np.array([111.320 * math.cos(math.radians(lat0)), 110.574])
+    origin = np.array([lon0, lat0])
+    hull = shapely.multipoints((pts - origin) * scale).convex_hull.buffer(buffer_km, quad_segs=4)
+    geom = shapely.transform(hull, lambda c: c / scale + origin)
     return shapely.set_precision(geom, 1e-4)
 
 

