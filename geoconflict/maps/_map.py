@@ -125,7 +125,7 @@ def incident_map(
     _assemble_view(m, bounds, layer_control=layer_control)
     m.incident_stats = _assemble_stats(frame, payload, view, layer)
     m.print_spec = _assemble_print(payload, view, units, choro, bounds, title=page_title, attribution=attribution)
-    m.print_spec.basemap, m.print_spec.density = basemap, bool(density)
+    m.print_spec.basemap, m.print_spec.density, m.print_spec.legend = basemap, bool(density), legend
     return m
 
 

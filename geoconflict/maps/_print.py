@@ -56,7 +56,8 @@ class PrintSpec:
     attribution: str | None = None
     basemap: bool = True
     density: bool = False
-    extra: dict = field(default_factory=dict)
+    legend: bool = True
+    drawn: dict = field(default_factory=dict)  # what the last image held: legend labels, labelled towns
 
 
 def draw_image(
@@ -71,15 +72,21 @@ def draw_image(
     width, height = (float(v) for v in size)
     if width <= 0 or height <= 0 or dpi <= 0:
         raise ValueError("size (inches) and dpi must be positive")
-    fig = _figure(width, height, dpi)
-    ax = fig.add_axes((0.0, 0.055, 1.0, 0.87))
-    extent = _extent(spec.bounds, width / (height * 0.87))
-    _draw_layers(ax, spec, extent, vector=suffix != ".png")
-    _draw_legend(ax, spec)
-    _draw_scale_bar(ax, extent)
-    _draw_frame_text(fig, spec, title or spec.title)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi, format=suffix[1:], facecolor="white")
+    import matplotlib
+
+    # text stays text in an SVG (searchable, selectable, small), and fonts are embedded in a PDF
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        fig = _figure(width, height, dpi)
+        ax = fig.add_axes((0.0, 0.055, 1.0, 0.87))
+        extent = _extent(spec.bounds, width / (height * 0.87))
+        spec.drawn = {"extent": extent}
+        _draw_layers(ax, spec, extent, vector=suffix != ".png")
+        if spec.legend:
+            _draw_legend(ax, spec)
+        _draw_scale_bar(ax, extent)
+        _draw_frame_text(fig, spec, title or spec.title)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=dpi, format=suffix[1:], facecolor="white")
     return path
 
 
@@ -287,7 +294,8 @@ def _draw_legend(ax, spec: PrintSpec) -> None:
             st = STATUS_STYLE[code]
             marker = "D" if st.get("shape") == "diamond" else "o"
             handles.append(
-                Line2D([], [], linestyle="none", marker=marker, markersize=2 * st["r"] * PT_PER_PX,
+                Line2D([], [], linestyle="none", marker=marker,
+                       markersize=2 * st["r"] * PT_PER_PX * (0.75 if marker == "D" else 1.0),
                        markerfacecolor="#777777", markeredgecolor=st["stroke"] or "none",
                        markeredgewidth=st["weight"] * PT_PER_PX, label=plain_text(spec.status_labels[code]))
             )  # fmt: skip
@@ -301,7 +309,7 @@ def _draw_legend(ax, spec: PrintSpec) -> None:
                              label=plain_text(zone)))  # fmt: skip
         if spec.view.near_km:
             handles.append(Line2D([], [], color=ZONE_COLOR, linestyle=(0, (1, 2)),
-                                  label=plain_text(f"Near the zone (within {spec.view.near_km:g} km)")))  # fmt: skip
+                                  label=plain_text(f"Edge of the near band ({spec.view.near_km:g} km)")))  # fmt: skip
     if spec.unit_bins:
         for lo, hi, colour in spec.unit_bins:
             label = f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
@@ -310,6 +318,7 @@ def _draw_legend(ax, spec: PrintSpec) -> None:
     if handles:
         leg = ax.legend(handles=handles, loc="lower right", fontsize=6.5, framealpha=0.92, borderpad=0.6)
         leg.set_zorder(10)
+    spec.drawn["legend"] = [h.get_label() for h in handles]
 
 
 def _nice_km(km: float) -> float:
