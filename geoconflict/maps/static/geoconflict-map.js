@@ -24,6 +24,7 @@
   var L = window.L;
   var DAY_MS = 86400000;
   var registry = [];
+  var basemaps = [];
 
   // ------------------------------------------------------------------ helpers
   /**
@@ -420,6 +421,7 @@
       this._canvas.style.pointerEvents = "none";
       this.getPane().appendChild(this._canvas);
       this._ctx = this._canvas.getContext("2d");
+      map.getContainer().setAttribute("data-gc-density", this._density ? "1" : "0");
       map.on("moveend zoomend resize viewreset", this._redraw, this);
       map.on("click", this._onClick, this);
       map.on("mousemove", this._onMouseMove, this);
@@ -1782,7 +1784,7 @@
       this._stroke(g, this._d.coast, view, st.coast, 0.8, [], null);
       this._stroke(g, this._d.borders, view, st.border, 1.1, [4, 3], null);
       this._labels(g, view, w, h, zoom);
-      map.getContainer().setAttribute("data-gc-basemap", "1");
+      map.getContainer().setAttribute("data-gc-basemap", String(this._labelCount));
       this.fire("draw");
     },
 
@@ -1886,6 +1888,7 @@
     var towns = townsElement ? JSON.parse(townsElement.textContent) : [];
     var layer = new BaseMap(dataElement, towns, opts);
     layer.addTo(map);
+    basemaps.push(layer);
     return layer;
   }
 
@@ -1919,6 +1922,7 @@
   window.GeoconflictMap = {
     incidents: incidents,
     basemap: basemap,
+    basemaps: basemaps,
     BaseMap: BaseMap,
     featureTooltip: featureTooltip,
     escapeHtml: escapeHtml,
