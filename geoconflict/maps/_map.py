@@ -13,14 +13,15 @@ from typing import TYPE_CHECKING, Any
 import folium
 import numpy as np
 
+from ..schema import first_column
 from ._basemap import page_blob, towns_near
 from ._layers import tile_layers, tile_names, units_for_drawing, units_layer, zone_layers
 from ._options import STATUS_LEGEND, basemap_options, page_options, status_labels
 from ._page import INLINE_LIMIT, BaseMapLayer, IncidentLayer, IncidentMap
-from ._payload import UNKNOWN, IncidentPayload, incident_payload
-from ._print import PrintSpec
+from ._payload import STATUS_CODES, UNKNOWN, IncidentPayload, incident_payload
+from ._print import MAX_NAMED, PrintSpec
 from ._zone import ZoneView, as_zone, classify_missing
-from .escape import escape_html
+from .escape import as_text, escape_html
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
@@ -125,6 +126,7 @@ def incident_map(
     _assemble_view(m, bounds, layer_control=layer_control)
     m.incident_stats = _assemble_stats(frame, payload, view, layer)
     m.print_spec = _assemble_print(payload, view, units, choro, bounds, title=page_title, attribution=attribution)
+    m.print_spec.outside_names = _outside_names(frame, payload)
     m.print_spec.basemap, m.print_spec.density, m.print_spec.legend = basemap, bool(density), legend
     return m
 
@@ -291,6 +293,16 @@ def _assemble_view(m: folium.Map, bounds: list[list[float]] | None, *, layer_con
         m.fit_bounds(bounds, max_zoom=11, padding=(20, 20))
     if layer_control:
         folium.LayerControl(collapsed=True).add_to(m)
+
+
+def _outside_names(frame: geopandas.GeoDataFrame, payload: IncidentPayload) -> list[str | None]:
+    """The places of the incidents outside the zone, as text (the gazetteer's name first), for the print."""
+    status = np.asarray(payload.data["status"], dtype=np.int64)
+    rows = payload.rows[status == STATUS_CODES["outside"]] if payload.rows is not None else []
+    if not len(rows) or len(rows) > MAX_NAMED:
+        return []
+    col = first_column(frame.columns, ("matched_name", "location", "name", "place", "mention"))
+    return [as_text(v) for v in frame[col].iloc[rows]] if col else []
 
 
 def _assemble_print(

@@ -17,6 +17,7 @@ image's size in pixels. Large incident sets are rasterised in SVG and PDF (over
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,12 @@ __all__ = ["FORMATS", "PrintSpec", "draw_image"]
 
 FORMATS = (".png", ".svg", ".pdf")
 RASTERIZE_ABOVE = 5_000
+#: outside-the-zone incidents are named on the print when there are at most this many
+MAX_NAMED = 25
+#: how the outlines of a zone over time are told apart (period 1, 2 …)
+PERIOD_STYLES = [(0, (6, 3)), (0, (1.5, 1.5)), (0, (8, 2, 2, 2)), "solid"]
+#: the share of the image's width the legend panel takes
+LEGEND_PANEL = 0.27
 ZONE_COLOR = "#b2182b"
 #: the page's pixels are CSS pixels (1/96 inch); matplotlib sizes markers in points (1/72 inch)
 PT_PER_PX = 72 / 96
@@ -57,6 +64,8 @@ class PrintSpec:
     basemap: bool = True
     density: bool = False
     legend: bool = True
+    #: the names of the incidents outside the zone, as text (labelled on the printed map, up to MAX_NAMED)
+    outside_names: list = field(default_factory=list)
     drawn: dict = field(default_factory=dict)  # what the last image held: legend labels, labelled towns
 
 
@@ -77,8 +86,10 @@ def draw_image(
     # text stays text in an SVG (searchable, selectable, small), and fonts are embedded in a PDF
     with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
         fig = _figure(width, height, dpi)
-        ax = fig.add_axes((0.0, 0.055, 1.0, 0.87))
-        extent = _extent(spec.bounds, width / (height * 0.87))
+        # the legend has a panel of its own, right of the map, so it never hides an incident
+        map_width = 1.0 - LEGEND_PANEL if spec.legend else 1.0
+        ax = fig.add_axes((0.0, 0.055, map_width, 0.87))
+        extent = _extent(spec.bounds, width * map_width / (height * 0.87))
         spec.drawn = {"extent": extent}
         _draw_layers(ax, spec, extent, vector=suffix != ".png")
         if spec.legend:
@@ -165,13 +176,15 @@ def _draw_layers(ax, spec: PrintSpec, extent: tuple[float, float, float, float],
     ax.set_ylim(south, north)
     ax.set_axis_off()
     if spec.basemap:
-        _draw_basemap(ax, extent)
+        big = spec.status == max(STATUS_DRAW_RANK, key=STATUS_DRAW_RANK.get)  # the symbols a label must clear
+        _draw_basemap(ax, extent, (spec.lon[big], spec.lat[big]))
     _draw_units(ax, spec)
     _draw_zone(ax, spec)
     _draw_incidents(ax, spec, rasterized=vector and len(spec.lon) > RASTERIZE_ABOVE)
+    _name_outside(ax, spec)
 
 
-def _draw_basemap(ax, extent: tuple[float, float, float, float]) -> None:
+def _draw_basemap(ax, extent: tuple[float, float, float, float], symbols: tuple[np.ndarray, np.ndarray]) -> None:
     from matplotlib.patches import Rectangle
 
     from ._basemap import base_geometries, towns_near
@@ -186,15 +199,19 @@ def _draw_basemap(ax, extent: tuple[float, float, float, float]) -> None:
     _lines(ax, g["coast"], zorder=1.3, colors=st["coast"], linewidths=0.6)
     _lines(ax, g["borders"], zorder=1.4, colors=st["border"], linewidths=0.8, linestyles=(0, (4, 3)))
     towns = [[p[0], p[1], p[2], p[4]] for p in g["places"]] + towns_near(extent, margin=0.0)
-    _draw_labels(ax, towns, extent, g["seas"])
+    _draw_labels(ax, towns, extent, g["seas"], symbols)
 
 
-def _draw_labels(ax, towns: list, extent: tuple[float, float, float, float], seas: list) -> None:
-    """The most populous towns that fit without overlapping (about 30), and the seas' names."""
+def _draw_labels(ax, towns: list, extent: tuple, seas: list, symbols: tuple[np.ndarray, np.ndarray]) -> None:
+    """The most populous towns that fit without overlapping (about 30) or hiding an outside symbol; the seas."""
     west, south, east, north = extent
-    boxes: list[tuple[float, float, float, float]] = []
     fig_w, fig_h = ax.figure.get_size_inches() * 72  # points
+    fig_w *= ax.get_position().width
     sx, sy = fig_w / (east - west), fig_h * 0.87 / (north - south)
+    # the scale bar's corner and the large symbols are taken
+    boxes: list[tuple[float, float, float, float]] = [(0, 0, fig_w * 0.3, fig_h * 0.87 * 0.09)]
+    xs, ys = (symbols[0] - west) * sx, (symbols[1] - south) * sy
+    boxes += [(x - 7, y - 7, x + 7, y + 7) for x, y in zip(xs[:2000], ys[:2000], strict=True)]
     shown = 0
     for name, lon, lat, _pop in sorted(towns, key=lambda t: -t[3]):
         x, y = (lon - west) * sx, (lat - south) * sy
@@ -240,7 +257,7 @@ def _draw_zone(ax, spec: PrintSpec) -> None:
     if view is None:
         return
     outlines = [(p.zone, p.label) for p in view.periods] or [(view.zone, None)]
-    styles = [(0, (6, 3)), (0, (2, 2)), (0, (8, 2, 2, 2)), "solid"]
+    styles = PERIOD_STYLES
     for k, (zone, label) in enumerate(outlines):
         band = near_band(view, zone.geometry)
         if band is not None:
@@ -281,6 +298,25 @@ def _draw_incidents(ax, spec: PrintSpec, *, rasterized: bool) -> None:
         )  # fmt: skip
 
 
+def _name_outside(ax, spec: PrintSpec) -> None:
+    """Label the incidents outside the zone with their place (a few: the print has no popups)."""
+    top = max(STATUS_DRAW_RANK, key=STATUS_DRAW_RANK.get)
+    rows = np.flatnonzero(spec.status == top)
+    if spec.view is None or not len(rows) or len(rows) > MAX_NAMED or len(spec.outside_names) != len(rows):
+        return
+    seen = set()
+    for i, name in zip(rows, spec.outside_names, strict=True):
+        key = (name, round(float(spec.lon[i]), 2), round(float(spec.lat[i]), 2))
+        if not name or key in seen:
+            continue
+        seen.add(key)
+        ax.annotate(
+            plain_text(name), (spec.lon[i], spec.lat[i]), xytext=(8, 4), textcoords="offset points", fontsize=7.5,
+            fontweight="bold", color=ZONE_COLOR, zorder=8, annotation_clip=True,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 0.8},
+        )  # fmt: skip
+
+
 # ---------------------------------------------------------------------------- legend, scale, text
 def _draw_legend(ax, spec: PrintSpec) -> None:
     from matplotlib.lines import Line2D
@@ -304,9 +340,13 @@ def _draw_legend(ax, spec: PrintSpec) -> None:
                               markeredgecolor="none", label=plain_text(name)))  # fmt: skip
     if spec.view is not None:
         periods = [p.label for p in spec.view.periods]
-        zone = f"Zone: {spec.view.name}" + (f" ({', '.join(periods)})" if periods else "")
-        handles.append(Patch(facecolor=(0.7, 0.09, 0.17, 0.08), edgecolor=ZONE_COLOR, linestyle="--",
-                             label=plain_text(zone)))  # fmt: skip
+        if periods:
+            for k, label in enumerate(periods):
+                handles.append(Line2D([], [], color=ZONE_COLOR, linewidth=1.6, linestyle=PERIOD_STYLES[k % 4],
+                                      label=plain_text(f"Zone {spec.view.name}, {label}")))  # fmt: skip
+        else:
+            handles.append(Patch(facecolor=(0.7, 0.09, 0.17, 0.08), edgecolor=ZONE_COLOR, linestyle="--",
+                                 label=plain_text(f"Zone: {spec.view.name}")))  # fmt: skip
         if spec.view.near_km:
             handles.append(Line2D([], [], color=ZONE_COLOR, linestyle=(0, (1, 2)),
                                   label=plain_text(f"Edge of the near band ({spec.view.near_km:g} km)")))  # fmt: skip
@@ -315,10 +355,14 @@ def _draw_legend(ax, spec: PrintSpec) -> None:
             label = f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
             handles.append(Patch(facecolor=colour, edgecolor="#555555", alpha=0.6,
                                  label=f"{label} incidents per unit"))  # fmt: skip
+    for h in handles:
+        h.set_label(textwrap.fill(h.get_label(), 30))
     if handles:
-        leg = ax.legend(handles=handles, loc="lower right", fontsize=6.5, framealpha=0.92, borderpad=0.6)
-        leg.set_zorder(10)
-    spec.drawn["legend"] = [h.get_label() for h in handles]
+        ax.figure.legend(
+            handles=handles, loc="upper left", bbox_to_anchor=(1.0 - LEGEND_PANEL + 0.008, 0.925), fontsize=6.5,
+            frameon=False, borderaxespad=0.0, handlelength=1.8, labelspacing=0.7,
+        )  # fmt: skip
+    spec.drawn["legend"] = [h.get_label().replace("\n", " ") for h in handles]
 
 
 def _nice_km(km: float) -> float:
