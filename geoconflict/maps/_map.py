@@ -62,43 +62,30 @@ def incident_map(
     Parameters
     ----------
     incidents : GeoDataFrame or DataFrame, optional
-        Any subset of the incident columns, each may be null (see :mod:`geoconflict.maps`);
-        any CRS. A DataFrame may carry ``latitude``/``longitude`` instead of a geometry.
-    zone : ConflictZone, ZoneTimeline, shapely area, GeoDataFrame or GeoSeries, optional
-        Drawn with its near band. Rows without ``zone_status`` get the zone's own ``classify``.
-        A zone over time (``ConflictZone.over_time``) shows the outline of the slider's date.
-    zone_label : str, optional
-        The legend's credit for the outline (default: the file's name or the source's words, never a path).
-    boundaries : GeoDataFrame, optional
-        Admin units already loaded (``geoconflict.load_boundaries(path)``; a path is a
-        TypeError), drawn with incident counts when ``choropleth``, else as outlines.
-    near_km, simplify : float, optional
-        The near band's width, km (default: the zone's); outline simplification, degrees.
-    tiles : str, xyzservices.TileProvider, list or None
-        Base map(s) by xyzservices name (default ``"OpenStreetMap.Mapnik"``); None: no tiles.
-    basemap : bool
-        Draw the offline base map (Natural Earth land, water, borders, rivers, towns) under
-        the tiles: it shows when tiles are off or fail to load.
+        Any of the incident columns, each may be null (:mod:`geoconflict.maps`), any CRS, or ``latitude``/``longitude``.
+    zone, zone_label : ConflictZone, ZoneTimeline, shapely area or GeoDataFrame; str, optional
+        Drawn with its near band; rows without ``zone_status`` get its ``classify``; a zone over time shows the
+        outline of the slider's date. The label credits the outline (default: the file's name, never a path).
+    boundaries, choropleth : GeoDataFrame, optional; bool
+        Admin units already loaded (``geoconflict.load_boundaries(path)``; a path is a TypeError),
+        coloured by their incident counts (``choropleth``) or outlined.
+    tiles, basemap : str, xyzservices.TileProvider, list or None; bool
+        Tiles by xyzservices name (default ``"OpenStreetMap.Mapnik"``; None: none), over the
+        offline Natural Earth base map, which shows when tiles are off or fail to load.
     assets : {"inline", "cdn"}
-        ``"inline"``: the page carries all its scripts and styles (works with no network);
-        ``"cdn"``: Leaflet from its CDN with Subresource Integrity. ``offline=True``/``False``
-        is the older spelling of the two.
-    title, attribution : str, optional
-        The legend's and the page's title; a data credit.
-    time_slider, search, fullscreen, legend, layer_control, download : bool
-        The controls to add (the slider, with its play button and per-day histogram, only
-        for two or more dates; ``download``: save the incidents shown as CSV or GeoJSON).
-    density : bool
-        Start in the density view (hexagons counting the incidents shown); the legend
-        switches between it and the points either way.
-    compress, inline_limit, width, height
-        gzip the data (default: over 1 MB); the largest page inlined in a notebook, bytes; size.
+        All scripts and styles in the page, or Leaflet from its CDN with SRI (``offline=True``/``False`` also work).
+    title, attribution, time_slider, search, fullscreen, legend, layer_control, download, density
+        Titles, a data credit and the controls (the slider has a play button and a per-day histogram; ``download``
+        saves the incidents shown as CSV or GeoJSON; ``density`` starts in the hexagon view).
+    near_km, simplify, compress, inline_limit, width, height
+        The near band's width, km (default: the zone's); outline simplification, degrees; gzip the
+        data (default: over 1 MB); the largest page inlined in a notebook, bytes; the map's size.
 
     Returns
     -------
     IncidentMap
-        ``incident_stats`` counts the rows drawn, by status, and those with no usable
-        location (not drawn, with a UserWarning); ``to_image`` prints it.
+        ``incident_stats`` counts the rows drawn, by status, and those with no usable location (not drawn, with
+        a UserWarning); ``to_image`` prints the map.
 
     Examples
     --------
@@ -112,22 +99,17 @@ def incident_map(
     payload = _build_payload(frame)
     bounds = _view_bounds(payload, view, units)
     page_title = title or (f"Incidents and the zone {view.name}" if view else "Incidents")
-    m = _build_map(
-        page_title, tiles, assets=assets, offline=offline, inline_limit=inline_limit, width=width, height=height
-    )
+    m = _build_map(page_title, tiles, assets=assets, offline=offline, size=(inline_limit, width, height))
     if basemap:
         _build_basemap(m, tiles, bounds)
-    choro, drawn_units = _build_context_layers(m, view, units, payload, choropleth=choropleth, simplify=simplify)
+    choro, periods = _build_context_layers(m, view, units, payload, choropleth=choropleth, simplify=simplify)
     controls = {"timeSlider": time_slider, "search": search, "fullscreen": fullscreen, "legend": legend}
     controls.update(download=download, density=bool(density))
-    layer = _build_incidents(
-        m, payload, view, page_title, choro, controls, attribution=attribution, compress=compress, periods=drawn_units
-    )
+    layer = _build_incidents(m, payload, view, page_title, choro, controls, attribution, compress, periods)
     _assemble_view(m, bounds, layer_control=layer_control)
     m.incident_stats = _assemble_stats(frame, payload, view, layer)
-    m.print_spec = _assemble_print(payload, view, units, choro, bounds, title=page_title, attribution=attribution)
-    m.print_spec.outside_names = _outside_names(frame, payload)
-    m.print_spec.basemap, m.print_spec.density, m.print_spec.legend = basemap, bool(density), legend
+    flags = {"basemap": basemap, "density": bool(density), "legend": legend}
+    m.print_spec = _assemble_print(frame, payload, view, units, choro, bounds, page_title, attribution, flags)
     return m
 
 
@@ -180,9 +162,13 @@ def _build_payload(frame: geopandas.GeoDataFrame) -> IncidentPayload:
     return payload
 
 
-def _build_map(title: str, tiles: Any, **kwargs: Any) -> IncidentMap:
-    """An empty :class:`IncidentMap` with its title and base layers (``kwargs``: assets, size, inline limit)."""
-    m = IncidentMap(location=None, tiles=None, control_scale=True, **kwargs)
+def _build_map(title: str, tiles: Any, *, assets: str, offline: bool | None, size: tuple) -> IncidentMap:
+    """An empty :class:`IncidentMap` with its title and tiles; ``size``: (inline limit, width, height)."""
+    inline_limit, width, height = size
+    m = IncidentMap(
+        location=None, tiles=None, control_scale=True, assets=assets, offline=offline,
+        inline_limit=inline_limit, width=width, height=height,
+    )  # fmt: skip
     m.get_root().title = escape_html(title)
     for tile in tile_layers(tiles):
         m.add_child(tile)
@@ -233,7 +219,6 @@ def _build_incidents(
     title: str,
     choropleth: dict | None,
     controls: dict[str, bool],
-    *,
     attribution: str | None,
     compress: bool | None,
     periods: list,
@@ -306,14 +291,15 @@ def _outside_names(frame: geopandas.GeoDataFrame, payload: IncidentPayload) -> l
 
 
 def _assemble_print(
+    frame: geopandas.GeoDataFrame,
     payload: IncidentPayload,
     view: ZoneView | None,
     units: Any,
     choropleth: dict | None,
     bounds: list[list[float]] | None,
-    *,
     title: str,
     attribution: str | None,
+    flags: dict[str, bool],
 ) -> PrintSpec:
     """What :meth:`IncidentMap.to_image` draws: the same incidents, zone, units and legend as the page."""
     has_zone_or_status = view is not None or payload.has_status
@@ -333,6 +319,8 @@ def _assemble_print(
         bounds=bounds,
         title=title,
         attribution=attribution,
+        outside_names=_outside_names(frame, payload),
+        **flags,
     )
 
 

@@ -31,6 +31,8 @@ __all__ = ["FORMATS", "PrintSpec", "draw_image"]
 
 FORMATS = (".png", ".svg", ".pdf")
 RASTERIZE_ABOVE = 5_000
+#: halos are drawn round at most this many symbols of a status
+MAX_HALOS = 20_000
 #: outside-the-zone incidents are named on the print when there are at most this many
 MAX_NAMED = 25
 #: how the outlines of a zone over time are told apart (period 1, 2 …)
@@ -207,18 +209,28 @@ def _draw_labels(ax, towns: list, extent: tuple, seas: list, symbols: tuple[np.n
     west, south, east, north = extent
     fig_w, fig_h = ax.figure.get_size_inches() * 72  # points
     fig_w *= ax.get_position().width
-    sx, sy = fig_w / (east - west), fig_h * 0.87 / (north - south)
-    # the scale bar's corner and the large symbols are taken
-    boxes: list[tuple[float, float, float, float]] = [(0, 0, fig_w * 0.3, fig_h * 0.87 * 0.09)]
-    xs, ys = (symbols[0] - west) * sx, (symbols[1] - south) * sy
-    boxes += [(x - 7, y - 7, x + 7, y + 7) for x, y in zip(xs[:2000], ys[:2000], strict=True)]
+    fig_h *= ax.get_position().height
+    sx, sy = fig_w / (east - west), fig_h / (north - south)
+    # what is taken, on a grid of 3-point cells: the scale bar's corner and the large symbols
+    taken = np.zeros((int(fig_h // 3) + 2, int(fig_w // 3) + 2), dtype=bool)
+    taken[: int(fig_h * 0.09 // 3) + 1, : int(fig_w * 0.3 // 3) + 1] = True
+    cx = np.clip(((symbols[0] - west) * sx // 3).astype(int), 0, taken.shape[1] - 1)
+    cy = np.clip(((symbols[1] - south) * sy // 3).astype(int), 0, taken.shape[0] - 1)
+    for dy in range(-2, 3):
+        for dx in range(-2, 3):
+            taken[np.clip(cy + dy, 0, taken.shape[0] - 1), np.clip(cx + dx, 0, taken.shape[1] - 1)] = True
     shown = 0
     for name, lon, lat, _pop in sorted(towns, key=lambda t: -t[3]):
         x, y = (lon - west) * sx, (lat - south) * sy
-        box = (x - 2, y - 4, x + 4 + 4.2 * len(name), y + 4)
-        if x < 0 or y < 0 or box[2] > fig_w or any(_overlap(box, b) for b in boxes):
+        x0, x1, y0, y1 = (
+            int((x - 2) // 3),
+            int((x + 4 + 4.2 * len(name)) // 3) + 1,
+            int((y - 4) // 3),
+            int((y + 4) // 3) + 1,
+        )
+        if x0 < 0 or y0 < 0 or x1 >= taken.shape[1] or y1 >= taken.shape[0] or taken[y0:y1, x0:x1].any():
             continue
-        boxes.append(box)
+        taken[y0:y1, x0:x1] = True
         ax.plot([lon], [lat], marker="o", markersize=2, color=BASEMAP_STYLE["label"], zorder=1.5)
         ax.annotate(
             plain_text(name), (lon, lat), xytext=(3, 0), textcoords="offset points", fontsize=6.5, va="center",
@@ -230,10 +242,6 @@ def _draw_labels(ax, towns: list, extent: tuple, seas: list, symbols: tuple[np.n
     for name, lon, lat, _rank in seas:
         ax.text(lon, lat, plain_text(name), fontsize=7, style="italic", color=BASEMAP_STYLE["sea"], ha="center",
                 zorder=1.5, clip_on=True)  # fmt: skip
-
-
-def _overlap(a: tuple, b: tuple) -> bool:
-    return a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]
 
 
 def _draw_units(ax, spec: PrintSpec) -> None:
@@ -267,15 +275,17 @@ def _draw_zone(ax, spec: PrintSpec) -> None:
         _lines(ax, [zone.geometry], zorder=3.2, colors=ZONE_COLOR, linewidths=1.6, linestyles=dash)
 
 
-def _marker_size(style: dict) -> float:
-    """A status's symbol as a scatter size (points²) from its radius in pixels."""
-    return (2 * style["r"] * PT_PER_PX) ** 2
-
-
 def _draw_incidents(ax, spec: PrintSpec, *, rasterized: bool) -> None:
+    """Every incident as in the page: the status in the ring and the shape, the type in the fill.
+
+    Solid rings are drawn as line markers, one call per status and type (matplotlib stamps
+    a marker once and copies it: fast for 100,000); dashed rings (near) need a scatter.
+    """
     if not len(spec.lon):
         return
-    colours = np.array(spec.type_colors or ["#7f7f7f"], dtype=object)
+    from matplotlib.colors import to_rgba_array
+
+    colours = to_rgba_array(spec.type_colors or ["#7f7f7f"])
     codes = sorted(set(spec.status.tolist()), key=lambda c: STATUS_DRAW_RANK.get(c, 0))
     if spec.density:
         ax.hexbin(spec.lon, spec.lat, gridsize=60, mincnt=1, cmap="YlOrRd", bins="log", zorder=4, alpha=0.85,
@@ -285,17 +295,23 @@ def _draw_incidents(ax, spec: PrintSpec, *, rasterized: bool) -> None:
         rows = np.flatnonzero(spec.status == code)
         style = STATUS_STYLE[code]
         marker = "D" if style.get("shape") == "diamond" else "o"
-        size = _marker_size(style) * (0.7 if marker == "D" else 1.0)
-        if style.get("halo"):
-            ax.scatter(spec.lon[rows], spec.lat[rows], s=size, marker=marker, facecolors="none",
-                       edgecolors=style["halo"], linewidths=(style["weight"] + 2) * PT_PER_PX, zorder=5 + code / 10,
-                       rasterized=rasterized)  # fmt: skip
-        ax.scatter(
-            spec.lon[rows], spec.lat[rows], s=size, marker=marker, c=list(colours[spec.type_code[rows]]),
-            alpha=style["fillOpacity"], edgecolors=style["stroke"] or "none",
-            linewidths=style["weight"] * PT_PER_PX, linestyle="--" if style.get("dash") else "-",
-            zorder=5 + code / 10 + 0.01, rasterized=rasterized,
-        )  # fmt: skip
+        width = 2 * style["r"] * PT_PER_PX * (0.85 if marker == "D" else 1.0)
+        z = 5 + code / 10
+        if style.get("halo") and len(rows) <= MAX_HALOS:  # past that, the halos only merge into a white blot
+            halo = (style["weight"] + 2) * PT_PER_PX
+            ax.plot(spec.lon[rows], spec.lat[rows], linestyle="none", marker=marker, markersize=width,
+                    markerfacecolor="none", markeredgecolor=style["halo"], markeredgewidth=halo,
+                    zorder=z, rasterized=rasterized)  # fmt: skip
+        if style.get("dash"):
+            ax.scatter(spec.lon[rows], spec.lat[rows], s=width**2, marker=marker, c=colours[spec.type_code[rows]],
+                       alpha=style["fillOpacity"], edgecolors=style["stroke"] or "none", linestyle="--",
+                       linewidths=style["weight"] * PT_PER_PX, zorder=z + 0.01, rasterized=rasterized)  # fmt: skip
+            continue
+        for t in np.unique(spec.type_code[rows]):
+            sub = rows[spec.type_code[rows] == t]
+            ax.plot(spec.lon[sub], spec.lat[sub], linestyle="none", marker=marker, markersize=width,
+                    markerfacecolor=colours[t], alpha=style["fillOpacity"], markeredgecolor=style["stroke"] or "none",
+                    markeredgewidth=style["weight"] * PT_PER_PX, zorder=z + 0.01, rasterized=rasterized)  # fmt: skip
 
 
 def _name_outside(ax, spec: PrintSpec) -> None:
