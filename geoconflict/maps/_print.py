@@ -31,6 +31,8 @@ __all__ = ["FORMATS", "PrintSpec", "draw_image"]
 
 FORMATS = (".png", ".svg", ".pdf")
 RASTERIZE_ABOVE = 5_000
+#: printed symbols shrink past this many incidents
+SHRINK_ABOVE = 5_000
 #: halos are drawn round at most this many symbols of a status
 MAX_HALOS = 20_000
 #: outside-the-zone incidents are named on the print when there are at most this many
@@ -286,6 +288,8 @@ def _draw_incidents(ax, spec: PrintSpec, *, rasterized: bool) -> None:
     from matplotlib.colors import to_rgba_array
 
     colours = to_rgba_array(spec.type_colors or ["#7f7f7f"])
+    # on paper many symbols merge into a blot: past a few thousand they shrink (the page zooms instead)
+    shrink = max(0.45, min(1.0, (SHRINK_ABOVE / len(spec.lon)) ** 0.25))
     codes = sorted(set(spec.status.tolist()), key=lambda c: STATUS_DRAW_RANK.get(c, 0))
     if spec.density:
         ax.hexbin(spec.lon, spec.lat, gridsize=60, mincnt=1, cmap="YlOrRd", bins="log", zorder=4, alpha=0.85,
@@ -295,7 +299,7 @@ def _draw_incidents(ax, spec: PrintSpec, *, rasterized: bool) -> None:
         rows = np.flatnonzero(spec.status == code)
         style = STATUS_STYLE[code]
         marker = "D" if style.get("shape") == "diamond" else "o"
-        width = 2 * style["r"] * PT_PER_PX * (0.85 if marker == "D" else 1.0)
+        width = 2 * style["r"] * PT_PER_PX * (0.85 if marker == "D" else 1.0) * shrink
         z = 5 + code / 10
         if style.get("halo") and len(rows) <= MAX_HALOS:  # past that, the halos only merge into a white blot
             halo = (style["weight"] + 2) * PT_PER_PX
