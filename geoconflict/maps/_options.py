@@ -54,6 +54,8 @@ BASEMAP_TOWN_POPULATION = [
     15_000,
     5_000,
 ]
+#: the incidents outside the zone are named on the map when at most this many are drawn
+NAME_OUTSIDE = 25
 #: the density view's colours, few to many incidents per hexagon (ColorBrewer YlOrRd)
 DENSITY_COLORS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
 #: the column names of the page's download for the fields whose payload key is not the column's name
@@ -123,6 +125,8 @@ def page_options(
         "density": controls.get("density", False),
         "densityColors": list(DENSITY_COLORS),
         "densityRadius": 14,
+        "nameTop": NAME_OUTSIDE,
+        "labelFont": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
         "export": _export_options(),
         "attribution": escape_html(attribution) if attribution else None,
     }

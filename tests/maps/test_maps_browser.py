@@ -2,8 +2,10 @@
 
 No browser is downloaded: the tests use /usr/bin/chromium (``apt-get install chromium``;
 GEOCONFLICT_CHROMIUM points elsewhere) and skip, saying why, when it or the playwright
-package is missing. Every page is built offline (Leaflet inlined) and without tiles, so
-nothing leaves the machine; a test fails on any JavaScript error or console error.
+package is missing. Pages carry their own code (Leaflet inlined) and are built without
+tiles, or, to test a page whose tiles cannot load, opened with every request that would
+leave the machine refused; a test fails on any JavaScript error or console error (but
+the refused requests). GEOCONFLICT_SCREENSHOTS=DIR keeps a copy of each screenshot.
 """
 
 import functools
@@ -540,6 +542,7 @@ def test_readme_command_with_no_network_shows_the_base_map(browser, tmp_path, ga
         assert pixels["land"] > 0.2 * pixels["total"] and pixels["empty"] > 0.01 * pixels["total"]
         assert pixels["border"] > 200 and pixels["label"] > 100 and pixels["labels"] >= 5
         assert page.stats()["byStatus"]["outside"] >= 1
+        keep_screenshot(page, tmp_path / "readme-offline-first-view.png")
         text = page.click_incident("resolved", "Ordubad")
         assert "Ordubad — reported as “Orduba”" in text and "Outside the zone" in text
         keep_screenshot(page, tmp_path / "readme-offline.png")

@@ -539,10 +539,53 @@
       if (hex) {
         this._hexMax = drawHexes(this._ctx, hex, R, dpr, this.options.densityColors);
       }
+      this._nameTop(hx, hy, hi, m, dpr, rank, top);
       this._hits = { x: hx, y: hy, r: hr, i: hi, n: m };
       this._drawnCount = m;
       map.getContainer().setAttribute("data-gc-drawn", String(m));
       this.fire("draw", { drawn: m });
+    },
+
+    /** Name the incidents of the top-ranked status (outside the zone) beside their symbol, when few are drawn. */
+    _nameTop: function (hx, hy, hi, m, dpr, rank, top) {
+      var limit = this.options.nameTop || 0;
+      var d = this._data;
+      var pts = [];
+      for (var k = 0; k < m && pts.length <= limit; k++) {
+        if (rank[d.status[hi[k]]] === top) {
+          pts.push(k);
+        }
+      }
+      if (!pts.length || pts.length > limit || !this.options.zone) {
+        return;
+      }
+      var g = this._ctx;
+      var pad = this.options.padding;
+      var size = this._map.getSize();
+      var min = this._map.containerPointToLayerPoint(size.multiplyBy(-pad)).round();
+      g.save();
+      g.setTransform(dpr, 0, 0, dpr, 0, 0);
+      g.font = "bold 12px " + (this.options.labelFont || "sans-serif");
+      g.textBaseline = "middle";
+      g.lineJoin = "round";
+      var seen = {};
+      for (var j = 0; j < pts.length; j++) {
+        var q = pts[j];
+        var name = unescapeHtml(this.title(hi[q]));
+        var x = hx[q] - min.x + 12;
+        var y = hy[q] - min.y - 6;
+        var key = name + "|" + Math.round(x / 4) + "|" + Math.round(y / 4);
+        if (seen[key]) {
+          continue;
+        }
+        seen[key] = true;
+        g.lineWidth = 3.5;
+        g.strokeStyle = "rgba(255,255,255,0.9)";
+        g.strokeText(name, x, y);
+        g.fillStyle = this.options.statusStyle[d.status[hi[q]]].stroke || "#b2182b";
+        g.fillText(name, x, y);
+      }
+      g.restore();
     },
 
     /**
