@@ -18,6 +18,7 @@ $ geoconflict map events.gpkg --since 2020-09-27 --until 2020-11-10 --tiles none
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -137,6 +138,8 @@ def run(args: argparse.Namespace) -> int:
     image = out.suffix.lower() in IMAGE_SUFFIXES
     if not image and out.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"-o {out}: write .html, {', '.join(IMAGE_SUFFIXES)}")
+    if image and importlib.util.find_spec("matplotlib") is None:  # say so before the work, not after
+        raise ValueError(f"-o {out.name} needs matplotlib: pip install 'geoconflict[print]'")
     # an article's incidents name their source: the file's name, never where it lies on this disk
     source = args.source or (None if args.input == "-" else Path(args.input).name)
     with warnings_to_stderr():
