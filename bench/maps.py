@@ -2,8 +2,9 @@
 
 Prints geoconflict's figures beside two baselines measured in the same run. "today" is
 geoconflict's page as it was before issue 14: Leaflet from its CDN and no base map
-(``assets="cdn", basemap=False``); the default page now inlines every script and style
-and carries the offline Natural Earth base map. The second baseline is plain folium,
+(``assets="cdn", basemap=False``, built by the same code, so it shares this version's
+faster gzip level); the default page now inlines every script and style and carries the
+offline Natural Earth base map. The second baseline is plain folium,
 one ``folium.CircleMarker`` with an HTML ``folium.Popup`` (location, admin units, date,
 type, actor, source, notes) per incident — the usual recipe. The baseline for 100k is
 extrapolated linearly from its 10k run (building it takes minutes; the output says so)

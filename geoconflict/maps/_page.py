@@ -220,7 +220,8 @@ class IncidentLayer(folium.map.Layer):
         if compress is None:
             compress = len(raw) > COMPRESS_ABOVE
         if compress:
-            packed = gzip.compress(raw.encode("utf-8"), compresslevel=6, mtime=0)
+            # level 4: a third of level 6's time for 100,000 incidents, the page about 8 % larger
+            packed = gzip.compress(raw.encode("utf-8"), compresslevel=4, mtime=0)
             self.encoding, self.payload = "gzip+base64", base64.b64encode(packed).decode("ascii")
         else:
             self.encoding, self.payload = "json", raw
