@@ -30,7 +30,7 @@ Targets (issue 14): 100,000 incidents with the inlined assets and the base map �
 built in ≤ 5 s, printed in ≤ 10 s, loads in Chromium with no JavaScript error; a 10-incident
 page ≤ 2 MB.
 
-Run: python3 bench/maps.py [--sizes 10 1000 10000 100000] [--baseline-max 10000] [--no-browser]
+Run: python3 bench/maps.py [--sizes 10 1000 10000 100000] [--baseline-max 10000] [--runs 2] [--no-browser]
 [--json out.json]
 """
 
@@ -249,8 +249,13 @@ def browser_load(path: Path, expected: int) -> dict:
 def _sizes_row(n: int, gdf, z, out_dir: Path, args, per_incident) -> tuple[dict, tuple | None]:
     """Every figure for ``n`` incidents: ours, today's page, plain folium; printed maps."""
     path = out_dir / f"geoconflict-{n}.html"
-    build_s, size, m = ours(gdf, z, path)
-    today_s, today_size, _ = ours(gdf, z, assets="cdn", basemap=False)
+    # the best of ``--runs`` builds each, taken in turn: a shared machine's load moves either figure by seconds
+    build_s = today_s = float("inf")
+    for _ in range(args.runs):
+        dt, size, m = ours(gdf, z, path)
+        build_s = min(build_s, dt)
+        dt, today_size, _ = ours(gdf, z, assets="cdn", basemap=False)
+        today_s = min(today_s, dt)
     if n <= args.baseline_max:
         base_build, base_size = plain_folium(gdf)
         per_incident = (base_build / n, base_size / n)
@@ -324,6 +329,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[10, 1000, 10000, 100000])
     ap.add_argument("--baseline-max", type=int, default=10000, help="largest size the folium baseline is built for")
     ap.add_argument("--no-browser", action="store_true", help="skip the Chromium load figure")
+    ap.add_argument("--runs", type=int, default=2, help="builds of each page per size; the best is reported")
     ap.add_argument("--keep", help="keep the generated pages in this folder")
     ap.add_argument("--json", help="also write the figures to this JSON file")
     args = ap.parse_args()
