@@ -15,10 +15,7 @@ from ._payload import DERIVED_FIELDS, PAGE_FIELDS, STATUS_CODES, STATUS_KEYS, TE
 from ._zone import ZoneView
 from .escape import escape_html
 
-__all__ = ["BASEMAP_STYLE", "NOTE_SHORT", "STATUS_STYLE", "basemap_options", "page_options"]
-
-#: zone notes longer than this many characters are folded in the legend (click to read all)
-NOTE_SHORT = 120
+__all__ = ["BASEMAP_STYLE", "STATUS_STYLE", "basemap_options", "page_options"]
 
 #: How each zone status is drawn (index: 0 inside, 1 near, 2 outside, 3 no status). Radius in pixels.
 #: The status shows in the ring and the shape, never by fading: inside a solid dark ring,
@@ -203,16 +200,3 @@ def _escaped_labels(fields: dict[str, Any]) -> dict[str, Any]:
             value = [{k: escape_html(v) if k in ("label", "area") else v for k, v in row.items()} for row in value]
         out[key] = value
     return out
-
-
-def shorten(text: str, limit: int = 0) -> str:
-    """The first words of ``text``, up to about ``limit`` characters (default :data:`NOTE_SHORT`), with an ellipsis.
-
-    Examples
-    --------
-    >>> shorten("outline: Natural Earth 10m, approximate", 20)
-    'outline: Natural …'
-    """
-    limit = limit or NOTE_SHORT
-    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
-    return cut.rstrip(" ,;:") + " …"
