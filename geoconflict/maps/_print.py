@@ -294,7 +294,7 @@ def _draw_incidents(ax, spec: PrintSpec, *, rasterized: bool) -> None:
     if spec.density:
         ax.hexbin(spec.lon, spec.lat, gridsize=60, mincnt=1, cmap="YlOrRd", bins="log", zorder=4, alpha=0.85,
                   linewidths=0, rasterized=rasterized)  # fmt: skip
-        codes = [c for c in codes if STATUS_DRAW_RANK.get(c, 0) == max(STATUS_DRAW_RANK.values())]
+        return  # as in the page: the hexagons count every incident
     for code in codes:
         rows = np.flatnonzero(spec.status == code)
         style = STATUS_STYLE[code]

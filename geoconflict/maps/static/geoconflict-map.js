@@ -173,7 +173,7 @@
 
   // ------------------------------------------------------------------ density view
   /** Count a point (canvas CSS pixels) in its pointy-top hexagon of radius R (axial coordinates). */
-  function addToHex(hex, x, y, R) {
+  function addToHex(hex, x, y, R, flagged) {
     var q = ((Math.sqrt(3) / 3) * x - y / 3) / R;
     var r = ((2 / 3) * y) / R;
     var cx = q;
@@ -191,21 +191,27 @@
       rz = -rx - ry;
     }
     var key = rx + "," + rz;
-    hex[key] = (hex[key] || 0) + 1;
+    var cell = hex[key] || (hex[key] = [0, 0]);
+    cell[0]++;
+    if (flagged) {
+      cell[1]++;
+    }
   }
 
-  /** Draw the hexagons under what the canvas holds (log colour scale); the largest count. */
-  function drawHexes(ctx, hex, R, dpr, colors) {
+  /**
+   * Draw the hexagons (log colour scale); those holding incidents of the top-ranked status (outside
+   * the zone) get a ring of that status' colour. Returns the largest count.
+   */
+  function drawHexes(ctx, hex, R, dpr, colors, ring) {
     var max = 1;
     var key;
     for (key in hex) {
-      if (hex[key] > max) {
-        max = hex[key];
+      if (hex[key][0] > max) {
+        max = hex[key][0];
       }
     }
     ctx.save();
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.globalCompositeOperation = "destination-over";
     ctx.globalAlpha = 0.8;
     for (key in hex) {
       var parts = key.split(",");
@@ -213,7 +219,7 @@
       var r = +parts[1];
       var x = R * Math.sqrt(3) * (q + r / 2);
       var y = R * 1.5 * r;
-      var t = max > 1 ? Math.log(hex[key]) / Math.log(max) : 1;
+      var t = max > 1 ? Math.log(hex[key][0]) / Math.log(max) : 1;
       ctx.fillStyle = colors[Math.min(colors.length - 1, Math.floor(t * colors.length))];
       ctx.beginPath();
       for (var a = 0; a < 6; a++) {
@@ -228,6 +234,13 @@
       }
       ctx.closePath();
       ctx.fill();
+      if (hex[key][1] && ring) {
+        ctx.globalAlpha = 1;
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = ring;
+        ctx.stroke();
+        ctx.globalAlpha = 0.8;
+      }
     }
     ctx.restore();
     return max;
@@ -523,8 +536,8 @@
           if (x < -half || y < -half || x > w + half || y > h + half) {
             continue;
           }
-          if (hex && rank[s] !== top) {
-            addToHex(hex, x, y, R);
+          if (hex) {
+            addToHex(hex, x, y, R, rank[s] === top);
             continue;
           }
           blit(buf, W, H, sp, Math.round((x - half) * dpr), Math.round((y - half) * dpr));
@@ -537,7 +550,8 @@
       }
       this._ctx.putImageData(this._image, 0, 0);
       if (hex) {
-        this._hexMax = drawHexes(this._ctx, hex, R, dpr, this.options.densityColors);
+        var topStyle = styles[rank.indexOf(top)];
+        this._hexMax = drawHexes(this._ctx, hex, R, dpr, this.options.densityColors, topStyle && topStyle.stroke);
       }
       this._nameTop(hx, hy, hi, m, dpr, rank, top);
       this._hits = { x: hx, y: hy, r: hr, i: hi, n: m };
@@ -688,6 +702,11 @@
     },
 
     _onClick: function (e) {
+      if (this._density) {
+        // the hexagons count incidents: a click zooms in on them
+        this._map.setZoomAround(e.latlng, Math.min(this._map.getMaxZoom(), this._map.getZoom() + 2));
+        return;
+      }
       var hits = this._hitTest(e.layerPoint);
       if (hits.length) {
         this._hideTooltip();
@@ -1309,7 +1328,8 @@
       });
       layer.on("draw", function () {
         densityNote.textContent = layer._density
-          ? "Hexagons: incidents per hexagon, 1 to " + (layer._hexMax || 1).toLocaleString("en") + " (log scale); outside the zone still drawn one by one"
+          ? "Hexagons: incidents per hexagon, 1 to " + (layer._hexMax || 1).toLocaleString("en") +
+            " (log scale); " + (o.zone ? "a red edge: some lie outside the zone; " : "") + "click to zoom in"
           : "";
       });
       Array.prototype.forEach.call(div.querySelectorAll("[data-gc-download]"), function (btn) {
