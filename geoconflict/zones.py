@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .gazetteer import Gazetteer
 
-__all__ = ["NEAR_KM", "PRECISION_RADIUS_KM", "ConflictZone"]
+__all__ = ["NEAR_KM", "PRECISION_RADIUS_KM", "ConflictZone", "ZonePeriod", "ZoneTimeline"]
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,13 @@ class ConflictZone:
             },
             near_km=near_km,
         )
+
+    @classmethod
+    def over_time(
+        cls, periods: Sequence[tuple[Any, Any, Any]], *, name: str | None = None, near_km: float = NEAR_KM
+    ) -> ZoneTimeline:
+        """A zone whose outline changes: ``[(outline, start, end), …]``, see :class:`ZoneTimeline`."""
+        return ZoneTimeline.from_periods(periods, name=name, near_km=near_km)
 
     # ------------------------------------------------------------------ measurement
     @property
@@ -427,3 +435,164 @@ def _label_from(gdf, path: Path) -> str:
             if vals:
                 return " + ".join(vals)
     return path.stem
+
+
+# ---------------------------------------------------------------------------- zones over time
+def _day(value: Any, what: str) -> Any:
+    """``value`` (text, date, datetime, Timestamp) as a :class:`datetime.date`, or None for an open end."""
+    import datetime as dt
+
+    import pandas as pd
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
+    if pd.isna(ts):
+        return None
+    return dt.date(ts.year, ts.month, ts.day)
+
+
+@dataclass(frozen=True)
+class ZonePeriod:
+    """One outline of a :class:`ZoneTimeline` and the days it is in force (both ends included; None: open)."""
+
+    zone: ConflictZone
+    start: Any = None
+    end: Any = None
+
+    @property
+    def label(self) -> str:
+        """The days in force as text: ``2020-09-27 – 2020-11-09``, ``until 2020-11-09``, ``from 2020-11-10``."""
+        if self.start and self.end:
+            return f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+        if self.end:
+            return f"until {self.end:%Y-%m-%d}"
+        return f"from {self.start:%Y-%m-%d}" if self.start else "all dates"
+
+    def covers(self, days: np.ndarray) -> np.ndarray:
+        """Which of ``days`` (``datetime64[D]``, NaT for undated) fall in this period."""
+        ok = ~np.isnat(days)
+        if self.start is not None:
+            ok &= days >= np.datetime64(self.start, "D")
+        if self.end is not None:
+            ok &= days <= np.datetime64(self.end, "D")
+        return ok
+
+
+@dataclass(frozen=True)
+class ZoneTimeline:
+    """A conflict zone whose outline changes with time (front lines, a ceasefire line, control).
+
+    Each incident is classified against the outline in force on its date
+    (``event_date``, or another of the schema's date columns); the map shows the
+    outline of the slider's date. Build it with :meth:`ConflictZone.over_time`.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point, box
+    >>> before, after = box(46, 39, 47, 40), box(46.5, 39, 47, 40)
+    >>> tl = ConflictZone.over_time([(before, None, "2020-11-09"), (after, "2020-11-10", None)])
+    >>> gdf = gpd.GeoDataFrame({"event_date": ["2020-10-01", "2020-12-01", None]},
+    ...                        geometry=[Point(46.2, 39.5)] * 3, crs=4326)
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     out = tl.classify(gdf)
+    >>> out["zone_status"].tolist(), out["zone_period"].tolist()
+    (['inside', 'outside', None], ['until 2020-11-09', 'from 2020-11-10', None])
+    >>> str(caught[0].message)
+    '1 of 3 incidents have no zone status: 1 undated (the zone changes with time; see zone_period)'
+    """
+
+    periods: tuple[ZonePeriod, ...]
+    name: str
+    metadata: dict = field(default_factory=dict)
+    near_km: float = NEAR_KM
+
+    @classmethod
+    def from_periods(
+        cls, periods: Sequence[tuple[Any, Any, Any]], *, name: str | None = None, near_km: float = NEAR_KM
+    ) -> ZoneTimeline:
+        """``[(outline, start, end), …]``: an outline (ConflictZone or shapely area) and its first and last day."""
+        items = []
+        for k, item in enumerate(periods):
+            try:
+                outline, start, end = item
+            except (TypeError, ValueError):
+                raise ValueError(f"period {k} must be (outline, start, end), not {item!r}") from None
+            zone = outline if isinstance(outline, ConflictZone) else ConflictZone(outline, name=name or "Conflict zone")
+            period = ZonePeriod(zone, _day(start, "start"), _day(end, "end"))
+            if period.start and period.end and period.start > period.end:
+                raise ValueError(f"period {k} ends ({period.end}) before it starts ({period.start})")
+            items.append(period)
+        if not items:
+            raise ValueError("a zone over time needs at least one (outline, start, end) period")
+        items.sort(key=lambda p: (p.start is not None, p.start or 0))
+        for a, b in itertools.pairwise(items):
+            if a.end is None or b.start is None or b.start <= a.end:
+                raise ValueError(f"the periods {a.label} and {b.label} overlap: each day needs one outline")
+        label = name or items[-1].zone.name
+        meta = {"source": "; ".join(f"{p.label}: {p.zone.metadata.get('source', p.zone.name)}" for p in items)}
+        return cls(tuple(items), name=label, metadata=meta, near_km=near_km)
+
+    @property
+    def geometry(self) -> Any:
+        """Every outline together (what the map fits its view to)."""
+        import shapely
+
+        return shapely.union_all([p.zone.geometry for p in self.periods])
+
+    def period_at(self, day: Any) -> ZonePeriod | None:
+        """The period in force on ``day``, or None."""
+        d = np.array([np.datetime64(_day(day, "day"), "D")])
+        return next((p for p in self.periods if p.covers(d)[0]), None)
+
+    def classify(self, incidents: geopandas.GeoDataFrame, near_km: float | None = None) -> geopandas.GeoDataFrame:
+        """Each incident against the outline in force on its date; ``zone_period`` says which.
+
+        Incidents with no date, or dated outside every period, get no status (None),
+        ``zone_period`` None and a UserWarning that counts them: they are kept.
+        """
+        import warnings
+
+        import pandas as pd
+
+        from .schema import DATE_COLUMNS, first_column
+
+        n = len(incidents)
+        col = first_column(incidents.columns, DATE_COLUMNS)
+        raw = pd.to_datetime(incidents[col], errors="coerce", utc=True) if col else pd.Series([pd.NaT] * n)
+        days = raw.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+        out = incidents.copy()
+        out["zone_status"] = np.full(n, None, dtype=object)
+        out["zone_distance_km"] = np.full(n, np.nan)
+        out["zone_status_certain"] = np.zeros(n, dtype=bool)
+        out["zone_period"] = np.full(n, None, dtype=object)
+        for period in self.periods:
+            rows = np.flatnonzero(period.covers(days))
+            if len(rows):
+                done = period.zone.classify(
+                    incidents.iloc[rows], near_km=near_km if near_km is not None else self.near_km
+                )
+                for c in ("zone_status", "zone_distance_km", "zone_status_certain"):
+                    out.iloc[rows, out.columns.get_loc(c)] = done[c].to_numpy()
+                out.iloc[rows, out.columns.get_loc("zone_period")] = period.label
+        undated, unmatched = (
+            int(np.isnat(days).sum()),
+            int((~np.isnat(days) & out["zone_period"].isna().to_numpy()).sum()),
+        )
+        if undated or unmatched:
+            parts = ([f"{undated} undated"] if undated else []) + (
+                [f"{unmatched} outside every period"] if unmatched else []
+            )
+            warnings.warn(
+                f"{undated + unmatched} of {n} incidents have no zone status: {', '.join(parts)} "
+                "(the zone changes with time; see zone_period)",
+                UserWarning,
+                stacklevel=2,
+            )
+        return out

@@ -161,3 +161,55 @@ def test_bad_zones_are_clear_errors(factory, match):
 def test_zone_file_missing(tmp_path):
     with pytest.raises(FileNotFoundError):
         ConflictZone.from_file(tmp_path / "none.geojson")
+
+
+# ---------------------------------------------------------------------------- zones over time (issue 14)
+KALBAJAR = (46.0403, 40.1072)  # inside Natural Earth's pre-2020 area, ~33 km outside the NKAO-based approximation
+
+
+@pytest.fixture(scope="module")
+def timeline(ne_zone, offline_zone):
+    """Natural Earth's pre-2020 outline until the ceasefire, the offline approximation after it."""
+    return ConflictZone.over_time(
+        [(ne_zone, "2020-09-27", "2020-11-09"), (offline_zone, "2020-11-10", None)], name="Nagorno-Karabakh"
+    )
+
+
+def test_over_time_classifies_by_each_incidents_date(timeline):
+    gdf = _points(KALBAJAR, KALBAJAR, KALBAJAR, (46.7528, 39.8177), event_date=[
+        "2020-10-15", "2020-11-25", "2020-11-09", "2020-12-01"
+    ])  # fmt: skip
+    out = timeline.classify(gdf)
+    assert out["zone_status"].tolist() == ["inside", "outside", "inside", "inside"]
+    before, after = "2020-09-27 – 2020-11-09", "from 2020-11-10"
+    assert out["zone_period"].tolist() == [before, after, before, after]
+    assert out["zone_distance_km"].iloc[1] == pytest.approx(33, abs=4)
+    assert timeline.period_at("2020-11-10").zone.metadata["approximate"] is True
+    assert "zone_period" not in gdf.columns  # the input is not changed
+
+
+def test_over_time_flags_incidents_outside_every_period(timeline):
+    gdf = _points(KALBAJAR, KALBAJAR, event_date=["2020-09-01", None])
+    with pytest.warns(UserWarning, match=r"2 of 2 incidents have no zone status: 1 undated, 1 outside every period"):
+        out = timeline.classify(gdf)
+    assert out["zone_status"].isna().all() and out["zone_period"].isna().all()
+    assert len(out) == 2  # flagged, not dropped
+
+
+def test_over_time_refuses_overlapping_or_backward_periods(ne_zone, offline_zone):
+    with pytest.raises(ValueError, match="overlap"):
+        ConflictZone.over_time([(ne_zone, None, "2020-11-10"), (offline_zone, "2020-11-10", None)])
+    with pytest.raises(ValueError, match="ends"):
+        ConflictZone.over_time([(ne_zone, "2020-11-10", "2020-11-01")])
+    with pytest.raises(ValueError, match="not a date"):
+        ConflictZone.over_time([(ne_zone, "someday", None)])
+
+
+def test_over_time_draws_on_a_map(timeline):
+    from geoconflict.maps import incident_map
+
+    gdf = _points(KALBAJAR, KALBAJAR, event_date=["2020-10-15", "2020-11-25"])
+    m = incident_map(timeline.classify(gdf), zone=timeline, tiles=None)
+    assert m.incident_stats["status"] == {"inside": 1, "near": 0, "outside": 1, "unknown": 0}
+    page = m.get_root().render()
+    assert ".setZonePeriods([" in page and "from 2020-11-10" in page

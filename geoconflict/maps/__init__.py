@@ -9,17 +9,28 @@ rows left without a status are drawn as "no zone status".
 
 :func:`incident_map` returns a :class:`folium.Map` (an :class:`IncidentMap`) with
 
-* the zone outline as its own layer, named with where the outline comes from, and
-  the band of "near" around it;
+* an offline base map under the tiles (Natural Earth land and water, coastlines,
+  country borders, lakes, main rivers; the larger towns' names from Natural Earth and
+  GeoNames), so the page is readable when tiles are off or fail to load;
+* the zone outline as its own layer, credited with a short label (``zone_label=``,
+  default the file's name: never a path), and the band of "near" around it; a zone
+  over time (``ConflictZone.over_time``) shows the outline of the slider's date;
 * every incident in one canvas layer (not one Leaflet object per incident), so a
   page with 100,000 incidents stays small, loads in seconds and pans smoothly;
-  outside-the-zone incidents are large with a red ring and drawn on top, near ones
-  have a dashed ring, inside ones are small and faint; the fill colour is the event type;
-* a legend explaining both that also filters by status and type, a time slider
-  when the incidents have dates, search, full screen, a scale bar and a layer control;
-* popups with the place, admin units, date, event type, who claims and who disputes,
-  the source (linked only when it is an http(s) URL) and the supporting sentence;
+  the status shows in the ring and the shape, never by fading: outside-the-zone
+  incidents are red-ringed diamonds drawn on top, near ones have a dashed ring,
+  inside ones a solid ring; the fill colour is the event type; a density view
+  (hexagons) for very many;
+* a legend explaining both that also filters by status and type (it folds away and
+  starts folded in a small map, e.g. a notebook cell), a time slider with a play
+  button and a histogram of incidents per day, a button that downloads the incidents
+  shown as CSV or GeoJSON, search, full screen, a scale bar and a layer control;
+* popups with the place as resolved and as reported ("Ordubad — reported as
+  “Orduba”"), admin units, date, event type, who claims and who disputes, the source
+  (linked only when it is an http(s) URL) and the supporting sentence;
 * optionally the admin units coloured by the number of incidents in each.
+
+:meth:`IncidentMap.to_image` prints the same map (PNG, SVG, PDF) with matplotlib.
 
 The incident columns read (each may be missing or null): ``location`` (or ``name``,
 ``place``, ``matched_name``), ``mention``, ``admin0/1/2``, ``event_date`` (or
@@ -35,14 +46,18 @@ a note holding ``<script>``, an ``<img onerror=…>``, a backtick, a backslash o
 ``{{ … }}`` shows as text. The page script (``static/geoconflict-map.js``) names no
 data field: the field list, status codes and labels come in its options.
 
-``offline=True`` inlines Leaflet (vendored, BSD-2-Clause) so the saved page needs no
-network for its code; map tiles are still fetched when there is a network
-(``tiles=None`` gives a plain background).
+Every page carries its code (Leaflet, vendored, BSD-2-Clause; geoconflict's script and
+style) and its base map, so the saved page needs no network; map tiles are still
+fetched when there is one (``tiles=None``: the base map alone). ``assets="cdn"`` links
+Leaflet from its CDN instead, with Subresource Integrity. No page holds the path of
+an input file.
 
 Layout: ``_map`` (incident_map, in named steps), ``_zone`` (zone forms, the zone's
-classification), ``_payload`` (incidents → page data), ``_layers`` (zone, units,
-tiles), ``_options`` (what the page script is told), ``_page`` (the folium map and
-the canvas layer), ``_assets`` (scripts and styles), ``escape``, ``static/``.
+classification, its label), ``_payload`` (incidents → page data), ``_layers`` (zone,
+units, tiles), ``_basemap`` (the shipped Natural Earth base map, ``data/``),
+``_options`` (what the page script is told), ``_page`` (the folium map, the base map
+and the canvas layer), ``_print`` (the printed map), ``_assets`` (scripts and
+styles), ``escape``, ``static/``.
 
 Examples
 --------
@@ -52,7 +67,7 @@ Examples
 ...     {"location": ["Ordubad", "Martuni"], "event_date": ["2020-10-14", "2020-10-15"],
 ...      "notes": ["Missile <b>claimed</b>", None]},
 ...     geometry=[Point(46.02, 38.91), Point(47.0, 39.8)], crs=4326)
->>> m = incident_map(gdf, zone=box(46.3, 39.4, 47.3, 40.3), tiles=None, offline=True)
+>>> m = incident_map(gdf, zone=box(46.3, 39.4, 47.3, 40.3), tiles=None)
 >>> m.incident_stats["drawn"], m.incident_stats["status"]["outside"]
 (2, 1)
 >>> html = m.get_root().render()

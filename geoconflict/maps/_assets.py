@@ -1,9 +1,13 @@
 """The JavaScript and CSS an incident map needs, as page elements.
 
 geoconflict's own script and style (``maps/static/geoconflict-map.*``) are always inlined:
-they are small and belong to the page. Leaflet is loaded from its CDN, as folium
-does, unless the map is built ``offline``: then the copy vendored in
-``maps/static/leaflet`` (BSD-2-Clause, see its README) is inlined, images as data URIs.
+they are small and belong to the page. Leaflet is inlined too by default
+(``assets="inline"``): the copy vendored in ``maps/static/leaflet`` (BSD-2-Clause, see
+its README), images as data URIs, so a page works from ``file://`` with no network.
+``assets="cdn"`` links Leaflet from its CDN instead, each link with Subresource
+Integrity: the hash is computed from the vendored copy, which is byte for byte the
+file the CDN serves (:data:`LEAFLET_SRI` holds the hashes Leaflet publishes, and a
+test checks the two agree).
 
 Every element here renders its text verbatim. branca's plain ``Element(text)``
 would parse the text as a Jinja template (so ``{{ 7*7 }}`` in a report would
@@ -17,11 +21,14 @@ Examples
 True
 >>> "data:image/png;base64," in leaflet_css(inline_images=True)
 True
+>>> sri("leaflet/leaflet.css") == LEAFLET_SRI["leaflet.css"], 'integrity="sha256-' in leaflet_cdn_tags()
+(True, True)
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from functools import cache, lru_cache
 from pathlib import Path
@@ -29,19 +36,29 @@ from pathlib import Path
 from branca.element import Element
 
 __all__ = [
+    "ASSET_MODES",
     "JQUERY_SHIM",
     "LEAFLET_CDN",
     "LEAFLET_VERSION",
     "Raw",
     "geoconflict_css",
     "geoconflict_js",
+    "leaflet_cdn_tags",
     "leaflet_css",
     "leaflet_js",
+    "sri",
 ]
 
 STATIC = Path(__file__).resolve().parent / "static"
 LEAFLET_VERSION = "1.9.4"
 LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist"
+#: the Subresource Integrity hashes Leaflet publishes for its 1.9.4 files (leafletjs.com/download.html)
+LEAFLET_SRI = {
+    "leaflet.js": "sha256-20nQCchB9co0qIjJZRGuk2/Z9VM+kNiyxNV1lvTlZBo=",
+    "leaflet.css": "sha256-p4NxAoJBhIIN+hmNHrzRCf9tD/miZyoHS5obTRR9BMY=",
+}
+#: how a page gets its scripts and styles
+ASSET_MODES = ("inline", "cdn")
 
 
 class Raw(Element):
@@ -64,6 +81,22 @@ def _read(name: str) -> str:
             f"geoconflict's map asset {path} is missing: reinstall geoconflict (the maps/static/ folder ships with it)"
         )
     return path.read_text(encoding="utf-8")
+
+
+@cache
+def sri(name: str) -> str:
+    """The Subresource Integrity value (``sha256-…``) of a vendored static file, e.g. ``leaflet/leaflet.js``."""
+    digest = hashlib.sha256((STATIC / name).read_bytes()).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
+def leaflet_cdn_tags() -> str:
+    """The ``<link>`` and ``<script>`` that load Leaflet from its CDN, each with its integrity hash."""
+    css, js = sri("leaflet/leaflet.css"), sri("leaflet/leaflet.js")
+    return (
+        f'<link rel="stylesheet" href="{LEAFLET_CDN}/leaflet.css" integrity="{css}" crossorigin="anonymous">'
+        f'<script src="{LEAFLET_CDN}/leaflet.js" integrity="{js}" crossorigin="anonymous"></script>'
+    )
 
 
 def leaflet_js() -> str:

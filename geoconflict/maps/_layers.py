@@ -75,34 +75,60 @@ def geojson_of(geom, properties: dict, tolerance: float | None = None) -> dict:
     }
 
 
-def near_band(view: ZoneView):
-    """The area within ``near_km`` of the zone (geodesic buffer), or None."""
+def near_band(view: ZoneView, geometry: Any = None):
+    """The area within ``near_km`` of the zone (or of ``geometry``, one of its outlines): a geodesic buffer, or None."""
     if not view.near_km or view.near_km <= 0:
         return None
-    geom = view.zone.geometry
+    geom = view.zone.geometry if geometry is None else geometry
     if _vertex_count(geom) > MAX_DRAW_VERTICES:
         geom = _for_drawing(geom, None)  # the band is drawn, never tested against: a lighter outline will do
     return geodesic_buffer(geom, view.near_km)
 
 
-def zone_layers(view: ZoneView, tolerance: float | None) -> list[folium.GeoJson]:
-    """The near band (when it has a width) and the zone outline, as non-interactive layers."""
+def zone_layers(view: ZoneView, tolerance: float | None) -> tuple[list[Any], list[Any]]:
+    """The near band (when it has a width) and the zone outline, as non-interactive layers.
+
+    For a zone over time: one group per period (its band and outline) inside one
+    "Zone" group; the page script shows the group of the slider's date. Returns the
+    layers to add to the map and the period groups (in the order of ``view.periods``).
+    """
+    import folium
+
+    if not view.periods:
+        return _outline_layers(view, view.zone, tolerance, named=True), []
+    parent = folium.FeatureGroup(name=escape_html(f"Zone: {view.name} (outline of the slider's date)"))
+    groups = []
+    for period in view.periods:
+        group = folium.FeatureGroup(name=escape_html(period.label), control=False)
+        for layer in _outline_layers(view, period.zone, tolerance, named=False):
+            layer.add_to(group)
+        group.add_to(parent)
+        groups.append(group)
+    return [parent], groups
+
+
+def _outline_layers(view: ZoneView, zone: Any, tolerance: float | None, *, named: bool) -> list[folium.GeoJson]:
+    """A zone's near band and outline (as named layers of the control when ``named``)."""
     import folium
 
     layers = []
-    band = near_band(view)
+    band = near_band(view, zone.geometry)
     if band is not None:
         layers.append(
             folium.GeoJson(
                 geojson_of(band, {"style": NEAR_STYLE}, tolerance),
                 name=escape_html(f"Near the zone (within {view.near_km:g} km)"),
                 interactive=False,
+                control=named,
             )
         )
     props = {"name": escape_html(view.name), "note": escape_html(view.note), "style": ZONE_STYLE}
     layers.append(
         folium.GeoJson(
-            geojson_of(view.zone.geometry, props, tolerance), name=escape_html(f"Zone: {view.name}"), interactive=False
+            geojson_of(zone.geometry, props, tolerance),
+            name=escape_html(f"Zone: {view.name}"),
+            interactive=False,
+            control=named,
         )
     )
     return layers
@@ -167,8 +193,8 @@ def units_for_drawing(boundaries: Any) -> geopandas.GeoDataFrame:
 
 def units_layer(
     units: geopandas.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, *, choropleth: bool, tolerance: float | None
-) -> tuple[folium.GeoJson, list[tuple[int, int, str]]]:
-    """The units as one layer, coloured by how many of the points fall in each when ``choropleth``; and the bins."""
+) -> tuple[folium.GeoJson, list[tuple[int, int, str]], np.ndarray | None]:
+    """The units as one layer, coloured by how many of the points fall in each when ``choropleth``; bins, counts."""
     import folium
     from folium.utilities import JsCode
 
@@ -179,7 +205,7 @@ def units_layer(
         name="Admin units: incidents per unit" if choropleth else "Admin units",
         on_each_feature=JsCode("GeoconflictMap.featureTooltip"),
     )
-    return layer, bins
+    return layer, bins, counts
 
 
 def unit_counts(units: geopandas.GeoDataFrame, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -262,6 +288,11 @@ def units_geojson(
 
 
 # ---------------------------------------------------------------------------- tiles
+def tile_names(tiles: Any) -> list[str]:
+    """The names of the tile layers (for the attribution when they fail)."""
+    return [getattr(layer, "gc_name", None) or "tiles" for layer in tile_layers(tiles)]
+
+
 def tile_layers(tiles: Any) -> list[folium.TileLayer]:
     """Base layers from xyzservices names or providers; none for ``None``/``False``/``"none"``."""
     import folium
@@ -288,5 +319,6 @@ def tile_layers(tiles: Any) -> list[folium.TileLayer]:
                 raise ValueError(f"tiles {provider.name!r} need an API key: pass a TileProvider with the key filled in")
             name = getattr(provider, "name", None) or str(item)
             layer = folium.TileLayer(tiles=provider, name=escape_html(name), overlay=False, control=True, show=k == 0)
+            layer.gc_name = name  # the name as text, for the note when tiles fail
         out.append(layer)
     return out

@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, Any
 import folium
 import numpy as np
 
-from ._layers import tile_layers, units_for_drawing, units_layer, zone_layers
-from ._options import page_options
-from ._page import INLINE_LIMIT, IncidentLayer, IncidentMap
-from ._payload import IncidentPayload, incident_payload
+from ..schema import first_column
+from ._basemap import page_blob, towns_near
+from ._layers import tile_layers, tile_names, units_for_drawing, units_layer, zone_layers
+from ._options import STATUS_LEGEND, basemap_options, page_options, status_labels
+from ._page import INLINE_LIMIT, BaseMapLayer, IncidentLayer, IncidentMap
+from ._payload import STATUS_CODES, UNKNOWN, IncidentPayload, incident_payload
+from ._print import MAX_NAMED, PrintSpec
 from ._zone import ZoneView, as_zone, classify_missing
-from .escape import escape_html
+from .escape import as_text, escape_html
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
@@ -31,11 +34,14 @@ def incident_map(
     incidents: geopandas.GeoDataFrame | pd.DataFrame | None = None,
     *,
     zone: Any = None,
+    zone_label: str | None = None,
     boundaries: geopandas.GeoDataFrame | None = None,
     near_km: float | None = None,
     choropleth: bool = True,
     tiles: Any = "OpenStreetMap.Mapnik",
-    offline: bool = False,
+    basemap: bool = True,
+    assets: str = "inline",
+    offline: bool | None = None,
     title: str | None = None,
     attribution: str | None = None,
     time_slider: bool = True,
@@ -43,6 +49,8 @@ def incident_map(
     fullscreen: bool = True,
     legend: bool = True,
     layer_control: bool = True,
+    download: bool = True,
+    density: bool = False,
     simplify: float | None = None,
     compress: bool | None = None,
     inline_limit: int = INLINE_LIMIT,
@@ -54,31 +62,30 @@ def incident_map(
     Parameters
     ----------
     incidents : GeoDataFrame or DataFrame, optional
-        Any subset of the incident columns, each may be null (see :mod:`geoconflict.maps`);
-        any CRS. A DataFrame may carry ``latitude``/``longitude`` instead of a geometry.
-    zone : ConflictZone, shapely area, GeoDataFrame or GeoSeries, optional
-        Drawn with its near band. Rows without ``zone_status`` get the zone's own ``classify``.
-    boundaries : GeoDataFrame, optional
-        Admin units already loaded (``geoconflict.load_boundaries(path)``; a path is a
-        TypeError), drawn with incident counts when ``choropleth``, else as outlines.
-    near_km, simplify : float, optional
-        The near band's width, km (default: the zone's); outline simplification, degrees.
-    tiles : str, xyzservices.TileProvider, list or None
-        Base map(s) by xyzservices name (default ``"OpenStreetMap.Mapnik"``); None: no tiles.
-    offline : bool
-        Inline Leaflet and every script and style: no network but for tiles.
-    title, attribution : str, optional
-        The legend's and the page's title; a data credit.
-    time_slider, search, fullscreen, legend, layer_control : bool
-        The controls to add (the slider only for two or more dates).
-    compress, inline_limit, width, height
-        gzip the data (default: over 1 MB); the largest page inlined in a notebook, bytes; size.
+        Any of the incident columns, each may be null (:mod:`geoconflict.maps`), any CRS, or ``latitude``/``longitude``.
+    zone, zone_label : ConflictZone, ZoneTimeline, shapely area or GeoDataFrame; str, optional
+        Drawn with its near band; rows without ``zone_status`` get its ``classify``; a zone over time shows the
+        outline of the slider's date. The label credits the outline (default: the file's name, never a path).
+    boundaries, choropleth : GeoDataFrame, optional; bool
+        Admin units already loaded (``geoconflict.load_boundaries(path)``; a path is a TypeError),
+        coloured by their incident counts (``choropleth``) or outlined.
+    tiles, basemap : str, xyzservices.TileProvider, list or None; bool
+        Tiles by xyzservices name (default ``"OpenStreetMap.Mapnik"``; None: none), over the
+        offline Natural Earth base map, which shows when tiles are off or fail to load.
+    assets : {"inline", "cdn"}
+        All scripts and styles in the page, or Leaflet from its CDN with SRI (``offline=True``/``False`` also work).
+    title, attribution, time_slider, search, fullscreen, legend, layer_control, download, density
+        Titles, a data credit and the controls (the slider has a play button and a per-day histogram; ``download``
+        saves the incidents shown as CSV or GeoJSON; ``density`` starts in the hexagon view).
+    near_km, simplify, compress, inline_limit, width, height
+        The near band's width, km (default: the zone's); outline simplification, degrees; gzip the
+        data (default: over 1 MB); the largest page inlined in a notebook, bytes; the map's size.
 
     Returns
     -------
     IncidentMap
-        ``incident_stats`` counts the rows drawn, by status, and those with no usable
-        location (not drawn, with a UserWarning).
+        ``incident_stats`` counts the rows drawn, by status, and those with no usable location (not drawn, with
+        a UserWarning); ``to_image`` prints the map.
 
     Examples
     --------
@@ -87,26 +94,32 @@ def incident_map(
     >>> m.incident_stats["drawn"], m.incident_stats["status"]["unknown"]
     (1, 1)
     """
-    frame, view, units = _check_inputs(incidents, zone, boundaries, near_km)
+    frame, view, units = _check_inputs(incidents, zone, boundaries, near_km, zone_label)
     frame = classify_missing(frame, view, near_km)
     payload = _build_payload(frame)
+    bounds = _view_bounds(payload, view, units)
     page_title = title or (f"Incidents and the zone {view.name}" if view else "Incidents")
-    m = _build_map(page_title, tiles, offline=offline, inline_limit=inline_limit, width=width, height=height)
-    choro = _build_context_layers(m, view, units, payload, choropleth=choropleth, simplify=simplify)
+    m = _build_map(page_title, tiles, assets=assets, offline=offline, size=(inline_limit, width, height))
+    if basemap:
+        _build_basemap(m, tiles, bounds)
+    choro, periods = _build_context_layers(m, view, units, payload, choropleth=choropleth, simplify=simplify)
     controls = {"timeSlider": time_slider, "search": search, "fullscreen": fullscreen, "legend": legend}
-    layer = _build_incidents(m, payload, view, page_title, choro, controls, attribution=attribution, compress=compress)
-    _assemble_view(m, payload, view, units, layer_control=layer_control)
+    controls.update(download=download, density=bool(density))
+    layer = _build_incidents(m, payload, view, page_title, choro, controls, attribution, compress, periods)
+    _assemble_view(m, bounds, layer_control=layer_control)
     m.incident_stats = _assemble_stats(frame, payload, view, layer)
+    flags = {"basemap": basemap, "density": bool(density), "legend": legend}
+    m.print_spec = _assemble_print(frame, payload, view, units, choro, bounds, page_title, attribution, flags)
     return m
 
 
 # ---------------------------------------------------------------------------- checks
 def _check_inputs(
-    incidents: Any, zone: Any, boundaries: Any, near_km: float | None
+    incidents: Any, zone: Any, boundaries: Any, near_km: float | None, zone_label: str | None
 ) -> tuple[geopandas.GeoDataFrame, ZoneView | None, geopandas.GeoDataFrame | None]:
     """The incidents as a frame in EPSG:4326, the zone as a view, the boundaries as drawable units."""
     frame = _check_frame(incidents)
-    view = as_zone(zone, near_km)
+    view = as_zone(zone, near_km, zone_label)
     units = units_for_drawing(boundaries) if boundaries is not None else None
     return frame, view, units
 
@@ -149,13 +162,25 @@ def _build_payload(frame: geopandas.GeoDataFrame) -> IncidentPayload:
     return payload
 
 
-def _build_map(title: str, tiles: Any, **kwargs: Any) -> IncidentMap:
-    """An empty :class:`IncidentMap` with its title and base layers (``kwargs``: offline, size, inline limit)."""
-    m = IncidentMap(location=None, tiles=None, control_scale=True, **kwargs)
+def _build_map(title: str, tiles: Any, *, assets: str, offline: bool | None, size: tuple) -> IncidentMap:
+    """An empty :class:`IncidentMap` with its title and tiles; ``size``: (inline limit, width, height)."""
+    inline_limit, width, height = size
+    m = IncidentMap(
+        location=None, tiles=None, control_scale=True, assets=assets, offline=offline,
+        inline_limit=inline_limit, width=width, height=height,
+    )  # fmt: skip
     m.get_root().title = escape_html(title)
     for tile in tile_layers(tiles):
         m.add_child(tile)
     return m
+
+
+def _build_basemap(m: IncidentMap, tiles: Any, bounds: list[list[float]] | None) -> None:
+    """Add the offline base map (under the tiles), with the towns around ``bounds``."""
+    box = (bounds[0][1], bounds[0][0], bounds[1][1], bounds[1][0]) if bounds else None
+    towns = towns_near(box)
+    options = basemap_options(tiles_named=tile_names(tiles))
+    BaseMapLayer(page_blob(), towns, options, name="Offline base map (Natural Earth)").add_to(m)
 
 
 def _build_context_layers(
@@ -166,17 +191,25 @@ def _build_context_layers(
     *,
     choropleth: bool,
     simplify: float | None,
-) -> dict | None:
-    """Add the admin units, then the near band and the zone, under the incidents; the choropleth's legend or None."""
+) -> tuple[dict | None, list]:
+    """Add the admin units, then the near band and the zone, under the incidents.
+
+    Returns the choropleth's legend (or None; its ``counts`` and ``bins`` kept for the
+    printed map) and the layer groups of a zone over time's periods.
+    """
     legend = None
     if units is not None:
-        layer, bins = units_layer(units, payload.lon, payload.lat, choropleth=choropleth, tolerance=simplify)
+        layer, bins, counts = units_layer(units, payload.lon, payload.lat, choropleth=choropleth, tolerance=simplify)
         layer.add_to(m)
         legend = _choropleth_legend(bins) if choropleth else None
+        if legend is not None:
+            legend["_counts"], legend["_bins"] = counts, bins
+    groups: list = []
     if view is not None:
-        for outline in zone_layers(view, simplify):
+        outlines, groups = zone_layers(view, simplify)
+        for outline in outlines:
             outline.add_to(m)
-    return legend
+    return legend, groups
 
 
 def _build_incidents(
@@ -186,21 +219,24 @@ def _build_incidents(
     title: str,
     choropleth: dict | None,
     controls: dict[str, bool],
-    *,
     attribution: str | None,
     compress: bool | None,
+    periods: list,
 ) -> IncidentLayer:
     """Add the incident layer, with the options its script reads, on top of ``m``."""
+    shown = {k: v for k, v in choropleth.items() if not k.startswith("_")} if choropleth else None
     options = page_options(
         payload,
         view,
         title=title,
         notes=_legend_notes(payload, counts_units=choropleth is not None),
-        choropleth=choropleth,
+        choropleth=shown,
         controls=controls,
         attribution=attribution,
     )
-    layer = IncidentLayer(payload, options, name=f"Incidents ({payload.data['n']:,})", compress=compress)
+    layer = IncidentLayer(
+        payload, options, name=f"Incidents ({payload.data['n']:,})", compress=compress, zone_periods=periods
+    )
     layer.add_to(m)
     return layer
 
@@ -227,18 +263,65 @@ def _choropleth_legend(bins: list[tuple[int, int, str]]) -> dict:
 
 
 # ---------------------------------------------------------------------------- assembly
-def _assemble_view(
-    m: folium.Map, payload: IncidentPayload, view: ZoneView | None, units: Any, *, layer_control: bool
-) -> None:
-    """Fit the map to the incidents and the zone (else the units) and add the layer control."""
+def _view_bounds(payload: IncidentPayload, view: ZoneView | None, units: Any) -> list[list[float]] | None:
+    """What the map shows first: the incidents and the zone (else the units), as [[south, west], [north, east]]."""
     bounds = _bounds(payload, [view.zone.geometry] if view is not None else [])
     if bounds is None and units is not None and len(units):
         minx, miny, maxx, maxy = units.total_bounds
         bounds = [[miny, minx], [maxy, maxx]]
+    return bounds
+
+
+def _assemble_view(m: folium.Map, bounds: list[list[float]] | None, *, layer_control: bool) -> None:
+    """Fit the map to ``bounds`` and add the layer control."""
     if bounds is not None:
         m.fit_bounds(bounds, max_zoom=11, padding=(20, 20))
     if layer_control:
         folium.LayerControl(collapsed=True).add_to(m)
+
+
+def _outside_names(frame: geopandas.GeoDataFrame, payload: IncidentPayload) -> list[str | None]:
+    """The places of the incidents outside the zone, as text (the gazetteer's name first), for the print."""
+    status = np.asarray(payload.data["status"], dtype=np.int64)
+    rows = payload.rows[status == STATUS_CODES["outside"]] if payload.rows is not None else []
+    if not len(rows) or len(rows) > MAX_NAMED:
+        return []
+    col = first_column(frame.columns, ("matched_name", "location", "name", "place", "mention"))
+    return [as_text(v) for v in frame[col].iloc[rows]] if col else []
+
+
+def _assemble_print(
+    frame: geopandas.GeoDataFrame,
+    payload: IncidentPayload,
+    view: ZoneView | None,
+    units: Any,
+    choropleth: dict | None,
+    bounds: list[list[float]] | None,
+    title: str,
+    attribution: str | None,
+    flags: dict[str, bool],
+) -> PrintSpec:
+    """What :meth:`IncidentMap.to_image` draws: the same incidents, zone, units and legend as the page."""
+    has_zone_or_status = view is not None or payload.has_status
+    return PrintSpec(
+        lon=payload.lon if payload.lon is not None else np.zeros(0),
+        lat=payload.lat if payload.lat is not None else np.zeros(0),
+        status=np.asarray(payload.data["status"], dtype=np.int64),
+        type_code=np.asarray(payload.data["type"], dtype=np.int64),
+        type_names=payload.type_names,
+        type_colors=[t["color"] for t in payload.types],
+        status_labels=status_labels(view, payload.has_status),
+        status_legend=STATUS_LEGEND if has_zone_or_status else [UNKNOWN],
+        view=view,
+        units=units,
+        unit_counts=choropleth.get("_counts") if choropleth else None,
+        unit_bins=choropleth.get("_bins") if choropleth else None,
+        bounds=bounds,
+        title=title,
+        attribution=attribution,
+        outside_names=_outside_names(frame, payload),
+        **flags,
+    )
 
 
 def _bounds(payload: IncidentPayload, extra: list) -> list[list[float]] | None:

@@ -11,22 +11,60 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._payload import PAGE_FIELDS, STATUS_CODES, STATUS_KEYS, UNKNOWN, IncidentPayload
+from ._payload import DERIVED_FIELDS, PAGE_FIELDS, STATUS_CODES, STATUS_KEYS, TEXT_FIELDS, UNKNOWN, IncidentPayload
 from ._zone import ZoneView
 from .escape import escape_html
 
-__all__ = ["NOTE_SHORT", "STATUS_STYLE", "page_options"]
-
-#: zone notes longer than this many characters are folded in the legend (click to read all)
-NOTE_SHORT = 120
+__all__ = ["BASEMAP_STYLE", "STATUS_STYLE", "basemap_options", "page_options"]
 
 #: How each zone status is drawn (index: 0 inside, 1 near, 2 outside, 3 no status). Radius in pixels.
+#: The status shows in the ring and the shape, never by fading: inside a solid dark ring,
+#: near a dashed ring, outside a larger diamond with a thick red ring and a white halo.
+#: The printed map (``_print``) reads the same table.
 STATUS_STYLE = [
-    {"r": 3.5, "stroke": None, "weight": 0, "fillOpacity": 0.45},
-    {"r": 6, "stroke": "#1a1a1a", "weight": 1.5, "fillOpacity": 0.9, "dash": [3, 2]},
-    {"r": 8.5, "stroke": "#b2182b", "weight": 3, "fillOpacity": 1.0, "halo": "#ffffff"},
-    {"r": 5, "stroke": "#333333", "weight": 0.8, "fillOpacity": 0.85},
+    {"r": 5, "stroke": "#1a1a1a", "weight": 1.2, "fillOpacity": 0.9, "shape": "circle"},
+    {"r": 6, "stroke": "#1a1a1a", "weight": 1.5, "fillOpacity": 0.9, "dash": [3, 2], "shape": "circle"},
+    {"r": 9, "stroke": "#b2182b", "weight": 3, "fillOpacity": 1.0, "halo": "#ffffff", "shape": "diamond"},
+    {"r": 5, "stroke": "#333333", "weight": 0.8, "fillOpacity": 0.85, "shape": "circle"},
 ]
+#: The base map's colours and when it shows what (``townPopulation[zoom]``: the smallest town labelled)
+BASEMAP_STYLE = {
+    "land": "#f3f1ea",
+    "water": "#c9dcec",
+    "coast": "#6f93b3",
+    "border": "#8c7d8f",
+    "river": "#8fb3d6",
+    "label": "#333333",
+    "sea": "#3f6f99",
+    "halo": "rgba(255,255,255,0.85)",
+}
+BASEMAP_TOWN_POPULATION = [
+    10**9,
+    10**9,
+    10**9,
+    5_000_000,
+    2_000_000,
+    800_000,
+    300_000,
+    100_000,
+    40_000,
+    15_000,
+    5_000,
+]
+#: the incidents outside the zone are named on the map when at most this many are drawn
+NAME_OUTSIDE = 25
+#: the density view's colours, few to many incidents per hexagon (ColorBrewer YlOrRd)
+DENSITY_COLORS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
+#: the column names of the page's download for the fields whose payload key is not the column's name
+EXPORT_NAMES = {
+    "id": "event_id",
+    "resolved": "matched_name",
+    "date": "event_date_text",
+    "url": "source_url",
+    "url_text": "source_link",
+}
+#: the characters that make a spreadsheet read a cell as a formula (the page's CSV export quotes them)
+CSV_FORMULA_START = "=+-@\t\r"
 #: draw order by status code: outside on top, then near, no status, inside at the bottom
 STATUS_DRAW_RANK = {STATUS_CODES["inside"]: 0, UNKNOWN: 1, STATUS_CODES["near"]: 2, STATUS_CODES["outside"]: 3}
 #: legend rows, top to bottom, when there is a zone or a status
@@ -40,12 +78,13 @@ def page_options(
     title: str,
     notes: list[str],
     choropleth: dict | None,
-    controls: dict[str, bool],
+    controls: dict[str, Any],
     attribution: str | None,
 ) -> dict[str, Any]:
     """The options of ``GeoconflictMap.incidents``: text escaped, everything the script must not hard-code.
 
-    ``controls`` holds the switches ``timeSlider``, ``search``, ``fullscreen`` and ``legend``.
+    ``controls`` holds the switches ``timeSlider``, ``search``, ``fullscreen``, ``legend``,
+    ``download`` and ``density`` (False, True: start in the density view).
 
     Examples
     --------
@@ -54,7 +93,7 @@ def page_options(
     >>> empty = incident_payload(gpd.GeoDataFrame(geometry=[], crs=4326))
     >>> opts = page_options(empty, None, title="<i>T</i>", notes=[], choropleth=None, controls={}, attribution=None)
     >>> opts["title"], opts["statusLabels"][3], opts["status"]["keys"][3], opts["fields"]["title"]
-    ('&lt;i&gt;T&lt;/i&gt;', 'Incident', 'unknown', ['location', 'mention'])
+    ('&lt;i&gt;T&lt;/i&gt;', 'Incident', 'unknown', ['resolved', 'location', 'mention'])
     """
     has_zone_or_status = view is not None or payload.has_status
     return {
@@ -79,7 +118,55 @@ def page_options(
         "search": controls.get("search", True),
         "fullscreen": controls.get("fullscreen", True),
         "legend": controls.get("legend", True),
+        "download": controls.get("download", True),
+        "density": controls.get("density", False),
+        "densityColors": list(DENSITY_COLORS),
+        "densityRadius": 14,
+        "nameTop": NAME_OUTSIDE,
+        "labelFont": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
+        "export": _export_options(),
         "attribution": escape_html(attribution) if attribution else None,
+    }
+
+
+def _export_options() -> dict[str, Any]:
+    """What the page's download button writes: column names for the wire format's own fields."""
+    return {
+        "columns": {
+            "lat": "latitude",
+            "lon": "longitude",
+            "day": "event_date",
+            "type": "event_type",
+            "status": "zone_status",
+            "dist": "zone_distance_km",
+        },
+        "names": {key: EXPORT_NAMES.get(key, columns[0]) for key, columns in TEXT_FIELDS.items()}
+        | {key: EXPORT_NAMES.get(key, key) for key in DERIVED_FIELDS},
+        "file": "incidents-shown",
+        "formulaStart": CSV_FORMULA_START,
+    }
+
+
+def basemap_options(*, tiles_named: list[str]) -> dict[str, Any]:
+    """The options of ``GeoconflictMap.basemap``: colours, zoom thresholds and the attribution.
+
+    Examples
+    --------
+    >>> basemap_options(tiles_named=["OpenStreetMap.Mapnik"])["tilesFailed"]
+    'OpenStreetMap.Mapnik tiles did not load: offline base map shown'
+    """
+    from ._basemap import ATTRIBUTION
+
+    failed = f"{', '.join(tiles_named)} tiles did not load: offline base map shown" if tiles_named else ""
+    return {
+        "style": BASEMAP_STYLE,
+        "townPopulation": BASEMAP_TOWN_POPULATION,
+        "placeRank": 1,
+        "riverRank": 1,
+        "maxLabels": 400,
+        "font": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
+        "attribution": escape_html(ATTRIBUTION),
+        "tilesFailed": escape_html(failed),
     }
 
 
@@ -92,13 +179,16 @@ def status_labels(view: ZoneView | None, has_status: bool) -> list[str]:
 
 
 def _zone_options(view: ZoneView | None) -> dict | None:
+    """The zone in the legend: name, the outline's short credit, the longer notes, the periods of its outlines."""
     if view is None:
         return None
     return {
         "name": escape_html(view.name),
         "note": escape_html(view.note),
-        "noteShort": escape_html(shorten(view.note)) if len(view.note) > NOTE_SHORT else None,
+        "label": escape_html(view.label),
+        "details": escape_html(view.details) if view.details else None,
         "nearKm": view.near_km,
+        "periods": [{"label": escape_html(p.label), "first": p.first_day, "last": p.last_day} for p in view.periods],
     }
 
 
@@ -110,16 +200,3 @@ def _escaped_labels(fields: dict[str, Any]) -> dict[str, Any]:
             value = [{k: escape_html(v) if k in ("label", "area") else v for k, v in row.items()} for row in value]
         out[key] = value
     return out
-
-
-def shorten(text: str, limit: int = 0) -> str:
-    """The first words of ``text``, up to about ``limit`` characters (default :data:`NOTE_SHORT`), with an ellipsis.
-
-    Examples
-    --------
-    >>> shorten("outline: Natural Earth 10m, approximate", 20)
-    'outline: Natural …'
-    """
-    limit = limit or NOTE_SHORT
-    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
-    return cut.rstrip(" ,;:") + " …"

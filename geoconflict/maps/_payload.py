@@ -51,6 +51,7 @@ STATUS_KEYS = (*ZONE_STATUSES, "unknown")
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "id": ("event_id_cnty", "source_event_id", "event_id", "id"),
     "location": ("location", "name", "place", "matched_name"),
+    "resolved": ("matched_name",),
     "mention": ("mention",),
     "admin2": ("admin2",),
     "admin1": ("admin1",),
@@ -67,6 +68,7 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "related": ("related_sentences",),
     "dataset": ("dataset",),
     "issues": ("issues",),
+    "zone_period": ("zone_period",),
 }
 #: the text fields made here besides TEXT_FIELDS: dates that do not parse, links, precision labels
 DERIVED_FIELDS = ("date", "url", "url_text", "geo_precision")
@@ -74,15 +76,18 @@ TYPE_COLUMNS = ("event_type", "type_of_violence")
 URL_COLUMNS = ("source_url", "url")
 
 #: How the page uses the text fields (sent in the options as ``fields``; labels are escaped then).
-#: ``title``: the first present names the incident; ``places``: the line under it; ``search``:
+#: ``title``: the first present names the incident (the gazetteer's name before the report's);
+#: ``reported``: the first present that differs from the title is the spelling the report used,
+#: shown beside it ("Ordubad — reported as “Orduba”"); ``places``: the line under it; ``search``:
 #: what the search box matches; ``report``: the table of what happened and who says so (the
 #: event type and the source link sit among them, drawn by the page); ``details``: the second
 #: table. A details row with ``area`` is shown for area-coded incidents, one with ``notTitle``
 #: only when it differs from the title.
 PAGE_FIELDS: dict[str, Any] = {
-    "title": ["location", "mention"],
+    "title": ["resolved", "location", "mention"],
+    "reported": ["mention", "location"],
     "places": ["admin2", "admin1", "admin0"],
-    "search": ["location", "mention", "admin2", "admin1", "admin0", "actor1", "id"],
+    "search": ["resolved", "location", "mention", "admin2", "admin1", "admin0", "actor1", "id"],
     "date": "date",
     "subType": "sub_event_type",
     "report": [
@@ -103,7 +108,7 @@ PAGE_FIELDS: dict[str, Any] = {
         {"label": "Drawn at", "area": "a point inside the reported area"},
         {"label": "Dataset", "field": "dataset"},
         {"label": "Event id", "field": "id"},
-        {"label": "Mentioned as", "field": "mention", "notTitle": True},
+        {"label": "Zone outline", "field": "zone_period"},
         {"label": "Data issues", "field": "issues"},
     ],
 }
@@ -130,7 +135,7 @@ class IncidentPayload:
     """What the page gets (``data``) and what the legend and the report say about it."""
 
     data: dict
-    types: list[dict]
+    types: list[dict]  # escaped, for the page
     total_rows: int
     not_located: int
     status_counts: dict[str, int] = field(default_factory=dict)
@@ -140,6 +145,7 @@ class IncidentPayload:
     lon: np.ndarray | None = None
     lat: np.ndarray | None = None
     rows: np.ndarray | None = None  # positions in the input frame of the drawn incidents
+    type_names: list[str] = field(default_factory=list)  # the types' names as text (for the printed map)
 
 
 def incident_payload(gdf: pd.DataFrame | geopandas.GeoDataFrame) -> IncidentPayload:
@@ -182,7 +188,7 @@ def incident_payload(gdf: pd.DataFrame | geopandas.GeoDataFrame) -> IncidentPayl
     data.update(_distances(sub))
     if area[rows].any():
         data["area"] = area[rows].astype(np.int8).tolist()
-    data["type"], types = _event_types(sub)
+    data["type"], types, type_names = _event_types(sub)
     days, text = _dates(sub)
     if days is not None:
         data["day"] = days
@@ -191,6 +197,7 @@ def incident_payload(gdf: pd.DataFrame | geopandas.GeoDataFrame) -> IncidentPayl
     return IncidentPayload(
         data=data,
         types=types,
+        type_names=type_names,
         total_rows=total,
         not_located=int(total - len(rows)),
         status_counts={key: int((status == code).sum()) for code, key in enumerate(STATUS_KEYS)},
@@ -298,8 +305,8 @@ def _distances(sub: pd.DataFrame) -> dict[str, list]:
 
 
 # ---------------------------------------------------------------------------- event types
-def _event_types(sub: pd.DataFrame) -> tuple[list[int], list[dict]]:
-    """A type code per row and the table of types (most frequent first) with colours and counts."""
+def _event_types(sub: pd.DataFrame) -> tuple[list[int], list[dict], list[str]]:
+    """A type code per row, the table of types (most frequent first) with colours and counts, their names."""
     import pandas as pd
 
     n = len(sub)
@@ -316,7 +323,7 @@ def _event_types(sub: pd.DataFrame) -> tuple[list[int], list[dict]]:
         {"name": escape_html(name), "color": colour, "count": int(counts[name]), "unspecified": name == UNSPECIFIED}
         for name, colour in zip(order, _type_colours(order), strict=True)
     ]
-    return codes, types
+    return codes, types, [str(name) for name in order]
 
 
 def _type_colours(names: list[str]) -> list[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,24 +28,45 @@ from .escape import as_text
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
 
-__all__ = ["ZONE_COLUMNS", "ZoneView", "as_zone", "classify_missing"]
+__all__ = ["ZONE_COLUMNS", "PeriodView", "ZoneView", "as_zone", "classify_missing", "source_label"]
 
 #: the columns a zone's ``classify`` adds and the map reads
-ZONE_COLUMNS = ("zone_status", "zone_distance_km", "zone_status_certain")
+ZONE_COLUMNS = ("zone_status", "zone_distance_km", "zone_status_certain", "zone_period")
+
+
+@dataclass(frozen=True)
+class PeriodView:
+    """One outline of a zone that changes with time, and its days (numbers since 1970-01-01; None: open)."""
+
+    zone: Any
+    label: str
+    first_day: int | None
+    last_day: int | None
 
 
 @dataclass(frozen=True)
 class ZoneView:
-    """What the map shows about a zone: its outline, a name and where the outline comes from."""
+    """What the map shows about a zone: its outline(s), a name and where the outline comes from.
+
+    ``label`` is the short credit the legend shows (``zone_label=``, else the file's
+    name or the source's words: never a path); ``note`` the one-line provenance
+    (the map's report); ``details`` the longer notes, shown behind a disclosure.
+    """
 
     zone: Any  # a ConflictZone or an object with .geometry/.name/.metadata (and maybe .classify)
     name: str
     note: str
     near_km: float | None
+    label: str = ""
+    details: str = ""
+    periods: tuple[PeriodView, ...] = ()
 
 
-def as_zone(zone: Any, near_km: float | None = None) -> ZoneView | None:
+def as_zone(zone: Any, near_km: float | None = None, label: str | None = None) -> ZoneView | None:
     """A :class:`ZoneView` of a ConflictZone-like object, a shapely area, or a (Geo)DataFrame/GeoSeries of areas.
+
+    A zone over time (an object with ``periods``, see :class:`geoconflict.zones.ZoneTimeline`)
+    keeps each period's outline and days.
 
     Examples
     --------
@@ -52,6 +74,9 @@ def as_zone(zone: Any, near_km: float | None = None) -> ZoneView | None:
     >>> view = as_zone(box(46.3, 39.4, 47.3, 40.3), near_km=5)
     >>> view.name, view.note, view.near_km
     ('Conflict zone', 'outline: a geometry passed to incident_map', 5.0)
+    >>> from geoconflict.zones import ConflictZone
+    >>> as_zone(ConflictZone(box(46, 39, 47, 40), name="NK", metadata={"source": "/home/me/data/nk.geojson"})).label
+    'nk.geojson'
     """
     if zone is None:
         return None
@@ -59,7 +84,68 @@ def as_zone(zone: Any, near_km: float | None = None) -> ZoneView | None:
     zone_near = getattr(zone, "near_km", None)
     near = near_km if near_km is not None else (zone_near if zone_near is not None else NEAR_KM)
     meta = dict(getattr(zone, "metadata", None) or {})
-    return ZoneView(zone=zone, name=as_text(zone.name) or "Conflict zone", note=_zone_note(meta), near_km=float(near))
+    return ZoneView(
+        zone=zone,
+        name=as_text(zone.name) or "Conflict zone",
+        note=_zone_note(meta),
+        near_km=float(near),
+        label=as_text(label) or source_label(meta),
+        details=_zone_details(meta),
+        periods=_periods(zone),
+    )
+
+
+def source_label(meta: dict) -> str:
+    """A short credit for a zone's outline: a file's name (never its path), else the source's words.
+
+    Examples
+    --------
+    >>> source_label({"source": "C:\\\\data\\\\ne_10m_nk.geojson", "approximate": False})
+    'ne_10m_nk.geojson'
+    >>> source_label({"source": "geoconflict gazetteer (offline)", "approximate": True})
+    'geoconflict gazetteer (offline), approximate'
+    """
+    source = as_text(meta.get("source")) or ""
+    source = "; ".join(_no_path(part) for part in source.split("; ")) if source else ""
+    approx = meta.get("approximate")
+    if approx is True or (isinstance(approx, str) and approx.strip()):
+        source = f"{source}, approximate" if source else "approximate"
+    return source
+
+
+def _no_path(text: str) -> str:
+    """``text`` with a file path reduced to the file's name (what the outline is, not where it lies)."""
+    head, sep, tail = text.rpartition(": ")
+    target = tail if sep else text
+    if "/" in target or "\\" in target:
+        target = PureWindowsPath(target).name if "\\" in target else PurePosixPath(target).name
+    return f"{head}{sep}{target}" if sep else target
+
+
+def _zone_details(meta: dict) -> str:
+    """The zone's longer notes (approximation, curator notes, licence) for the legend's disclosure."""
+    parts = []
+    approx = meta.get("approximate")
+    if isinstance(approx, str) and approx.strip():
+        parts.append(f"approximate: {approx.strip()}")
+    for key in ("note", "licence", "license", "attribution"):
+        t = as_text(meta.get(key))
+        if t:
+            parts.append(t)
+    return " ".join(parts)
+
+
+def _periods(zone: Any) -> tuple[PeriodView, ...]:
+    """The outlines of a zone over time, with their first and last days; () for a zone with one outline."""
+    periods = getattr(zone, "periods", None)
+    if not periods:
+        return ()
+    epoch = np.datetime64("1970-01-01", "D")
+
+    def day(d: Any) -> int | None:
+        return None if d is None else int((np.datetime64(d, "D") - epoch).astype(int))
+
+    return tuple(PeriodView(p.zone, as_text(p.label) or "", day(p.start), day(p.end)) for p in periods)
 
 
 def _zone_object(zone: Any) -> Any:
@@ -107,7 +193,7 @@ def _zone_note(meta: dict) -> str:
     parts = []
     source = as_text(meta.get("source"))
     if source:
-        parts.append(f"outline: {source}")
+        parts.append(f"outline: {'; '.join(_no_path(part) for part in source.split('; '))}")
     approx = meta.get("approximate")
     if approx is True:
         parts.append("approximate")

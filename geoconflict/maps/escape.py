@@ -16,6 +16,8 @@ has its function here:
   own): :func:`script_tag` and :func:`style_tag` refuse text that would end the
   element early.
 * Links: :func:`http_url` keeps only absolute ``http``/``https`` URLs.
+* Text drawn by matplotlib in the printed map: :func:`plain_text`, so that a ``$``
+  in a report starts no mathtext (which would fail or change the words).
 
 :func:`as_text` turns a table cell into display text first (missing and blank
 cells become None, lists are joined, whole floats lose their ``.0``).
@@ -43,7 +45,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-__all__ = ["as_text", "escape_html", "http_url", "script_json", "script_tag", "style_tag"]
+__all__ = ["as_text", "escape_html", "http_url", "plain_text", "script_json", "script_tag", "style_tag"]
 
 #: character -> entity, applied in this order ("&" first, so no entity is escaped twice).
 #: The page script's ``escapeHtml`` applies the same table.
@@ -252,3 +254,14 @@ def style_tag(css: str) -> str:
     if re.search(r"</style", css, flags=re.IGNORECASE):
         raise ValueError("style text contains '</style' and cannot be inlined safely")
     return f"<style>{css}</style>"
+
+
+def plain_text(text: Any) -> str:
+    r"""``text`` for matplotlib: shown as written, never read as mathtext.
+
+    Examples
+    --------
+    >>> print(plain_text("costs $5 and $x$"))
+    costs \$5 and \$x\$
+    """
+    return str(text).replace("$", "\\$")

@@ -2,8 +2,10 @@
 
 No browser is downloaded: the tests use /usr/bin/chromium (``apt-get install chromium``;
 GEOCONFLICT_CHROMIUM points elsewhere) and skip, saying why, when it or the playwright
-package is missing. Every page is built offline (Leaflet inlined) and without tiles, so
-nothing leaves the machine; a test fails on any JavaScript error or console error.
+package is missing. Pages carry their own code (Leaflet inlined) and are built without
+tiles, or, to test a page whose tiles cannot load, opened with every request that would
+leave the machine refused; a test fails on any JavaScript error or console error (but
+the refused requests). GEOCONFLICT_SCREENSHOTS=DIR keeps a copy of each screenshot.
 """
 
 import functools
@@ -455,6 +457,217 @@ def test_acled_extract_with_natural_earth_outline(browser, tmp_path, gazetteer):
         assert "Zone: Nagorno-Karabakh" in legend and "ne_10m_nagorno_karabakh.geojson" in legend
         page.page.wait_for_timeout(300)
         page.page.screenshot(path=str(tmp_path / "acled.png"))
+        assert not page.errors
+    finally:
+        page.close()
+
+
+# ------------------------------------------------------------------ issue 14: maps an analyst can publish
+README_MAP = ["--date", "2020-10-16", "--zone", "Nagorno-Karabakh"]
+NETWORK_NOISE = "Failed to load resource"
+
+
+class OfflinePage(Page):
+    """A page with every request that leaves the machine refused (as with no network at all)."""
+
+    def __init__(self, browser, url: str, viewport: dict | None = None):
+        self.page = browser.new_page(viewport=viewport or {"width": 1100, "height": 750}, accept_downloads=True)
+        self.errors, self.refused = [], []
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on(
+            "console",
+            lambda m: (
+                self.errors.append(f"console.error: {m.text}")
+                if m.type == "error" and NETWORK_NOISE not in m.text
+                else None
+            ),
+        )
+        self.page.route(
+            lambda url: not url.startswith(("file:", "data:", "blob:")),
+            lambda route: (self.refused.append(route.request.url), route.abort()),
+        )
+        self.page.goto(url, wait_until="load")
+        self.page.wait_for_selector(".folium-map[data-gc-ready][data-gc-drawn][data-gc-basemap]", timeout=30_000)
+
+
+def keep_screenshot(page: Page, path: Path) -> None:
+    """Save a screenshot (and a copy under $GEOCONFLICT_SCREENSHOTS when set, to look at)."""
+    page.page.wait_for_timeout(300)
+    page.page.screenshot(path=str(path))
+    folder = os.environ.get("GEOCONFLICT_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / path.name).write_bytes(path.read_bytes())
+
+
+def basemap_pixels(page: Page) -> dict:
+    """How many pixels of the base map's canvas are land, water, border or label ink (by colour)."""
+    return page.js(
+        """() => {
+        const cv = document.querySelector('canvas.gc-basemap'), g = cv.getContext('2d');
+        const px = g.getImageData(0, 0, cv.width, cv.height).data;
+        const hex = c => [1, 3, 5].map(k => parseInt(c.slice(k, k + 2), 16));
+        const st = GeoconflictMap.basemaps[0].options.style;
+        const want = {land: hex(st.land), border: hex(st.border), label: hex(st.label)};
+        const out = {land: 0, border: 0, label: 0, empty: 0, total: px.length / 4};
+        for (let i = 0; i < px.length; i += 4) {
+          if (px[i + 3] === 0) { out.empty++; continue; }
+          for (const [k, c] of Object.entries(want)) {
+            if (Math.abs(px[i] - c[0]) + Math.abs(px[i + 1] - c[1]) + Math.abs(px[i + 2] - c[2]) < 40) { out[k]++; }
+          }
+        }
+        out.labels = GeoconflictMap.basemaps[0]._labelCount;
+        return out; }"""
+    )
+
+
+def cli_map(tmp_path: Path, *argv: str) -> Path:
+    from geoconflict.cli import build_parser
+
+    from conftest import REPO
+
+    out = tmp_path / "map.html"
+    args = build_parser().parse_args(["map", str(REPO / "examples" / "nakhchivan_claim.txt"), *argv, "-o", str(out)])
+    assert args.func(args) == 0
+    return out
+
+
+def test_readme_command_with_no_network_shows_the_base_map(browser, tmp_path, gazetteer):
+    out = cli_map(tmp_path, *README_MAP, "--offline", "--tiles", "none")
+    page = OfflinePage(browser, out.resolve().as_uri())
+    try:
+        assert page.refused == []  # the page asked for nothing outside
+        pixels = basemap_pixels(page)
+        # land, water (the map's background shows through), borders and town labels were drawn
+        assert pixels["land"] > 0.2 * pixels["total"] and pixels["empty"] > 0.01 * pixels["total"]
+        assert pixels["border"] > 200 and pixels["label"] > 100 and pixels["labels"] >= 5
+        assert page.stats()["byStatus"]["outside"] >= 1
+        keep_screenshot(page, tmp_path / "readme-offline-first-view.png")
+        text = page.click_incident("resolved", "Ordubad")
+        assert "Ordubad — reported as “Orduba”" in text and "Outside the zone" in text
+        keep_screenshot(page, tmp_path / "readme-offline.png")
+        assert not page.errors
+    finally:
+        page.close()
+
+
+def test_default_tiles_with_the_network_blocked_still_show_the_base_map(browser, tmp_path, gazetteer):
+    out = cli_map(tmp_path, *README_MAP)
+    page = OfflinePage(browser, out.resolve().as_uri())
+    try:
+        page.page.wait_for_selector(".folium-map[data-gc-tiles-failed]", timeout=15_000)
+        assert any("tile.openstreetmap.org" in url for url in page.refused)
+        assert basemap_pixels(page)["labels"] >= 5
+        assert "tiles did not load: offline base map shown" in page.page.inner_text(".leaflet-control-attribution")
+        keep_screenshot(page, tmp_path / "readme-tiles-blocked.png")
+        assert not page.errors  # refused tile requests aside, no JavaScript error
+    finally:
+        page.close()
+
+
+def test_zone_outline_follows_the_slider(browser, tmp_path):
+    before = ConflictZone(box(46.3, 39.4, 47.3, 40.3), name="Zone", metadata={"source": "test outline A"})
+    after = ConflictZone(box(46.6, 39.6, 47.3, 40.1), name="Zone", metadata={"source": "test outline B"})
+    timeline = ConflictZone.over_time([(before, "2020-10-01", "2020-10-25"), (after, "2020-10-26", None)])
+    gdf = timeline.classify(incidents())
+    page = OfflinePage(browser, open_map(browser, incident_map(gdf, zone=timeline), tmp_path).page.url)
+    try:
+        shown = "() => GeoconflictMap.layers[0]._periodGroups.map(g => GeoconflictMap.layers[0]._map.hasLayer(g))"
+        assert page.js(shown) == [False, True]  # the slider ends on 2020-11-02: the later outline
+        assert "outline in force: from 2020-10-26" in page.page.inner_text(".gc-legend")
+        page.js(
+            """() => { const el = document.querySelector('[data-gc-to]');
+            el.value = String(Date.UTC(2020, 9, 20) / 86400000); el.dispatchEvent(new Event('input')); }"""
+        )
+        page.page.wait_for_function("document.querySelector('.folium-map').dataset.gcPeriod === '0'", polling=50)
+        assert page.js(shown) == [True, False]
+        assert "outline in force: 2020-10-01 – 2020-10-25" in page.page.inner_text(".gc-legend")
+        keep_screenshot(page, tmp_path / "zone-over-time.png")
+        assert not page.errors
+    finally:
+        page.close()
+
+
+def test_play_button_animates_the_dates_over_a_histogram(browser, tmp_path):
+    page = open_map(browser, incident_map(incidents(), zone=ZONE, tiles=None), tmp_path)
+    try:
+        bars = page.js("(() => { const c = document.querySelector('.gc-histogram'); return [c.width, c.height]; })()")
+        assert bars[0] > 100 and bars[1] > 20
+        assert "incidents per day" in page.page.inner_text(".gc-slider")
+        page.page.click("[data-gc-play]")
+        page.page.wait_for_function("GeoconflictMap.layers[0].stats().shown < 4", polling=20, timeout=5000)
+        page.page.wait_for_function(
+            "document.querySelector('[data-gc-play]').textContent.indexOf('Play') >= 0", polling=50, timeout=15_000
+        )
+        assert page.page.inner_text("[data-gc-range]").endswith("2020-11-02")
+        assert not page.errors
+    finally:
+        page.close()
+
+
+def test_download_the_incidents_shown(browser, tmp_path):
+    import csv
+    import io
+    import json
+
+    gdf = incidents(notes=['=HYPERLINK("http://evil.example")', "plain", None, "<b>bold</b>"])
+    page = open_map(browser, incident_map(gdf, zone=ZONE, tiles=None), tmp_path)
+    try:
+        page.page.locator(".gc-legend input[data-status='0']").uncheck()  # hide what lies inside
+        shown = page.stats()["shown"]
+        with page.page.expect_download() as info:
+            page.page.click("[data-gc-download='csv']")
+        rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
+        assert len(rows) == shown == 3
+        assert {"latitude", "longitude", "event_date", "zone_status", "location", "notes"} <= set(rows[0])
+        by_place = {r["location"]: r for r in rows}
+        assert by_place["Ordubad"]["notes"].startswith("'=HYPERLINK")  # no formula in a spreadsheet
+        assert by_place["Lachin"]["notes"] == "<b>bold</b>"  # the text as written, unescaped
+        assert by_place["Ordubad"]["zone_status"] == "outside" and by_place["Ordubad"]["event_date"] == "2020-10-15"
+        with page.page.expect_download() as info:
+            page.page.click("[data-gc-download='geojson']")
+        features = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))["features"]
+        assert len(features) == shown and features[0]["geometry"]["type"] == "Point"
+        assert not page.errors
+    finally:
+        page.close()
+
+
+def test_a_notebook_cell_sized_map_fits_its_legend_and_popups(browser, tmp_path):
+    m = incident_map(incidents(), zone=ZONE, tiles=None)
+    m.save(str(tmp_path / "cell.html"))
+    page = OfflinePage(browser, (tmp_path / "cell.html").resolve().as_uri(), viewport={"width": 900, "height": 500})
+    try:
+        assert page.page.locator(".gc-legend-body").is_hidden()  # folded: the map stays visible
+        page.page.click(".gc-legend-toggle")
+        box = page.page.locator(".gc-legend").bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 500
+        page.click_incident("location", "Ordubad")
+        page.page.wait_for_timeout(600)  # the map pans the popup into view
+        pop = page.page.locator(".leaflet-popup-content-wrapper").bounding_box()
+        assert pop["x"] >= 0 and pop["y"] >= 0 and pop["x"] + pop["width"] <= 900 and pop["y"] + pop["height"] <= 500
+        keep_screenshot(page, tmp_path / "notebook-cell.png")
+        assert not page.errors
+    finally:
+        page.close()
+
+
+def test_density_view(browser, tmp_path):
+    n = 5000
+    rng = np.random.default_rng(3)
+    gdf = gpd.GeoDataFrame(
+        {"event_type": rng.choice(["Battles", "Protests"], n)},
+        geometry=gpd.points_from_xy(rng.uniform(44, 48, n), rng.uniform(38.5, 41.5, n)),
+        crs=4326,
+    )
+    page = open_map(browser, incident_map(gdf, zone=ZONE, tiles=None, density=True), tmp_path)
+    try:
+        assert page.js("document.querySelector('.folium-map').dataset.gcDensity") == "1"
+        assert "Hexagons" in page.page.inner_text(".gc-legend")
+        drawn_dense = page.stats()["drawn"]  # only the outside incidents as points
+        page.page.locator("input[data-gc-density]").uncheck()
+        assert page.stats()["drawn"] > drawn_dense
+        keep_screenshot(page, tmp_path / "density.png")
         assert not page.errors
     finally:
         page.close()

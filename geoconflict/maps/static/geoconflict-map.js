@@ -24,6 +24,7 @@
   var L = window.L;
   var DAY_MS = 86400000;
   var registry = [];
+  var basemaps = [];
 
   // ------------------------------------------------------------------ helpers
   /**
@@ -97,10 +98,15 @@
     var size = 2 * (r + pad);
     var dash = style.dash ? ' stroke-dasharray="' + style.dash.join(",") + '"' : "";
     var stroke = style.stroke ? ' stroke="' + style.stroke + '" stroke-width="' + style.weight + '"' + dash : "";
+    var c = size / 2;
+    var shape =
+      style.shape === "diamond"
+        ? '<polygon points="' + [c, c - r, c + r, c, c, c + r, c - r, c].join(",") + '"'
+        : '<circle cx="' + c + '" cy="' + c + '" r="' + r + '"';
     return (
       '<svg class="gc-dot" width="' + size + '" height="' + size + '" aria-hidden="true">' +
-      '<circle cx="' + size / 2 + '" cy="' + size / 2 + '" r="' + r + '" fill="' + fill +
-      '" fill-opacity="' + style.fillOpacity + '"' + stroke + "></circle></svg>"
+      shape + ' fill="' + fill + '" fill-opacity="' + style.fillOpacity + '"' + stroke + "></" +
+      (style.shape === "diamond" ? "polygon" : "circle") + "></svg>"
     );
   }
 
@@ -163,6 +169,113 @@
         }
       }
     }
+  }
+
+  // ------------------------------------------------------------------ density view
+  /** Count a point (canvas CSS pixels) in its pointy-top hexagon of radius R (axial coordinates). */
+  function addToHex(hex, x, y, R, flagged) {
+    var q = ((Math.sqrt(3) / 3) * x - y / 3) / R;
+    var r = ((2 / 3) * y) / R;
+    var cx = q;
+    var cz = r;
+    var cy = -q - r;
+    var rx = Math.round(cx);
+    var ry = Math.round(cy);
+    var rz = Math.round(cz);
+    var dx = Math.abs(rx - cx);
+    var dy = Math.abs(ry - cy);
+    var dz = Math.abs(rz - cz);
+    if (dx > dy && dx > dz) {
+      rx = -ry - rz;
+    } else if (dy <= dz) {
+      rz = -rx - ry;
+    }
+    var key = rx + "," + rz;
+    var cell = hex[key] || (hex[key] = [0, 0]);
+    cell[0]++;
+    if (flagged) {
+      cell[1]++;
+    }
+  }
+
+  /**
+   * Draw the hexagons (log colour scale); those holding incidents of the top-ranked status (outside
+   * the zone) get a ring of that status' colour. Returns the largest count.
+   */
+  function drawHexes(ctx, hex, R, dpr, colors, ring) {
+    var max = 1;
+    var key;
+    for (key in hex) {
+      if (hex[key][0] > max) {
+        max = hex[key][0];
+      }
+    }
+    ctx.save();
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.globalAlpha = 0.8;
+    for (key in hex) {
+      var parts = key.split(",");
+      var q = +parts[0];
+      var r = +parts[1];
+      var x = R * Math.sqrt(3) * (q + r / 2);
+      var y = R * 1.5 * r;
+      var t = max > 1 ? Math.log(hex[key][0]) / Math.log(max) : 1;
+      ctx.fillStyle = colors[Math.min(colors.length - 1, Math.floor(t * colors.length))];
+      ctx.beginPath();
+      for (var a = 0; a < 6; a++) {
+        var ang = (Math.PI / 3) * a + Math.PI / 6;
+        var px = x + (R - 0.5) * Math.cos(ang);
+        var py = y + (R - 0.5) * Math.sin(ang);
+        if (a === 0) {
+          ctx.moveTo(px, py);
+        } else {
+          ctx.lineTo(px, py);
+        }
+      }
+      ctx.closePath();
+      ctx.fill();
+      if (hex[key][1] && ring) {
+        ctx.globalAlpha = 1;
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = ring;
+        ctx.stroke();
+        ctx.globalAlpha = 0.8;
+      }
+    }
+    ctx.restore();
+    return max;
+  }
+
+  // ------------------------------------------------------------------ download
+  /** An escaped value as plain text (a textarea's content is read as text: no element is made). */
+  function unescapeHtml(s) {
+    if (s === null || s === undefined) {
+      return "";
+    }
+    var t = document.createElement("textarea");
+    t.innerHTML = s;
+    return t.value;
+  }
+
+  function csvCell(v, text, formulaStart) {
+    var s = v === null || v === undefined ? "" : String(v);
+    if (text && s && formulaStart.indexOf(s.charAt(0)) >= 0) {
+      s = "'" + s; // a spreadsheet must not run a report's text as a formula
+    }
+    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+
+  function saveFile(name, type, body) {
+    var url = URL.createObjectURL(new Blob([body], { type: type }));
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () {
+      URL.revokeObjectURL(url);
+      a.remove();
+    }, 1000);
   }
 
   // ------------------------------------------------------------------ the canvas layer
@@ -248,6 +361,7 @@
       this._data = d;
       this._projected = null;
       this._filter();
+      this._syncPeriods();
       if (this._map) {
         this._project();
         this._redraw();
@@ -320,6 +434,7 @@
       this._canvas.style.pointerEvents = "none";
       this.getPane().appendChild(this._canvas);
       this._ctx = this._canvas.getContext("2d");
+      map.getContainer().setAttribute("data-gc-density", this._density ? "1" : "0");
       map.on("moveend zoomend resize viewreset", this._redraw, this);
       map.on("click", this._onClick, this);
       map.on("mousemove", this._onMouseMove, this);
@@ -399,6 +514,10 @@
       var hi = new Int32Array(vis.length);
       var m = 0;
       var k = 0;
+      var rank = this.options.status.rank;
+      var top = Math.max.apply(null, rank);
+      var hex = this._density ? {} : null;
+      var R = this.options.densityRadius || 14;
       while (k < vis.length) {
         var first = vis[k];
         var s = d.status[first];
@@ -417,6 +536,10 @@
           if (x < -half || y < -half || x > w + half || y > h + half) {
             continue;
           }
+          if (hex) {
+            addToHex(hex, x, y, R, rank[s] === top);
+            continue;
+          }
           blit(buf, W, H, sp, Math.round((x - half) * dpr), Math.round((y - half) * dpr));
           hx[m] = x + min.x;
           hy[m] = y + min.y;
@@ -426,10 +549,57 @@
         }
       }
       this._ctx.putImageData(this._image, 0, 0);
+      if (hex) {
+        var topStyle = styles[rank.indexOf(top)];
+        this._hexMax = drawHexes(this._ctx, hex, R, dpr, this.options.densityColors, topStyle && topStyle.stroke);
+      }
+      this._nameTop(hx, hy, hi, m, dpr, rank, top);
       this._hits = { x: hx, y: hy, r: hr, i: hi, n: m };
       this._drawnCount = m;
       map.getContainer().setAttribute("data-gc-drawn", String(m));
       this.fire("draw", { drawn: m });
+    },
+
+    /** Name the incidents of the top-ranked status (outside the zone) beside their symbol, when few are drawn. */
+    _nameTop: function (hx, hy, hi, m, dpr, rank, top) {
+      var limit = this.options.nameTop || 0;
+      var d = this._data;
+      var pts = [];
+      for (var k = 0; k < m && pts.length <= limit; k++) {
+        if (rank[d.status[hi[k]]] === top) {
+          pts.push(k);
+        }
+      }
+      if (!pts.length || pts.length > limit || !this.options.zone) {
+        return;
+      }
+      var g = this._ctx;
+      var pad = this.options.padding;
+      var size = this._map.getSize();
+      var min = this._map.containerPointToLayerPoint(size.multiplyBy(-pad)).round();
+      g.save();
+      g.setTransform(dpr, 0, 0, dpr, 0, 0);
+      g.font = "bold 12px " + (this.options.labelFont || "sans-serif");
+      g.textBaseline = "middle";
+      g.lineJoin = "round";
+      var seen = {};
+      for (var j = 0; j < pts.length; j++) {
+        var q = pts[j];
+        var name = unescapeHtml(this.title(hi[q]));
+        var x = hx[q] - min.x + 12;
+        var y = hy[q] - min.y - 6;
+        var key = name + "|" + Math.round(x / 4) + "|" + Math.round(y / 4);
+        if (seen[key]) {
+          continue;
+        }
+        seen[key] = true;
+        g.lineWidth = 3.5;
+        g.strokeStyle = "rgba(255,255,255,0.9)";
+        g.strokeText(name, x, y);
+        g.fillStyle = this.options.statusStyle[d.status[hi[q]]].stroke || "#b2182b";
+        g.fillText(name, x, y);
+      }
+      g.restore();
     },
 
     /**
@@ -443,8 +613,8 @@
       if (!sp) {
         var style = this.options.statusStyle[s];
         var r = style.r;
-        var pad = Math.ceil((style.weight || 0) + (style.halo ? 2 : 0)) + 1;
-        var size = Math.ceil(2 * (r + pad));
+        var pad = Math.ceil((style.weight || 0) + (style.halo ? 2 : 0)) + 2;
+        var size = Math.ceil(2 * (r * 1.1 + pad));
         var px = Math.ceil(size * dpr);
         var cv = document.createElement("canvas");
         cv.width = px;
@@ -452,7 +622,17 @@
         var g = cv.getContext("2d");
         g.scale(dpr, dpr);
         g.beginPath();
-        g.arc(size / 2, size / 2, r, 0, 2 * Math.PI);
+        if (style.shape === "diamond") {
+          // a diamond of the same area as the circle would be: outside incidents stand out by shape too
+          var q = r * 1.1;
+          g.moveTo(size / 2, size / 2 - q);
+          g.lineTo(size / 2 + q, size / 2);
+          g.lineTo(size / 2, size / 2 + q);
+          g.lineTo(size / 2 - q, size / 2);
+          g.closePath();
+        } else {
+          g.arc(size / 2, size / 2, r, 0, 2 * Math.PI);
+        }
         g.globalAlpha = style.fillOpacity;
         g.fillStyle = fill;
         g.fill();
@@ -522,6 +702,11 @@
     },
 
     _onClick: function (e) {
+      if (this._density) {
+        // the hexagons count incidents: a click zooms in on them
+        this._map.setZoomAround(e.latlng, Math.min(this._map.getMaxZoom(), this._map.getZoom() + 2));
+        return;
+      }
       var hits = this._hitTest(e.layerPoint);
       if (hits.length) {
         this._hideTooltip();
@@ -591,6 +776,25 @@
       return "Incident";
     },
 
+    /** The report's own spelling when it differs from the title (options.fields.reported), else null. */
+    reported: function (i) {
+      var names = this.options.fields.reported || [];
+      var title = this.title(i);
+      for (var k = 0; k < names.length; k++) {
+        var v = this.text(names[k], i);
+        if (v && fold(v) !== fold(title)) {
+          return v;
+        }
+      }
+      return null;
+    },
+
+    /** The title with the reported spelling beside it: "Ordubad — reported as “Orduba”". */
+    titleHtml: function (i) {
+      var r = this.reported(i);
+      return this.title(i) + (r ? ' <span class="gc-reported">— reported as \u201c' + r + "\u201d</span>" : "");
+    },
+
     /** YYYY-MM-DD for a dated incident, else the date text the table had (escaped), else null. */
     dateText: function (i) {
       var d = this._data;
@@ -611,7 +815,7 @@
 
     tooltipHtml: function (i) {
       var o = this.options;
-      var parts = ["<b>" + this.title(i) + "</b>"];
+      var parts = ["<b>" + this.titleHtml(i) + "</b>"];
       var date = this.dateText(i);
       if (date) {
         parts.push(date);
@@ -636,7 +840,7 @@
         return self.text(f, i);
       };
       var title = this.title(i);
-      var out = ['<div class="gc-popup">', '<div class="gc-popup-title">' + title + "</div>"];
+      var out = ['<div class="gc-popup">', '<div class="gc-popup-title">' + this.titleHtml(i) + "</div>"];
       var places = [];
       F.places.forEach(function (f) {
         var v = t(f);
@@ -731,7 +935,15 @@
       var self = this;
       var list = stack && stack.length ? stack : [i];
       var pos = Math.max(0, list.indexOf(i));
-      var popup = L.popup({ maxWidth: 380, maxHeight: 380, className: "gc-popup-wrap", autoPanPadding: [20, 20] });
+      // a popup fits the map it opens on (a notebook cell of 900 x 500 included): it scrolls rather than clips
+      var box = this._map.getSize();
+      var popup = L.popup({
+        maxWidth: Math.max(200, Math.min(380, box.x - 70)),
+        minWidth: Math.min(240, box.x - 90),
+        maxHeight: Math.max(160, Math.min(380, box.y - 110)),
+        className: "gc-popup-wrap",
+        autoPanPadding: [20, 20],
+      });
       var el = L.DomUtil.create("div", "gc-popup-stack");
       var render = function () {
         var j = list[pos];
@@ -776,6 +988,82 @@
       this._dayFrom = fromDay === null ? -Infinity : fromDay;
       this._dayTo = toDay === null ? Infinity : toDay;
       this._refresh();
+      this._syncPeriods();
+      this.fire("daterange", { from: this._dayFrom, to: this._dayTo });
+    },
+
+    /** Show the incidents as hexagons counting them (true) or as points (false). */
+    setDensity: function (on) {
+      this._density = !!on;
+      if (this._map) {
+        this._map.getContainer().setAttribute("data-gc-density", this._density ? "1" : "0");
+      }
+      this._refresh();
+    },
+
+    // ---- zones over time: the outline in force on the slider's date
+    /** ``groups``: one layer group per period of the zone, in the order of options.zone.periods. */
+    setZonePeriods: function (groups) {
+      this._periodGroups = groups;
+      this._syncPeriods();
+    },
+
+    /** The period in force on ``day`` (an index into options.zone.periods), or -1. */
+    periodAt: function (day) {
+      var periods = (this.options.zone && this.options.zone.periods) || [];
+      for (var k = 0; k < periods.length; k++) {
+        var p = periods[k];
+        if ((p.first === null || day >= p.first) && (p.last === null || day <= p.last)) {
+          return k;
+        }
+      }
+      return -1;
+    },
+
+    /** The slider's date: the end of the date window, else the latest incident's date. */
+    sliderDay: function () {
+      if (isFinite(this._dayTo)) {
+        return this._dayTo;
+      }
+      var d = this._data;
+      var hi = -Infinity;
+      for (var i = 0; d && d.day && i < d.n; i++) {
+        if (d.day[i] > hi) {
+          hi = d.day[i];
+        }
+      }
+      return isFinite(hi) ? hi : null;
+    },
+
+    _syncPeriods: function () {
+      var groups = this._periodGroups;
+      var map = this._gcMap;
+      if (!groups || !groups.length || !map) {
+        return;
+      }
+      var day = this.sliderDay();
+      var k = day === null ? -2 : this.periodAt(day);
+      groups.forEach(function (g, j) {
+        var parent = null;
+        map.eachLayer(function (l) {
+          if (l !== g && l instanceof L.LayerGroup && l.hasLayer && (l.hasLayer(g) || (l._gcPeriods || []).indexOf(g) >= 0)) {
+            parent = l;
+          }
+        });
+        if (!parent) {
+          return;
+        }
+        parent._gcPeriods = groups;
+        var want = k === -2 || k === j;
+        if (want && !parent.hasLayer(g)) {
+          parent.addLayer(g);
+        } else if (!want && parent.hasLayer(g)) {
+          parent.removeLayer(g);
+        }
+      });
+      this._period = k;
+      map.getContainer().setAttribute("data-gc-period", String(k));
+      this.fire("period", { index: k, day: day });
     },
     _refresh: function () {
       if (!this._data) {
@@ -783,6 +1071,76 @@
       }
       this._filter();
       this._redraw();
+    },
+
+    // ---- download: the incidents the filters show
+    /** Header and rows (plain text) of the incidents shown: the wire format's fields, then every text field. */
+    exportTable: function () {
+      var d = this._data;
+      var o = this.options;
+      var cols = o.export.columns;
+      var keys = Object.keys(d.text).filter(function (k) {
+        return k !== o.fields.date;
+      });
+      var names = o.export.names || {};
+      var header = [cols.lat, cols.lon, cols.day, cols.type, cols.status, cols.dist].concat(
+        keys.map(function (k) {
+          return names[k] || k;
+        })
+      );
+      var rows = [];
+      for (var k = 0; k < this._visible.length; k++) {
+        var i = this._visible[k];
+        var s = d.status[i];
+        var row = [
+          d.lat[i],
+          d.lon[i],
+          unescapeHtml(this.dateText(i)),
+          unescapeHtml(o.types[d.type[i]] ? o.types[d.type[i]].name : ""),
+          s === o.status.unknown ? "" : o.status.keys[s],
+          d.dist && d.dist[i] !== null && d.dist[i] !== undefined ? d.dist[i] : "",
+        ];
+        for (var j = 0; j < keys.length; j++) {
+          row.push(unescapeHtml(d.text[keys[j]](i)));
+        }
+        rows.push(row);
+      }
+      return { header: header, rows: rows };
+    },
+
+    exportCsv: function () {
+      var t = this.exportTable();
+      var start = this.options.export.formulaStart;
+      var lines = [t.header.map(function (h) {
+        return csvCell(h, false, start);
+      }).join(",")];
+      t.rows.forEach(function (r) {
+        lines.push(r.map(function (v, j) {
+          return csvCell(v, j >= 2, start);
+        }).join(","));
+      });
+      return lines.join("\r\n") + "\r\n";
+    },
+
+    exportGeoJson: function () {
+      var t = this.exportTable();
+      var features = t.rows.map(function (r) {
+        var props = {};
+        for (var j = 2; j < t.header.length; j++) {
+          props[t.header[j]] = r[j] === "" ? null : r[j];
+        }
+        return { type: "Feature", geometry: { type: "Point", coordinates: [r[1], r[0]] }, properties: props };
+      });
+      return JSON.stringify({ type: "FeatureCollection", features: features });
+    },
+
+    download: function (kind) {
+      var name = this.options.export.file;
+      if (kind === "geojson") {
+        saveFile(name + ".geojson", "application/geo+json", this.exportGeoJson());
+      } else {
+        saveFile(name + ".csv", "text/csv;charset=utf-8", "\ufeff" + this.exportCsv());
+      }
     },
 
     // ---- queries (search, tests, scripts)
@@ -859,12 +1217,37 @@
       L.setOptions(this, opts);
       this._layer = layer;
     },
-    onAdd: function () {
+    onAdd: function (map) {
       var layer = this._layer;
       var o = layer.options;
       var div = L.DomUtil.create("div", "gc-legend leaflet-bar");
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
+      div.innerHTML = this._html(o);
+      var body = div.querySelector(".gc-legend-body");
+      var toggle = div.querySelector(".gc-legend-toggle");
+      var setOpen = function (open) {
+        body.style.display = open ? "" : "none";
+        toggle.setAttribute("aria-expanded", String(open));
+      };
+      L.DomEvent.on(toggle, "click", function () {
+        setOpen(body.style.display === "none");
+      });
+      // in a small map (a notebook cell) the legend starts folded and never takes more than the map's height
+      var fit = function () {
+        var size = map.getSize();
+        var compact = size.x < 700 || size.y < 560;
+        L.DomUtil[compact ? "addClass" : "removeClass"](map.getContainer(), "gc-compact");
+        body.style.maxHeight = Math.max(80, size.y - 140) + "px";
+        return compact;
+      };
+      setOpen(!fit());
+      map.on("resize", fit);
+      this._wire(div, layer, map);
+      return div;
+    },
+
+    _html: function (o) {
       var html = [];
       html.push(
         '<button type="button" class="gc-legend-toggle" aria-expanded="true" title="Show or hide the legend">' +
@@ -875,16 +1258,13 @@
       if (o.zone) {
         html.push(
           '<div class="gc-legend-zone"><span class="gc-zone-swatch"></span><span>Zone: <b>' + o.zone.name + "</b>" +
-            (o.zone.noteShort
-              ? '<details class="gc-note"><summary>' + o.zone.noteShort + "</summary>" + o.zone.note + "</details>"
-              : o.zone.note
-                ? '<br><span class="gc-note">' + o.zone.note + "</span>"
-                : "") +
+            (o.zone.label ? '<br><span class="gc-note">outline: ' + o.zone.label + "</span>" : "") +
+            (o.zone.periods && o.zone.periods.length ? '<br><span class="gc-note gc-period" data-gc-period-label></span>' : "") +
+            (o.zone.details ? '<details class="gc-note"><summary>About this outline</summary>' + o.zone.details + "</details>" : "") +
             "</span></div>"
         );
       }
       var statuses = o.status.legend;
-      var unknown = o.status.unknown;
       html.push('<div class="gc-legend-section">' + (o.zone || o.hasStatus ? "Where, relative to the zone" : "Incidents") + "</div>");
       statuses.forEach(function (s) {
         html.push(
@@ -908,20 +1288,29 @@
         });
       }
       html.push('<div class="gc-legend-foot" data-gc-shown></div>');
+      html.push('<div class="gc-legend-actions">');
+      html.push('<label class="gc-legend-row"><input type="checkbox" data-gc-density' + (o.density ? " checked" : "") + "> Density view (hexagons)</label>");
+      html.push('<div class="gc-note" data-gc-density-note></div>');
+      if (o.download !== false) {
+        html.push(
+          '<div class="gc-download">Download the incidents shown: ' +
+            '<button type="button" data-gc-download="csv">CSV</button> <button type="button" data-gc-download="geojson">GeoJSON</button></div>'
+        );
+      }
+      html.push("</div>");
       if (o.notes && o.notes.length) {
         o.notes.forEach(function (n) {
           html.push('<div class="gc-note">' + n + "</div>");
         });
       }
       html.push("</div>");
-      div.innerHTML = html.join("");
-      var body = div.querySelector(".gc-legend-body");
-      var toggle = div.querySelector(".gc-legend-toggle");
-      L.DomEvent.on(toggle, "click", function () {
-        var open = body.style.display !== "none";
-        body.style.display = open ? "none" : "";
-        toggle.setAttribute("aria-expanded", String(!open));
-      });
+      return html.join("");
+    },
+
+    _wire: function (div, layer, map) {
+      var o = layer.options;
+      var statuses = o.status.legend;
+      var unknown = o.status.unknown;
       Array.prototype.forEach.call(div.querySelectorAll("input[data-status]"), function (box) {
         L.DomEvent.on(box, "change", function () {
           layer.setStatusVisible(+box.getAttribute("data-status"), box.checked);
@@ -932,6 +1321,33 @@
           layer.setTypeVisible(+box.getAttribute("data-type"), box.checked);
         });
       });
+      var density = div.querySelector("input[data-gc-density]");
+      var densityNote = div.querySelector("[data-gc-density-note]");
+      L.DomEvent.on(density, "change", function () {
+        layer.setDensity(density.checked);
+      });
+      layer.on("draw", function () {
+        densityNote.textContent = layer._density
+          ? "Hexagons: incidents per hexagon, 1 to " + (layer._hexMax || 1).toLocaleString("en") +
+            " (log scale); " + (o.zone ? "a red edge: some lie outside the zone; " : "") + "click to zoom in"
+          : "";
+      });
+      Array.prototype.forEach.call(div.querySelectorAll("[data-gc-download]"), function (btn) {
+        L.DomEvent.on(btn, "click", function () {
+          layer.download(btn.getAttribute("data-gc-download"));
+        });
+      });
+      var periodLabel = div.querySelector("[data-gc-period-label]");
+      if (periodLabel) {
+        layer.on("period", function (e) {
+          var p = e.index >= 0 ? o.zone.periods[e.index] : null;
+          periodLabel.innerHTML = p
+            ? "outline in force: " + p.label
+            : e.index === -2
+              ? "every outline shown (no date)"
+              : "no outline for " + isoDay(e.day);
+        });
+      }
       var foot = div.querySelector("[data-gc-shown]");
       var update = function () {
         var s = layer.stats();
@@ -959,7 +1375,6 @@
       };
       layer.on("filter load", update);
       update();
-      return div;
     },
   });
 
@@ -974,69 +1389,164 @@
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       div.innerHTML = '<div class="gc-note">Loading dates…</div>';
+      var self = this;
       var layer = this._layer;
-      var build = function () {
-        var d = layer._data;
-        var lo = Infinity;
-        var hi = -Infinity;
-        var undated = 0;
-        for (var i = 0; i < d.n; i++) {
-          var v = d.day ? d.day[i] : NaN;
-          if (v === v) {
-            if (v < lo) {
-              lo = v;
-            }
-            if (v > hi) {
-              hi = v;
-            }
-          } else {
-            undated++;
-          }
-        }
-        if (!(hi > lo)) {
-          div.style.display = "none";
-          return;
-        }
-        div.innerHTML =
-          '<div class="gc-slider-title">Dates <span data-gc-range></span></div>' +
-          '<label>from <input type="range" data-gc-from min="' + lo + '" max="' + hi + '" value="' + lo + '" step="1"></label>' +
-          '<label>to <input type="range" data-gc-to min="' + lo + '" max="' + hi + '" value="' + hi + '" step="1"></label>' +
-          (undated ? '<div class="gc-note">' + undated + " undated incidents are always shown</div>" : "");
-        var from = div.querySelector("[data-gc-from]");
-        var to = div.querySelector("[data-gc-to]");
-        var label = div.querySelector("[data-gc-range]");
-        var queued = false;
-        var apply = function (e) {
-          var a = +from.value;
-          var b = +to.value;
-          if (a > b) {
-            if (e && e.target === from) {
-              to.value = a;
-              b = a;
-            } else {
-              from.value = b;
-              a = b;
-            }
-          }
-          label.textContent = isoDay(a) + " – " + isoDay(b);
-          if (!queued) {
-            queued = true;
-            L.Util.requestAnimFrame(function () {
-              queued = false;
-              layer.setDateRange(+from.value, +to.value);
-            });
-          }
-        };
-        from.addEventListener("input", apply);
-        to.addEventListener("input", apply);
-        apply();
-      };
       if (layer._data) {
-        build();
+        this._build(div);
       } else {
-        layer.once("load", build);
+        layer.once("load", function () {
+          self._build(div);
+        });
       }
       return div;
+    },
+
+    _range: function () {
+      var d = this._layer._data;
+      var lo = Infinity;
+      var hi = -Infinity;
+      var undated = 0;
+      for (var i = 0; i < d.n; i++) {
+        var v = d.day ? d.day[i] : NaN;
+        if (v === v) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        } else {
+          undated++;
+        }
+      }
+      return { lo: lo, hi: hi, undated: undated };
+    },
+
+    _build: function (div) {
+      var layer = this._layer;
+      var range = this._range();
+      var lo = range.lo;
+      var hi = range.hi;
+      if (!(hi > lo)) {
+        div.style.display = "none";
+        return;
+      }
+      div.innerHTML =
+        '<div class="gc-slider-title">Dates <span data-gc-range></span></div>' +
+        '<canvas class="gc-histogram" data-gc-histogram height="36"></canvas>' +
+        '<div class="gc-note" data-gc-histogram-note></div>' +
+        '<label>from <input type="range" data-gc-from min="' + lo + '" max="' + hi + '" value="' + lo + '" step="1"></label>' +
+        '<label>to <input type="range" data-gc-to min="' + lo + '" max="' + hi + '" value="' + hi + '" step="1"></label>' +
+        '<div class="gc-slider-buttons"><button type="button" data-gc-play aria-label="Play the dates">\u25b6 Play</button></div>' +
+        (range.undated ? '<div class="gc-note">' + range.undated + " undated incidents are always shown</div>" : "");
+      var from = div.querySelector("[data-gc-from]");
+      var to = div.querySelector("[data-gc-to]");
+      var label = div.querySelector("[data-gc-range]");
+      var hist = this._histogram(div, lo, hi);
+      var queued = false;
+      var apply = function (e) {
+        var a = +from.value;
+        var b = +to.value;
+        if (a > b) {
+          if (e && e.target === from) {
+            to.value = a;
+            b = a;
+          } else {
+            from.value = b;
+            a = b;
+          }
+        }
+        label.textContent = isoDay(a) + " – " + isoDay(b);
+        hist(a, b);
+        if (!queued) {
+          queued = true;
+          L.Util.requestAnimFrame(function () {
+            queued = false;
+            layer.setDateRange(+from.value, +to.value);
+          });
+        }
+      };
+      from.addEventListener("input", apply);
+      to.addEventListener("input", apply);
+      this._play(div.querySelector("[data-gc-play]"), from, to, lo, hi, apply);
+      apply();
+    },
+
+    /** Bars of incidents per day (or per few days on a long range) under the slider; returns the highlighter. */
+    _histogram: function (div, lo, hi) {
+      var d = this._layer._data;
+      var cv = div.querySelector("[data-gc-histogram]");
+      var width = 230;
+      var days = hi - lo + 1;
+      var per = Math.max(1, Math.ceil(days / width));
+      var bins = new Float64Array(Math.ceil(days / per));
+      for (var i = 0; i < d.n; i++) {
+        var v = d.day ? d.day[i] : NaN;
+        if (v === v) {
+          bins[Math.floor((v - lo) / per)]++;
+        }
+      }
+      var max = 1;
+      for (var k = 0; k < bins.length; k++) {
+        max = Math.max(max, bins[k]);
+      }
+      div.querySelector("[data-gc-histogram-note]").textContent =
+        "incidents per " + (per === 1 ? "day" : per + " days") + " (highest " + max.toLocaleString("en") + ")";
+      var dpr = window.devicePixelRatio || 1;
+      cv.width = width * dpr;
+      cv.height = 36 * dpr;
+      cv.style.width = width + "px";
+      cv.style.height = "36px";
+      var g = cv.getContext("2d");
+      g.setTransform(dpr, 0, 0, dpr, 0, 0);
+      var bw = width / bins.length;
+      this._bins = bins;
+      return function (a, b) {
+        g.clearRect(0, 0, width, 36);
+        for (var j = 0; j < bins.length; j++) {
+          if (!bins[j]) {
+            continue;
+          }
+          var day = lo + j * per;
+          g.fillStyle = day + per - 1 >= a && day <= b ? "#b2182b" : "#b8b8b8";
+          var bh = Math.max(1, (bins[j] / max) * 34);
+          g.fillRect(j * bw, 36 - bh, Math.max(1, bw - (bw > 2 ? 0.5 : 0)), bh);
+        }
+      };
+    },
+
+    /** The play button: moves the date window (its width kept, a tenth of the range when it is all of it) to the end. */
+    _play: function (button, from, to, lo, hi, apply) {
+      var timer = null;
+      var stop = function () {
+        clearInterval(timer);
+        timer = null;
+        button.textContent = "\u25b6 Play";
+        button.setAttribute("aria-pressed", "false");
+      };
+      var step = Math.max(1, Math.round((hi - lo) / 150));
+      button.addEventListener("click", function () {
+        if (timer) {
+          stop();
+          return;
+        }
+        var width = +to.value - +from.value;
+        if (width >= hi - lo) {
+          width = Math.max(0, Math.round((hi - lo) / 10));
+        }
+        if (+to.value >= hi) {
+          from.value = lo;
+          to.value = lo + width;
+        }
+        button.textContent = "\u275a\u275a Pause";
+        button.setAttribute("aria-pressed", "true");
+        apply();
+        timer = setInterval(function () {
+          var b = Math.min(hi, +to.value + step);
+          from.value = b - width;
+          to.value = b;
+          apply();
+          if (b >= hi) {
+            stop();
+          }
+        }, 120);
+      });
     },
   });
 
@@ -1067,7 +1577,7 @@
         list.innerHTML = results
           .map(function (i, k) {
             var date = layer.dateText(i);
-            var title = layer.title(i);
+            var title = layer.titleHtml(i);
             return '<li role="option" data-k="' + k + '">' + title + (date ? " <small>" + date + "</small>" : "") + "</li>";
           })
           .join("");
@@ -1142,9 +1652,313 @@
     }
   }
 
+  // ------------------------------------------------------------------ the offline base map
+  /*
+   * Natural Earth land, lakes, rivers, coastlines and borders, and town labels, drawn on one
+   * canvas under the tiles (pane z-index 150 < Leaflet's tile pane, 200): it shows whenever
+   * tiles are off or fail to load, and tiles that load cover it. Names are drawn with
+   * fillText on the canvas only, never inserted as HTML. The layout of the data is the
+   * geoconflict-basemap/1 format (geoconflict/maps/_basemap.py); the colours and the zoom
+   * thresholds come in the options.
+   */
+  function decodeLine(enc) {
+    // [x0, y0, dx, dy, ...] in 1/1000 degree -> Web Mercator pixels at zoom 0, and a bounding box
+    var n = enc.length / 2;
+    var out = new Float64Array(enc.length);
+    var x = 0;
+    var y = 0;
+    var minx = Infinity;
+    var miny = Infinity;
+    var maxx = -Infinity;
+    var maxy = -Infinity;
+    for (var k = 0; k < n; k++) {
+      x += enc[2 * k];
+      y += enc[2 * k + 1];
+      var lat = Math.max(-85.0511, Math.min(85.0511, y / 1000));
+      var px = ((x / 1000 + 180) / 360) * 256;
+      var s = Math.sin((lat * Math.PI) / 180);
+      var py = (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * 256;
+      out[2 * k] = px;
+      out[2 * k + 1] = py;
+      if (px < minx) minx = px;
+      if (px > maxx) maxx = px;
+      if (py < miny) miny = py;
+      if (py > maxy) maxy = py;
+    }
+    return { c: out, b: [minx, miny, maxx, maxy] };
+  }
+
+  function decodeShapes(list, isPolygon) {
+    return list.map(function (item) {
+      var parts = isPolygon ? item.map(decodeLine) : [decodeLine(item)];
+      var b = parts[0].b.slice();
+      parts.forEach(function (p) {
+        b = [Math.min(b[0], p.b[0]), Math.min(b[1], p.b[1]), Math.max(b[2], p.b[2]), Math.max(b[3], p.b[3])];
+      });
+      return { parts: parts, b: b };
+    });
+  }
+
+  function project(lon, lat) {
+    var s = Math.sin((Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI) / 180);
+    return [((lon + 180) / 360) * 256, (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * 256];
+  }
+
+  var BaseMap = L.Layer.extend({
+    options: { pane: "geoconflictBasemap", padding: 0.3 },
+
+    initialize: function (dataElement, towns, opts) {
+      L.setOptions(this, opts);
+      var self = this;
+      this._towns = towns || [];
+      this.ready = decode(dataElement).then(function (raw) {
+        self._setData(raw);
+        return self;
+      });
+      this.ready.catch(function (err) {
+        if (window.console) {
+          window.console.error("geoconflict: the base map could not be loaded: " + ((err && err.message) || err));
+        }
+      });
+    },
+
+    _setData: function (raw) {
+      var lakes = [];
+      raw.lakes.forEach(function (lake) {
+        decodeShapes(lake.g, true).forEach(function (s) {
+          s.r = lake.r;
+          lakes.push(s);
+        });
+      });
+      var rivers = [];
+      raw.rivers.forEach(function (river) {
+        decodeShapes(river.g, false).forEach(function (s) {
+          s.r = river.r;
+          rivers.push(s);
+        });
+      });
+      var labels = [];
+      raw.places.forEach(function (p) {
+        labels.push({ name: p[0], xy: project(p[1], p[2]), rank: p[3], pop: p[4], sea: false });
+      });
+      this._towns.forEach(function (t) {
+        labels.push({ name: t[0], xy: project(t[1], t[2]), rank: 99, pop: t[3], sea: false });
+      });
+      raw.seas.forEach(function (s) {
+        labels.push({ name: s[0], xy: project(s[1], s[2]), rank: s[3], pop: 0, sea: true });
+      });
+      labels.sort(function (a, b) {
+        return b.pop - a.pop || a.rank - b.rank;
+      });
+      this._d = {
+        land: decodeShapes(raw.land, true),
+        lakes: lakes,
+        rivers: rivers,
+        coast: decodeShapes(raw.coast, false),
+        borders: decodeShapes(raw.borders, false),
+        labels: labels,
+      };
+      this._redraw();
+      this.fire("load");
+    },
+
+    onAdd: function (map) {
+      if (!map.getPane(this.options.pane)) {
+        var pane = map.createPane(this.options.pane);
+        pane.style.zIndex = 150;
+        pane.style.pointerEvents = "none";
+      }
+      this._canvas = L.DomUtil.create("canvas", "gc-basemap leaflet-zoom-hide");
+      this.getPane().appendChild(this._canvas);
+      this._oldBackground = map.getContainer().style.background;
+      map.getContainer().style.background = this.options.style.water;
+      map.on("moveend zoomend resize viewreset", this._redraw, this);
+      this._watchTiles(map);
+      this._redraw();
+    },
+
+    onRemove: function (map) {
+      map.off("moveend zoomend resize viewreset", this._redraw, this);
+      map.getContainer().style.background = this._oldBackground || "";
+      L.DomUtil.remove(this._canvas);
+      this._canvas = null;
+    },
+
+    getAttribution: function () {
+      return this.options.attribution || null;
+    },
+
+    /** Say so in the attribution when tiles fail to load (the base map is what shows then). */
+    _watchTiles: function (map) {
+      var self = this;
+      map.eachLayer(function (layer) {
+        if (layer instanceof L.TileLayer && !layer._gcWatched) {
+          layer._gcWatched = true;
+          layer.on("tileerror", function () {
+            if (!self._tilesFailed && map.attributionControl) {
+              self._tilesFailed = true;
+              map.attributionControl.addAttribution(self.options.tilesFailed);
+              map.getContainer().setAttribute("data-gc-tiles-failed", "1");
+            }
+          });
+        }
+      });
+    },
+
+    _redraw: function () {
+      var map = this._map;
+      if (!map || !this._canvas || !this._d) {
+        return;
+      }
+      var size = map.getSize();
+      var pad = this.options.padding;
+      var min = map.containerPointToLayerPoint(size.multiplyBy(-pad)).round();
+      var w = Math.round(size.x * (1 + 2 * pad));
+      var h = Math.round(size.y * (1 + 2 * pad));
+      var dpr = window.devicePixelRatio || 1;
+      var cv = this._canvas;
+      cv.width = Math.max(1, Math.round(w * dpr));
+      cv.height = Math.max(1, Math.round(h * dpr));
+      cv.style.width = w + "px";
+      cv.style.height = h + "px";
+      L.DomUtil.setPosition(cv, min);
+      var g = cv.getContext("2d");
+      g.setTransform(dpr, 0, 0, dpr, 0, 0);
+      var zoom = map.getZoom();
+      var scale = Math.pow(2, zoom);
+      var origin = map.getPixelOrigin();
+      var view = {
+        ox: origin.x + min.x,
+        oy: origin.y + min.y,
+        s: scale,
+        b: [(origin.x + min.x) / scale, (origin.y + min.y) / scale, (origin.x + min.x + w) / scale, (origin.y + min.y + h) / scale],
+      };
+      var st = this.options.style;
+      this._fill(g, this._d.land, view, st.land, null);
+      var self = this;
+      this._fill(g, this._d.lakes, view, st.water, function (s) {
+        return (s.b[2] - s.b[0]) * scale > 2 || (s.b[3] - s.b[1]) * scale > 2;
+      });
+      g.lineCap = "round";
+      g.lineJoin = "round";
+      this._stroke(g, this._d.rivers, view, st.river, 1, [], function (s) {
+        return s.r <= zoom + self.options.riverRank;
+      });
+      this._stroke(g, this._d.coast, view, st.coast, 0.8, [], null);
+      this._stroke(g, this._d.borders, view, st.border, 1.1, [4, 3], null);
+      this._labels(g, view, w, h, zoom);
+      map.getContainer().setAttribute("data-gc-basemap", String(this._labelCount));
+      this.fire("draw");
+    },
+
+    _visible: function (s, view) {
+      var b = view.b;
+      return !(s.b[2] < b[0] || s.b[0] > b[2] || s.b[3] < b[1] || s.b[1] > b[3]);
+    },
+
+    _path: function (g, parts, view) {
+      for (var p = 0; p < parts.length; p++) {
+        var c = parts[p].c;
+        g.moveTo(c[0] * view.s - view.ox, c[1] * view.s - view.oy);
+        for (var k = 2; k < c.length; k += 2) {
+          g.lineTo(c[k] * view.s - view.ox, c[k + 1] * view.s - view.oy);
+        }
+      }
+    },
+
+    _fill: function (g, shapes, view, colour, keep) {
+      g.fillStyle = colour;
+      for (var i = 0; i < shapes.length; i++) {
+        var s = shapes[i];
+        if (this._visible(s, view) && (!keep || keep(s))) {
+          g.beginPath();
+          this._path(g, s.parts, view);
+          g.fill("evenodd");
+        }
+      }
+    },
+
+    _stroke: function (g, shapes, view, colour, width, dash, keep) {
+      g.strokeStyle = colour;
+      g.lineWidth = width;
+      g.setLineDash(dash);
+      g.beginPath();
+      for (var i = 0; i < shapes.length; i++) {
+        var s = shapes[i];
+        if (this._visible(s, view) && (!keep || keep(s))) {
+          this._path(g, s.parts, view);
+        }
+      }
+      g.stroke();
+      g.setLineDash([]);
+    },
+
+    /** Town and sea names, the most populous first, none over another. */
+    _labels: function (g, view, w, h, zoom) {
+      var o = this.options;
+      var minPop = o.townPopulation[Math.max(0, Math.min(o.townPopulation.length - 1, zoom))];
+      var boxes = [];
+      var shown = 0;
+      var free = function (b) {
+        for (var k = 0; k < boxes.length; k++) {
+          var c = boxes[k];
+          if (b[0] < c[2] && b[2] > c[0] && b[1] < c[3] && b[3] > c[1]) {
+            return false;
+          }
+        }
+        return true;
+      };
+      g.textBaseline = "middle";
+      g.lineJoin = "round";
+      var labels = this._d.labels;
+      for (var i = 0; i < labels.length && shown < o.maxLabels; i++) {
+        var l = labels[i];
+        if (l.sea ? l.rank > zoom - 1 : l.rank === 99 ? l.pop < minPop : l.rank > zoom + o.placeRank) {
+          continue;
+        }
+        var x = l.xy[0] * view.s - view.ox;
+        var y = l.xy[1] * view.s - view.oy;
+        if (x < 0 || y < 0 || x > w || y > h) {
+          continue;
+        }
+        var big = !l.sea && l.pop >= 1000000;
+        g.font = (l.sea ? "italic 12px " : big ? "bold 12px " : "11px ") + o.font;
+        var tw = g.measureText(l.name).width;
+        var bx = l.sea ? [x - tw / 2 - 2, y - 8, x + tw / 2 + 2, y + 8] : [x - 3, y - 8, x + 6 + tw + 2, y + 8];
+        if (!free(bx)) {
+          continue;
+        }
+        boxes.push(bx);
+        shown++;
+        var tx = l.sea ? x - tw / 2 : x + 5;
+        g.lineWidth = 3;
+        g.strokeStyle = o.style.halo;
+        g.strokeText(l.name, tx, y);
+        g.fillStyle = l.sea ? o.style.sea : o.style.label;
+        g.fillText(l.name, tx, y);
+        if (!l.sea) {
+          g.beginPath();
+          g.arc(x, y, big ? 2.6 : 2, 0, 2 * Math.PI);
+          g.fillStyle = o.style.label;
+          g.fill();
+        }
+      }
+      this._labelCount = shown;
+    },
+  });
+
+  function basemap(map, dataElement, townsElement, opts) {
+    var towns = townsElement ? JSON.parse(townsElement.textContent) : [];
+    var layer = new BaseMap(dataElement, towns, opts);
+    layer.addTo(map);
+    basemaps.push(layer);
+    return layer;
+  }
+
   function incidents(map, dataElement, opts) {
     var layer = new IncidentLayer(dataElement, opts);
     layer._gcMap = map;
+    layer._density = !!opts.density;
     if (opts.legend !== false) {
       new Legend(layer).addTo(map);
     }
@@ -1170,6 +1984,9 @@
 
   window.GeoconflictMap = {
     incidents: incidents,
+    basemap: basemap,
+    basemaps: basemaps,
+    BaseMap: BaseMap,
     featureTooltip: featureTooltip,
     escapeHtml: escapeHtml,
     layers: registry,
