@@ -11,8 +11,8 @@ Examples
 --------
 >>> GEO_PRECISION[4]
 'first-level unit (province, region)'
->>> sorted(KIND_RANK, key=KIND_RANK.get)[:3]
-['town', 'admin2', 'admin1']
+>>> sorted(KIND_RANK, key=KIND_RANK.get)[:5]
+['facility', 'landmark', 'town', 'admin2', 'admin1']
 >>> first_column(["id", "date_start", "date"], DATE_COLUMNS)
 'date'
 """
@@ -22,11 +22,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 __all__ = [
+    "ACLED_EVENT_TYPES",
+    "ARMED_GROUPS",
     "AREA_NAME_COLUMNS",
+    "CLAIM_SOURCE_KINDS",
+    "CLAIM_STATUSES",
+    "DATE_PRECISIONS",
     "DATE_COLUMNS",
     "GEO_PRECISION",
     "KIND_PRECISION",
     "KIND_RANK",
+    "LINE_OR_SEA_KINDS",
     "NAMED_PLACE_PRECISION",
     "PLACE_COLUMNS",
     "PRECISION_RADIUS_KM",
@@ -47,7 +53,23 @@ GEO_PRECISION = {
 }
 
 #: A gazetteer feature kind → the scale: the precision of an incident placed at a place of that kind.
-KIND_PRECISION = {"town": 1, "admin2": 3, "admin1": 4, "region": 5, "country": 6, "continent": 6}
+#: Physical features and landmarks (kinds the gazetteer may add) have their own entries: a
+#: facility or landmark is an exact spot, a river or border a line, a sea "at sea".
+KIND_PRECISION = {
+    "town": 1,
+    "facility": 1,
+    "landmark": 1,
+    "admin2": 3,
+    "admin1": 4,
+    "region": 5,
+    "river": 5,
+    "border": 5,
+    "mountain": 5,
+    "lake": 5,
+    "country": 6,
+    "continent": 6,
+    "sea": 7,
+}
 
 #: A table row that names a town but gives no coordinates is placed at the town's
 #: centre, which may be 10–25 km from where it happened ("shelling of Martuni" covers
@@ -55,11 +77,91 @@ KIND_PRECISION = {"town": 1, "admin2": 3, "admin1": 4, "region": 5, "country": 6
 NAMED_PLACE_PRECISION = 2
 
 #: How specific a feature kind is: 0 the most (a town) … 5 the least (a continent).
-KIND_RANK = {"town": 0, "admin2": 1, "admin1": 2, "region": 3, "country": 4, "continent": 5}
+KIND_RANK = {
+    "facility": 0,
+    "landmark": 0,
+    "town": 0,
+    "admin2": 1,
+    "admin1": 2,
+    "lake": 3,
+    "river": 3,
+    "border": 3,
+    "mountain": 3,
+    "region": 3,
+    "sea": 3,
+    "country": 4,
+    "continent": 5,
+}
+
+#: Kinds that are lines or open water: named in passing ("across the Dnipro river", "on the
+#: border") they place nothing; an attack is placed at them only when it hits them.
+LINE_OR_SEA_KINDS = frozenset({"river", "border", "sea", "lake", "mountain"})
 
 #: How far the true location of an event may be from its coordinates, km, by
 #: :data:`GEO_PRECISION`. None: the coordinates say nothing useful (a country's centroid).
 PRECISION_RADIUS_KM: dict[int, float | None] = {1: 2.0, 2: 10.0, 3: 50.0, 4: 150.0, 5: 100.0, 6: None, 7: None}
+
+#: ACLED's event types and the sub-event types incidents extracted from text use.
+ACLED_EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
+    "Explosions/Remote violence": (
+        "Air/drone strike",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Suicide bomb",
+        "Grenade",
+    ),
+    "Violence against civilians": ("Attack", "Abduction/forced disappearance"),
+}
+
+#: Who a claim comes from (``claim_source_kind``), the most specific first.
+CLAIM_SOURCE_KINDS = (
+    "government",
+    "military",
+    "local official",
+    "armed group",
+    "UN/NGO",
+    "media",
+    "company",
+    "anonymous",
+)
+
+#: ``claim_status``: no source named / a source named / a party denies it / a second party confirms it.
+CLAIM_STATUSES = ("reported", "claimed", "disputed", "confirmed")
+
+#: ``date_precision``: how much the ``event_date`` says. "document": the text gives no date,
+#: the article's date stands in.
+DATE_PRECISIONS = ("day", "overnight", "weekend", "week", "document")
+
+#: Armed groups as news writes them → the ACLED-style actor name.
+ARMED_GROUPS = {
+    "rapid support forces": "Rapid Support Forces",
+    "rsf": "Rapid Support Forces",
+    "m23": "M23: March 23 Movement",
+    "march 23 movement": "M23: March 23 Movement",
+    "adf": "ADF: Allied Democratic Forces",
+    "allied democratic forces": "ADF: Allied Democratic Forces",
+    "houthis": "Ansar Allah (Houthis)",
+    "houthi": "Ansar Allah (Houthis)",
+    "ansar allah": "Ansar Allah (Houthis)",
+    "hezbollah": "Hezbollah",
+    "hamas": "Hamas Movement",
+    "islamic jihad": "Palestinian Islamic Jihad",
+    "wagner": "Wagner Group",
+    "sdf": "SDF: Syrian Democratic Forces",
+    "syrian democratic forces": "SDF: Syrian Democratic Forces",
+    "jnim": "JNIM: Group for Support of Islam and Muslims",
+    "islamic state": "Islamic State",
+    "isis": "Islamic State",
+    "al-shabaab": "Al Shabaab",
+    "al shabaab": "Al Shabaab",
+    "taliban": "Taliban",
+    "hts": "HTS: Hayat Tahrir al Sham",
+    "hayat tahrir al-sham": "HTS: Hayat Tahrir al Sham",
+    "boko haram": "Boko Haram",
+    "codeco": "CODECO: Cooperative for Development of Congo",
+    "wazalendo": "Wazalendo",
+}
 
 #: ``zone_status`` values, in the order maps and summaries use (code 0, 1, 2).
 ZONE_STATUSES = ("inside", "near", "outside")

@@ -1,0 +1,210 @@
+"""The words the event frame is read from, English and Russian, as linear-time patterns.
+
+Every pattern here is a set of alternatives or a bounded sequence: no quantified group
+holds another unbounded quantifier, so a search costs time proportional to the text
+(a pasted base64 image or 100,000 letters of one kind cost what any text of that
+length costs). Speakers are not matched by a pattern at all (see ``_speakers``).
+"""
+
+from __future__ import annotations
+
+import re
+
+# ----------------------------------------------------------------------------- triggers
+#: (pattern, event_type, sub_event_type); the first that matches a sentence wins, so the
+#: specific weapons come before the generic verbs. ACLED's vocabulary (schema.ACLED_EVENT_TYPES).
+EVENT_TYPES: list[tuple[str, str, str]] = [
+    (r"suicide (?:bomb(?:er|ers|ing|ings)?|attacks?|car bombs?)", "Explosions/Remote violence", "Suicide bomb"),
+    (
+        r"roadside bombs?|car bombs?|IEDs?|landmines?|(?:land )?mines?\b|explosive devices?|booby[- ]trap",
+        "Explosions/Remote violence",
+        "Remote explosive/landmine/IED",
+    ),
+    (
+        r"air ?strikes?|air[- ]raids?|drones?|UAVs?|warplanes?|(?:fighter )?jets\b|aircraft|helicopter gunships?"
+        r"|guided bombs?|glide bombs?|bomb(?:ed|ing|ings)\b|bombard\w*|Shaheds?",
+        "Explosions/Remote violence",
+        "Air/drone strike",
+    ),
+    (
+        r"shell(?:s|ed|ing)?\b|artillery|missiles?|rockets?|mortars?|howitzers?|cluster (?:munitions?|bombs?)"
+        r"|MLRS|Grads?\b|barrages?|ballistic|bombs?\b|projectiles?",
+        "Explosions/Remote violence",
+        "Shelling/artillery/missile attack",
+    ),
+    (r"grenades?", "Explosions/Remote violence", "Grenade"),
+    (r"explosions?|blasts?|exploded|detonat\w+", "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    (r"abduct\w*|kidnapp\w*", "Violence against civilians", "Abduction/forced disappearance"),
+    (
+        r"massacre\w*|hacked to death|executed|stabbed|beheaded|gunmen|lynch\w*",
+        "Violence against civilians",
+        "Attack",
+    ),
+    (r"recaptur\w+|retook|retaken|regain(?:ed|s)? control", "Battles", "Government regains territory"),
+    (
+        r"seiz(?:ed|es|ing)|captur(?:ed|es|ing)|took control|overran|overrun",
+        "Battles",
+        "Non-state actor overtakes territory",
+    ),
+    (
+        r"clash(?:es|ed)?|fighting|fought|firefights?|gunfights?|skirmish(?:es)?|battles?\b|offensive|assault"
+        r"|ambush\w*|repell?ed|stormed|raid(?:s|ed)?\b",
+        "Battles",
+        "Armed clash",
+    ),
+    (
+        r"attack(?:s|ed|ing)?\b|struck|strikes?\b|pounded|hit\b|targeted",
+        "Explosions/Remote violence",
+        "Shelling/artillery/missile attack",
+    ),
+    # Russian: stems, so case and gender endings need no lemmatiser
+    (r"авиаудар\w*|беспилотник\w*|дрон\w*|бпла|авиабомб\w*", "Explosions/Remote violence", "Air/drone strike"),
+    (
+        r"обстрел\w*|ракет\w*|артиллер\w*|снаряд\w*|миномет\w*|миномёт\w*|удар\w*",
+        "Explosions/Remote violence",
+        "Shelling/artillery/missile attack",
+    ),
+    (r"взрыв\w*", "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    (r"бо(?:й|и|ев|ях|ями|ям)(?!\w)|столкновени\w*|штурм\w*", "Battles", "Armed clash"),
+    (r"атак\w*|поразил\w*", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+]
+TRIGGERS = [(re.compile(rf"(?<!\w)(?:{p})", re.IGNORECASE), t, s) for p, t, s in EVENT_TYPES]
+
+#: Sentences about talks, statements and interceptions: a trigger word there ("condemned the
+#: raid", "intercepted two drones") reports no strike of its own unless something was hit.
+NOT_AN_EVENT = re.compile(
+    r"\b(?:intercept\w*|shot down|shoot down|downed|talks|negotiat\w*|met\b|meeting|summit|ceasefire|truce"
+    r"|condemn\w*|protest\w*|marched|rall(?:y|ied)|demonstrat\w*|called the (?:attack|strike)|discuss\w*"
+    r"|перехват\w*|сбит\w*|сбил\w*|переговор\w*|встреч\w*|перемири\w*|прекращени\w* огня)",
+    re.IGNORECASE,
+)
+#: …unless the same sentence says something was hit, killed or fell.
+HIT = re.compile(
+    r"\b(?:hit|struck|killed|killing|wounded|injured|landed|fell|damaged|destroyed|exploded)\b"
+    r"|погиб\w*|ранен\w*|разрушен\w*|поврежд\w*",
+    re.IGNORECASE,
+)
+
+# ----------------------------------------------------------------------------- claims and denials
+#: A speech verb (English and Russian) that attributes what a sentence reports.
+CLAIM_VERB = re.compile(
+    r"\b(?:said|says|say|reported|reports|claimed|claims|announced|stated|told|added|alleged|accused|wrote"
+    r"|posted|confirmed|confirms|warned|insisted|blamed|cited)\b"
+    r"|(?<!\w)(?:заявил\w*|сообщил\w*|сообщает|сообщают|передает|передаёт|утверждает|утверждают|отметил\w*)",
+    re.IGNORECASE,
+)
+#: "according to X", "по данным X", "по словам X": the source follows.
+ACCORDING = re.compile(r"\baccording to\b|(?<!\w)(?:по данным|по словам|по информации)(?!\w)", re.IGNORECASE)
+DENIAL_VERB = re.compile(
+    r"\b(?:den(?:y|ied|ies|ying)|dismiss(?:ed|es|ing)?|reject(?:ed|s|ing)?|refut(?:ed|es|ing)|rebuff(?:ed|s)?"
+    r"|disputed|contradicted)\b|(?<!\w)(?:опроверг\w*|отрица\w*|отверг\w*)",
+    re.IGNORECASE,
+)
+#: Denials worded without a denial verb.
+DENIAL_WORDS = re.compile(
+    r"\b(?:disinformation|propaganda|fake news|not true|untrue|false claims?|fabricat\w+|no (?:missiles?|rockets?"
+    r"|shells?|drones?|strikes?|attacks?) (?:was|were|had been|has been))\b|(?<!\w)(?:фейк\w*|ложь|ложн\w*)",
+    re.IGNORECASE,
+)
+#: Words around a denial verb that make it something else ("declined to comment" is silence).
+NOT_A_DENIAL = re.compile(r"\b(?:declined|refused|did not|didn't|would not)\s+(?:to\s+)?(?:comment|respond)")
+CONFIRM = re.compile(r"\bconfirm(?:ed|s)\b|(?<!\w)подтверди\w*", re.IGNORECASE)
+
+# ----------------------------------------------------------------------------- casualties
+NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+NUMBER_WORDS |= {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+NUMBER_WORDS |= {"hundred": 100, "a": 1, "an": 1, "single": 1}
+NUMBER_WORDS |= {
+    "один": 1,
+    "одна": 1,
+    "одного": 1,
+    "два": 2,
+    "две": 2,
+    "двое": 2,
+    "двух": 2,
+    "три": 3,
+    "трое": 3,
+    "трех": 3,
+    "трёх": 3,
+    "четыре": 4,
+    "четверо": 4,
+    "пять": 5,
+    "пятеро": 5,
+    "шесть": 6,
+    "семь": 7,
+    "восемь": 8,
+    "девять": 9,
+    "десять": 10,
+}
+_NUM = r"\d[\d,]*|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight|nine)|[^\W\d_]+"
+NUMBER = re.compile(rf"(?<!\w)(?:{_NUM})(?!\w)")
+DEATH = re.compile(
+    r"\b(?:kill(?:ed|ing|s)|died|dead|deaths?|death toll|hacked to death|shot dead|lost their lives|perished)\b"
+    r"|(?<!\w)(?:погиб\w*|убит\w*|убил\w*|жертв\w*)",
+    re.IGNORECASE,
+)
+INJURY = re.compile(
+    r"\b(?:wound(?:ed|ing|s)?|injur(?:ed|ing|ies|y)|hurt|maimed)\b|(?<!\w)(?:ранен\w*|ранил\w*|пострадал\w*)",
+    re.IGNORECASE,
+)
+#: Nobody killed or hurt.
+NO_CASUALTIES = re.compile(
+    r"\bno (?:casualties|deaths|fatalities|injuries|victims|damage|one (?:was|were) (?:killed|hurt|injured|harmed"
+    r"|wounded))\b|\bwithout (?:casualties|injuries)\b|\b(?:no one|no-one|nobody|none)\s+(?:was|were|had been|has been)"
+    r"\s+(?:killed|hurt|injured|wounded|harmed)\b|\bdid not cause any (?:damage|casualties)\b|\bcaus(?:ed|ing) no"
+    r" (?:damage|casualties|injuries)\b|\bcrew (?:were|was) (?:safe|unharmed)\b"
+    r"|(?<!\w)(?:пострадавших нет|жертв нет|без жертв|никто не пострадал)",
+    re.IGNORECASE,
+)
+#: Nobody killed (injuries may still be counted).
+NO_DEATHS = re.compile(r"(?<!\w)(?:погибших нет|no (?:one|body) (?:was|were) killed)", re.IGNORECASE)
+
+# ----------------------------------------------------------------------------- dates
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+RU_WEEKDAYS = ["понедельник", "вторник", "сред", "четверг", "пятниц", "суббот", "воскресень"]
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan", "января", "январь"),
+            ("february", "feb", "февраля", "февраль"),
+            ("march", "mar", "марта", "март"),
+            ("april", "apr", "апреля", "апрель"),
+            ("may", "мая", "май"),
+            ("june", "jun", "июня", "июнь"),
+            ("july", "jul", "июля", "июль"),
+            ("august", "aug", "августа", "август"),
+            ("september", "sep", "sept", "сентября", "сентябрь"),
+            ("october", "oct", "октября", "октябрь"),
+            ("november", "nov", "ноября", "ноябрь"),
+            ("december", "dec", "декабря", "декабрь"),
+        ]
+    )
+    for m in names
+}
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+DATE_DMY = re.compile(rf"(?<!\w)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH_ALT})\.?(?:\s+(?P<y>\d{{4}}))?(?!\w)", re.I)
+DATE_MDY = re.compile(rf"(?<!\w)(?P<m>{_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?(?!\w)", re.I)
+WEEKDAY = re.compile(
+    r"(?<!\w)(?:(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"|в\s+(?P<ru>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье))(?!\w)",
+    re.IGNORECASE,
+)
+#: (pattern, days before the document date, date_precision)
+RELATIVE_DATES = [
+    (re.compile(r"\b(?:over|at|during) the weekend\b|\bthis weekend\b|(?<!\w)в выходные", re.I), "weekend", "weekend"),
+    (re.compile(r"\blast week\b|(?<!\w)на прошлой неделе", re.I), 7, "week"),
+    (re.compile(r"\bearlier this week\b|(?<!\w)на этой неделе", re.I), "week", "week"),
+    (re.compile(r"\bthe day before\b|\bthe previous day\b|(?<!\w)накануне", re.I), 1, "day"),
+    (re.compile(r"\byesterday\b|(?<!\w)вчера", re.I), 1, "day"),
+    (re.compile(r"\blast night\b|\bovernight\b|\bthe night\b|(?<!\w)ночью|(?<!\w)этой ночью", re.I), 1, "overnight"),
+    (re.compile(r"\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b|\bbefore dawn\b|(?<!\w)сегодня", re.I), 0, "day"),
+]
+#: "A day later", "the next day": the day after the previous event's.
+DAY_LATER = re.compile(r"\b(?:a day later|the (?:next|following) day)\b|(?<!\w)на следующий день", re.I)

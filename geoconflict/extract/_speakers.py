@@ -1,0 +1,301 @@
+"""Who says it: the speaker of a claim or a denial, what kind of source it is, and who attacked.
+
+Speakers are read from the words next to a speech verb ("…, the regional governor
+said", "according to residents", "Moscow denied …", "сообщили в областной
+администрации"), a bounded window of tokens either side: the cost of a sentence is
+proportional to its length whatever it holds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..schema import ARMED_GROUPS
+from . import _lexicon as lx
+
+#: Head nouns of a speaker ("the ministry", "witnesses", "a shipping security firm").
+SPEAKER_NOUNS = frozenset(
+    """ministry ministries government authorities authority officials official military army forces troops command
+    spokesman spokeswoman spokesperson spokesmen president presidency office governor mayor administration
+    administrator sources source witnesses witness residents medics doctors activists agency service services
+    police staff observatory group firm company channel network media television radio coordinator director head
+    chief commander movement rebels militants insurgents junta council committee monitor mission navy intelligence
+    prosecutors prosecutor kremlin statement hospital ngo organisation organization operator emergency media outlet
+    officer officers paramilitary militia fighters jihadists authority agencies governorate department""".split()
+)
+#: Words that qualify a speaker's head noun ("local", "regional", "state news").
+SPEAKER_MODIFIERS = frozenset(
+    """local regional provincial district city town municipal state news security medical health foreign defence
+    defense interior military shipping civil society emergency border nearby camp general interim senior unnamed
+    several two three air naval armed de facto self-declared separatist rebel""".split()
+)
+#: Words inside a speaker's name ("head of the regional administration", "medics at the hospital").
+_LINKS = frozenset({"of", "for", "at", "in", "and"})
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
+#: Words between a speaker and the verb that belong to neither ("the ministry also said").
+_SKIP = frozenset({"also", "later", "earlier", "had", "has", "have", "then", "separately", "previously", "further"})
+_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
+#: Russian words that end a speaker phrase.
+_RU_STOP = frozenset({"что", "однако", "но", "а", "и", "об", "о", "это", "эти", "также"})
+_TOKEN = re.compile(r"[\w][\w.’'-]*|[^\w\s]")
+_WINDOW = 160
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def _bare(word: str) -> str:
+    return word.lower().removesuffix("’s").removesuffix("'s").rstrip("’'")
+
+
+def _accept(word: str) -> bool:
+    """A word that can be part of an English speaker's name."""
+    if word[0].isupper() or any(c.isdigit() for c in word):
+        return True
+    low = word.lower()
+    if low.endswith(("’s", "'s", "s’", "s'")):
+        return True  # "the district's head", "the rebels' channel"
+    return low in SPEAKER_NOUNS or low in SPEAKER_MODIFIERS or ("-" in low and low.split("-")[-1] in {"led", "backed"})
+
+
+def speaker_before(sentence: str, pos: int) -> str | None:
+    """The speaker written right before ``pos`` (a speech verb) in an English sentence; "it" for a pronoun."""
+    words = _tokens(sentence[max(0, pos - _WINDOW) : pos])
+    while words and (words[-1].lower() in _SKIP or words[-1].lower().endswith("ly")):
+        words.pop()
+    if words and words[-1].lower() in _PRONOUNS:
+        return "it"
+    taken: list[str] = []
+    while words and len(taken) < 12:
+        w = words[-1]
+        low = w.lower()
+        if low in _DETERMINERS:
+            if len(words) > 1 and words[-2].lower() in _LINKS and taken:
+                taken.append(words.pop())
+                continue
+            break
+        if low in _LINKS and taken and len(words) > 1 and _accept(words[-2]):
+            taken.append(words.pop())
+            continue
+        if not w[0].isalnum() or not _accept(w):
+            break
+        taken.append(words.pop())
+    return _speaker(list(reversed(taken)))
+
+
+def speaker_after(sentence: str, pos: int) -> str | None:
+    """The speaker written after ``pos`` ("according to |the town's mayor", "said |the ministry")."""
+    words = _tokens(sentence[pos : pos + _WINDOW])
+    if words and words[0].lower() in _DETERMINERS:
+        words = words[1:]
+    taken: list[str] = []
+    for k, w in enumerate(words[:12]):
+        low = w.lower()
+        if low in _LINKS or low in _DETERMINERS:
+            if k + 1 < len(words) and _accept(words[k + 1]) and taken:
+                taken.append(w)
+                continue
+            break
+        if not w[0].isalnum() or not _accept(w):
+            break
+        taken.append(w)
+    return _speaker(taken)
+
+
+def _speaker(words: list[str]) -> str | None:
+    while words and (words[-1].lower() in _LINKS or words[-1].lower() in _DETERMINERS):
+        words.pop()
+    while words and words[0].lower() in _LINKS:
+        words.pop(0)
+    if not words:
+        return None
+    if not any(w[0].isupper() or _bare(w) in SPEAKER_NOUNS for w in words):
+        return None
+    if words[0] in ("The", "A", "An", "But", "And", "Meanwhile", "However"):
+        words = words[1:]
+    return " ".join(words) or None
+
+
+def russian_speaker(sentence: str, start: int, end: int) -> str | None:
+    """The speaker of a Russian speech verb at ``start:end``: the words after it, else the words before it."""
+    after = _tokens(sentence[end : end + _WINDOW])
+    if after and after[0].lower() in ("в", "во"):
+        after = after[1:]
+    taken = _ru_run(after)
+    if taken:
+        return " ".join(taken)
+    before = list(reversed(_tokens(sentence[max(0, start - _WINDOW) : start])))
+    taken = list(reversed(_ru_run(before)))
+    return " ".join(taken) or None
+
+
+def _ru_run(words: list[str]) -> list[str]:
+    out = []
+    for w in words[:5]:
+        if not w[0].isalnum() or w.lower() in _RU_STOP:
+            break
+        out.append(w)
+    return out
+
+
+def claims(sentence: str) -> list[tuple[int, str]]:
+    """``(position, speaker)`` of every attribution in a sentence: "X said", "according to X", "по данным X"."""
+    out = []
+    for m in lx.CLAIM_VERB.finditer(sentence):
+        if _cyrillic(m.group()):
+            who = russian_speaker(sentence, m.start(), m.end())
+        else:
+            who = speaker_before(sentence, m.start())
+            if who is None and _inverted(sentence, m.start()):
+                who = speaker_after(sentence, m.end())
+        if who:
+            out.append((m.start(), who))
+    for m in lx.ACCORDING.finditer(sentence):
+        who = speaker_after(sentence, m.end()) if not _cyrillic(m.group()) else " ".join(_ru_run(_tokens(sentence[m.end() : m.end() + _WINDOW])))
+        if who:
+            out.append((m.start(), who))
+    return out
+
+
+def _inverted(sentence: str, pos: int) -> bool:
+    """ "…, said the ministry": the verb opens its clause."""
+    return sentence[:pos].rstrip().endswith((",", "—", "–", ":")) or not sentence[:pos].strip()
+
+
+def _cyrillic(s: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in s)
+
+
+def denials(sentence: str) -> list[tuple[int, str | None]]:
+    """``(position, denier or None)`` of every denial in a sentence; silence ("declined to comment") is none."""
+    out: list[tuple[int, str | None]] = []
+    for m in lx.DENIAL_VERB.finditer(sentence):
+        if lx.NOT_A_DENIAL.search(sentence, max(0, m.start() - 20), m.end() + 20):
+            continue
+        if _cyrillic(m.group()):
+            out.append((m.start(), russian_speaker(sentence, m.start(), m.start())))
+            continue
+        tail = sentence[m.end() : m.end() + 6]
+        who = speaker_after(sentence, m.end() + 4) if tail.startswith(" by ") else speaker_before(sentence, m.start())
+        out.append((m.start(), None if who == "it" else who))
+    if not out:
+        m = lx.DENIAL_WORDS.search(sentence)
+        if m:
+            verb = lx.CLAIM_VERB.search(sentence)
+            who = speaker_before(sentence, verb.start()) if verb and not _cyrillic(verb.group()) else None
+            out.append((m.start(), None if who == "it" else who))
+    return out
+
+
+# ----------------------------------------------------------------------------- source kinds
+_KINDS: list[tuple[str, re.Pattern]] = [
+    ("anonymous", r"\b(?:sources?|witness(?:es)?|residents?|activists?|unnamed|people familiar)\b|источник|очевид|жител"),
+    (
+        "UN/NGO",
+        r"\b(?:UN|U\.N\.|united nations|observatory|ngos?|red cross|red crescent|msf|amnesty|human rights|civil society"
+        r"|humanitarian|monitors?|medics|doctors|hospital|health workers|ocha|unicef)\b|ООН|правозащит",
+    ),
+    (
+        "armed group",
+        r"\b(?:rebels?|militants?|movement|insurgents?|fighters|jihadists?|militia|paramilitary|"
+        + "|".join(re.escape(k) for k in ARMED_GROUPS)
+        + r")\b|повстанц|боевик",
+    ),
+    ("local official", r"\b(?:governor|mayor|head|administration|administrator|prefect|council|municipal\w*|district)\b|губернатор|глав|администрац|мэр"),
+    (
+        "military",
+        r"\b(?:defen[cs]e|military|army|forces|troops|command|general staff|navy|air force|commanders?|intelligence)\b"
+        r"|минобороны|министерство обороны|военн|ВСУ|штаб|командовани",
+    ),
+    ("media", r"\b(?:agency|news|television|tv|channel|media|newspaper|radio|outlet)\b|СМИ|агентств|телеканал"),
+    ("company", r"\b(?:firm|company|operator|owner|insurer)\b"),
+]
+_KIND_RES = [(k, re.compile(p, re.IGNORECASE)) for k, p in _KINDS]
+
+
+def source_kind(speaker: str | None) -> str | None:
+    """The kind of a claim's source (schema.CLAIM_SOURCE_KINDS); a country, capital or ministry is "government".
+
+    Examples
+    --------
+    >>> [source_kind(s) for s in ("military sources", "the regional governor", "Ukraine", "the Houthis")]
+    ['anonymous', 'local official', 'government', 'armed group']
+    """
+    if not speaker:
+        return None
+    for kind, rx in _KIND_RES:
+        if rx.search(speaker):
+            return kind
+    return "government"
+
+
+# ----------------------------------------------------------------------------- actors
+_FORCE = re.compile(
+    r"\b(?:forces|troops|army|military|soldiers|rebels|fighters|militants|jihadists|gunmen|paramilitar(?:y|ies)"
+    r"|militia|units|warplanes|jets|aircraft|drones?|missiles?|rockets?|artillery|shells?|tanks|airstrikes?"
+    r"|air ?strikes?|navy|side)\b",
+    re.IGNORECASE,
+)
+_ATTACKER = re.compile(r"\b(?:fired|launched|carried out|conducted|shelled|attacked|targeted|backed|blamed on)\s+by\s+(?:the\s+)?")
+_ACTOR_WORD = re.compile(r"(?<![\w-])(?:[A-Z][\w’'-]*|and)(?![\w’'-])")
+
+
+def attacker(sentence: str) -> str | None:
+    """The attacking side as written: "fired by Armenian forces", else "Russian drones", "M23 rebels", "RSF".
+
+    Examples
+    --------
+    >>> attacker("A missile fired by Armenian forces hit the area near Orduba.")
+    'Armenian forces'
+    >>> attacker("Rapid Support Forces shelled the market.")
+    'Rapid Support Forces'
+    """
+    m = _ATTACKER.search(sentence)
+    if m:
+        words = _tokens(sentence[m.end() : m.end() + 80])[:4]
+        head = next((k for k, w in enumerate(words) if _FORCE.fullmatch(w)), None)
+        if head is not None:
+            return " ".join(words[: head + 1])
+    for f in _FORCE.finditer(sentence):
+        words = _tokens(sentence[max(0, f.start() - 60) : f.start()])
+        named: list[str] = []
+        while words and len(named) < 4 and (_ACTOR_WORD.fullmatch(words[-1]) or words[-1].lower() in ARMED_GROUPS):
+            named.append(words.pop())
+        while named and named[-1] == "and":
+            named.pop()
+        named = [w for w in reversed(named) if w not in ("The", "A", "An")]
+        if named:
+            return " ".join([*named, f.group()])
+    for w in _tokens(sentence):
+        if w.lower() in ARMED_GROUPS and w[0].isupper():
+            return w
+    return None
+
+
+#: Countries whose gazetteer name is not the short name ACLED's actor names use.
+_SHORT_NAMES = {
+    "Russian Federation": "Russia",
+    "Syrian Arab Republic": "Syria",
+    "Palestine, State of": "Palestine",
+    "Iran, Islamic Republic of": "Iran",
+    "Congo, The Democratic Republic of the": "Democratic Republic of Congo",
+}
+
+
+def acled_actor(actor: str | None, demonym_country) -> str | None:
+    """An ACLED-style name for an actor as written: an armed group's name, or "Military Forces of <country>".
+
+    ``demonym_country(word)`` gives the country a demonym or country name stands for, or None.
+    """
+    if not actor:
+        return None
+    low = actor.lower()
+    for key, name in ARMED_GROUPS.items():
+        if re.search(rf"(?<!\w){re.escape(key)}(?!\w)", low):
+            return name
+    for w in actor.split():
+        country = demonym_country(w.removesuffix("’s").removesuffix("'s"))
+        if country:
+            return f"Military Forces of {_SHORT_NAMES.get(country, country)}"
+    return None
