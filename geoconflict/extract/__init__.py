@@ -35,7 +35,7 @@ from ..schema import KIND_PRECISION, KIND_RANK, NAMED_PLACE_PRECISION, PRECISION
 from . import _lexicon as lx
 from ._counts import casualties
 from ._dates import doc_date, event_date
-from ._places import Place, contains, dateline_place, datelines, placeable, targets
+from ._places import Place, candidate_spans, contains, dateline_place, datelines, is_party, placeable, targets
 from ._speakers import acled_actor, attacker, claims, denials, source_kind
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -148,17 +148,34 @@ def extract_incidents(
     found = _sentence_incidents(text, frames, by_sentence)
     _link_sentences(found, frames)
     incidents = _merge_references(found)
-    _attach_denials(incidents, frames, by_sentence)
+    _attach_denials(text, incidents, frames, by_sentence)
     return _frame(incidents, source, gazetteer)
 
 
 def _mentions_by_sentence(text: str, gazetteer: Gazetteer | None) -> dict[int, list[Mention]]:
-    """The located place mentions of the text, by sentence index."""
+    """The located place mentions of the text, by sentence index.
+
+    Detection finds the names the gazetteer spells as written; a name right after a
+    locative word ("in Mykolaiv", "north of El Obeid") or in a dateline that detection
+    missed is resolved too, as the caller's span (misspellings and transliterations).
+    """
+    found = [m for m in find_mentions(text, gazetteer=gazetteer) if m.match is not None]
+    extra = candidate_spans(text, found)
+    if extra:
+        context = [(m.start, m.end) for m in found if m.match.feature_kind == "country"]
+        more = find_mentions(text, gazetteer=gazetteer, mentions=context + extra)
+        taken = set(extra)
+        found += [m for m in more if (m.start, m.end) in taken and _confident(m)]
     by_sentence: dict[int, list[Mention]] = {}
-    for m in find_mentions(text, gazetteer=gazetteer):
-        if m.match is not None:
-            by_sentence.setdefault(m.sentence, []).append(m)
+    for m in sorted(found, key=lambda m: m.start):
+        by_sentence.setdefault(m.sentence, []).append(m)
     return by_sentence
+
+
+def _confident(m: Mention) -> bool:
+    """A caller's span resolved well enough to place an attack (a distant fuzzy namesake is not)."""
+    mt = m.match
+    return mt is not None and mt.feature_kind != "continent" and (mt.match_type != "fuzzy" or mt.score >= 0.8)
 
 
 def _event_kind(sentence: str) -> tuple[str, str] | None:
@@ -181,9 +198,14 @@ def _read_sentences(text: str, spans: list[tuple[int, int]], doc: _date | None) 
         start = a + (len(raw) - len(raw.lstrip()))
         kind = _event_kind(sentence)
         dead, hurt = casualties(sentence)
-        when = event_date(sentence, doc, previous)
-        if kind is not None and when[2] != "document":
-            previous = when[0]
+        if previous is not None and "\n\n" in text[previous[1] : a]:
+            previous = None  # a new paragraph, a new story
+        when = event_date(sentence, doc, previous and previous[0])
+        if when[2] == "document" and previous is not None and kind is not None:
+            # no date of its own: the date of the event the paragraph reported before
+            when = (previous[0], "the previous sentence's date", previous[2])
+        elif kind is not None and when[2] != "document":
+            previous = (when[0], a, when[2])
         frames.append(
             _Sentence(
                 si, start, sentence, kind, claims(sentence), denials(sentence), dead, hurt, when,
@@ -347,9 +369,11 @@ def _absorb(target: _Incident, inc: _Incident) -> None:
         target.injuries = inc.injuries
 
 
-def _attach_denials(incidents: list[_Incident], frames: list[_Sentence], by_sentence: dict[int, list[Mention]]) -> None:
+def _attach_denials(
+    text: str, incidents: list[_Incident], frames: list[_Sentence], by_sentence: dict[int, list[Mention]]
+) -> None:
     """Each denial disputes the incidents it speaks of: those at the places it names, else the last attack's."""
-    attack_sentences = sorted({i.sentence_index for i in incidents} | {s for i in incidents for s in _related(i)})
+    attack_sentences = sorted({i.sentence_index for i in incidents})
     for f in frames:
         if not f.denials:
             continue
@@ -359,13 +383,9 @@ def _attach_denials(incidents: list[_Incident], frames: list[_Sentence], by_sent
                 continue
             if f.index == inc.sentence_index and not _denies_in_last_clause(f.text):
                 continue
-            if f.index == inc.sentence_index or _refers_to(f, inc, by_sentence, latest):
+            if f.index == inc.sentence_index or _refers_to(text, f, inc, by_sentence, latest):
                 for _, who in f.denials:
                     _add_disputer(inc, who or "unnamed party")
-
-
-def _related(inc: _Incident) -> list[int]:
-    return []
 
 
 def _denies_in_last_clause(sentence: str) -> bool:
@@ -379,14 +399,20 @@ def _add_disputer(inc: _Incident, who: str) -> None:
         inc.disputed_by.append(who)
 
 
-def _refers_to(f: _Sentence, inc: _Incident, by_sentence: dict[int, list[Mention]], latest_before: int | None) -> bool:
+def _refers_to(
+    text: str, f: _Sentence, inc: _Incident, by_sentence: dict[int, list[Mention]], latest_before: int | None
+) -> bool:
     """Does a denial sentence speak of this incident?
 
     Yes when it names the incident's place or an area holding it; and when it names
     no place at all ("Armenia's Defence Ministry denied it"), for the incidents of the
     last attack sentence before it.
     """
-    places = [p for p in by_sentence.get(f.index, []) if p.match.feature_kind not in ("country", "continent")]
+    places = [
+        p
+        for p in by_sentence.get(f.index, [])
+        if p.match.feature_kind not in ("country", "continent") and not is_party(text, p)
+    ]
     if any(contains(p, inc.mention) or contains(inc.mention, p) for p in places):
         return True
     if inc.admin1 and inc.admin1.split()[0].lower() in f.text.lower():

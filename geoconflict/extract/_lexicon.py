@@ -89,7 +89,7 @@ HIT = re.compile(
 #: A speech verb (English and Russian) that attributes what a sentence reports.
 CLAIM_VERB = re.compile(
     r"\b(?:said|says|say|reported|reports|claimed|claims|announced|stated|told|added|alleged|accused|wrote"
-    r"|posted|confirmed|confirms|warned|insisted|blamed|cited)\b"
+    r"|posted|confirmed|confirms|warned|insisted|blamed|cited|saying)\b"
     r"|(?<!\w)(?:заявил\w*|сообщил\w*|сообщает|сообщают|передает|передаёт|утверждает|утверждают|отметил\w*)",
     re.IGNORECASE,
 )

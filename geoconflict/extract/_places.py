@@ -208,3 +208,36 @@ def dateline_place(mentions_by_start: dict[int, Mention], spans: list[tuple[int,
         if a <= pos and a in mentions_by_start:
             best = mentions_by_start[a]
     return best
+
+
+_CANDIDATE = re.compile(
+    r"(?<![\w’'-])(?:in|at|near|of|on|around|bombed|struck|hit|shelled|attacked|pounded|seized|captured|targeted|and"
+    r"|recaptured|from|off)\s+(?:the\s+)?(?:(?:village|town|city|port|area|outskirts|camp)\s+of\s+)?"
+    r"(?P<name>[A-Z][\w’'-]+(?:[ -](?:al|el|ez|es|as|ad|an|ar|ash|[A-Z][\w’'-]+)){0,3})"
+)
+_NOT_NAMES = frozenset(
+    """The A An This That Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+    June July August September October November December I It He She They We His Her Their Its""".split()
+)
+
+
+def candidate_spans(text: str, found: list[Mention]) -> list[tuple[int, int]]:
+    """Spans detection left out where the words say a place is named: after a locative word, in a dateline."""
+    taken = sorted((m.start, m.end) for m in found)
+    import bisect
+
+    starts = [a for a, _ in taken]
+
+    def free(a: int, b: int) -> bool:
+        k = bisect.bisect_right(starts, b) - 1
+        return k < 0 or taken[k][1] <= a
+
+    out = [(a, b) for a, b in datelines(text) if free(a, b)]
+    for m in _CANDIDATE.finditer(text):
+        a, b = m.span("name")
+        name = m.group("name")
+        if name.split()[0] in _NOT_NAMES or name in ARMED_GROUPS or name.lower() in ARMED_GROUPS:
+            continue
+        if free(a, b):
+            out.append((a, b))
+    return sorted(set(out))

@@ -42,7 +42,8 @@ _WINDOW = 160
 
 
 def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text)
+    # a sentence's full stop is not part of its last word; "U.S." keeps its dots
+    return [w[:-1] if w.endswith(".") and w.count(".") == 1 and len(w) > 1 else w for w in _TOKEN.findall(text)]
 
 
 def _bare(word: str) -> str:
