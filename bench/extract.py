@@ -131,7 +131,7 @@ def score(extract, paragraphs: list[dict]) -> dict:
         for gi, g in enumerate(golds):
             r = got.get(gi)
             _tally(t, r, g, misses, p["id"])
-        for k, g in enumerate(needs):
+        for k in range(len(needs)):
             t["needs"][1] += 1
             t["needs"][0] += (len(golds) + k) in got
     out = {k: v for k, v in t.items()}
@@ -239,16 +239,20 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     paragraphs = json.loads(DEV.read_text(encoding="utf-8"))["paragraphs"]
     conflicts = len({p["conflict"] for p in paragraphs})
-    print(f"dev set: {len(paragraphs)} paragraphs, {conflicts} conflicts, {sum(map(len, (p['gold'] for p in paragraphs)))}"
-          f" gold incidents, {sum(not p['gold'] for p in paragraphs)} paragraphs with none")
+    print(
+        f"dev set: {len(paragraphs)} paragraphs, {conflicts} conflicts, {sum(len(p['gold']) for p in paragraphs)}"
+        f" gold incidents, {sum(not p['gold'] for p in paragraphs)} paragraphs with none"
+    )
     base_mod = _baseline_module()
     ours = score(_ours(), paragraphs)
     base = score(base_mod.extract_incidents, paragraphs) if base_mod else None
     _print_scores(ours, base)
     if args.misses:
         print("\n".join("    " + m for m in ours["misses"]))
-    figures = {"ours": {k: v for k, v in ours.items() if k != "misses"}, "baseline": base and {
-        k: v for k, v in base.items() if k != "misses"}}
+    figures = {
+        "ours": {k: v for k, v in ours.items() if k != "misses"},
+        "baseline": base and {k: v for k, v in base.items() if k != "misses"},
+    }
     figures["throughput"] = _throughput(args.kb, paragraphs, base_mod)
     figures["linear"] = _linear(args.limit, base_mod is not None)
     if args.json:
@@ -268,8 +272,12 @@ def _throughput(kb: int, paragraphs: list[dict], base_mod) -> dict:
         secs, frame = best_of(lambda fn=fn: fn(text, date="2020-10-16"), 2)
         out[name] = {"kb_per_s": len(text.encode()) / 1024 / secs, "rows": len(frame)}
     b = out.get("baseline")
-    print(f"throughput on {len(text) // 1024} KB of English news: {out['ours']['kb_per_s']:.0f} KB/s"
-          f" (main: {b['kb_per_s']:.0f} KB/s)" if b else "")
+    print(
+        f"throughput on {len(text) // 1024} KB of English news: {out['ours']['kb_per_s']:.0f} KB/s"
+        f" (main: {b['kb_per_s']:.0f} KB/s)"
+        if b
+        else ""
+    )
     return out
 
 

@@ -23,12 +23,12 @@ from collections.abc import Iterable, Sequence
 
 __all__ = [
     "ACLED_EVENT_TYPES",
-    "ARMED_GROUPS",
     "AREA_NAME_COLUMNS",
+    "ARMED_GROUPS",
     "CLAIM_SOURCE_KINDS",
     "CLAIM_STATUSES",
-    "DATE_PRECISIONS",
     "DATE_COLUMNS",
+    "DATE_PRECISIONS",
     "GEO_PRECISION",
     "KIND_PRECISION",
     "KIND_RANK",

@@ -136,7 +136,7 @@ def extract_incidents(
     [['Tartar', '2020-10-12', '2', 'reported']]
     >>> inc = extract_incidents("Drones struck a depot 15 km south of Kramatorsk, military sources said.")
     >>> r = inc.iloc[0]
-    >>> r["reference"], r["offset_km"], r["latitude"] < 48.7, r["claim_source_kind"]
+    >>> r["reference"], float(r["offset_km"]), bool(r["latitude"] < 48.7), r["claim_source_kind"]
     ('Kramatorsk', 15.0, True, 'anonymous')
     """
     if not isinstance(text, str):
@@ -175,11 +175,15 @@ def _mentions_by_sentence(text: str, gazetteer: Gazetteer | None) -> dict[int, l
 def _confident(m: Mention) -> bool:
     """A caller's span resolved well enough to place an attack (a distant fuzzy namesake is not)."""
     mt = m.match
-    return mt is not None and mt.feature_kind != "continent" and (mt.match_type != "fuzzy" or mt.score >= 0.8)
+    if mt is None or mt.is_demonym or mt.feature_kind == "continent":
+        return False  # "Syrian and Russian warplanes": a side, not a place
+    return mt.match_type != "fuzzy" or mt.score >= 0.8
 
 
 def _event_kind(sentence: str) -> tuple[str, str] | None:
     """The ACLED type and sub-type of the first trigger; None for talks, statements and interceptions."""
+    if not lx.ANY_TRIGGER.search(sentence):
+        return None
     kind = next(((t, s) for rx, t, s in lx.TRIGGERS if rx.search(sentence)), None)
     if kind is not None and lx.NOT_AN_EVENT.search(sentence) and not lx.HIT.search(sentence):
         return None
@@ -200,7 +204,8 @@ def _read_sentences(text: str, spans: list[tuple[int, int]], doc: _date | None) 
         dead, hurt = casualties(sentence)
         if previous is not None and "\n\n" in text[previous[1] : a]:
             previous = None  # a new paragraph, a new story
-        when = event_date(sentence, doc, previous and previous[0])
+        # only an attack sentence needs its date (a later one lends its source and counts, not a date)
+        when = event_date(sentence, doc, previous and previous[0]) if kind is not None else (None, "", None)
         if when[2] == "document" and previous is not None and kind is not None:
             # no date of its own: the date of the event the paragraph reported before
             when = (previous[0], "the previous sentence's date", previous[2])
@@ -208,7 +213,15 @@ def _read_sentences(text: str, spans: list[tuple[int, int]], doc: _date | None) 
             previous = (when[0], a, when[2])
         frames.append(
             _Sentence(
-                si, start, sentence, kind, claims(sentence), denials(sentence), dead, hurt, when,
+                si,
+                start,
+                sentence,
+                kind,
+                claims(sentence),
+                denials(sentence),
+                dead,
+                hurt,
+                when,
                 bool(re.search(r"[а-яё]{3}", sentence, re.I)),
             )
         )

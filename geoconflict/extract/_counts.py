@@ -19,8 +19,12 @@ _BOUNDARY = re.compile(
 )
 _PASSIVE = re.compile(r"\b(?:were|was|been|are|is|be)\s+(?:\w+\s+)?$")
 _AFTER_STOP = re.compile(r"[,;:()—–]|\b(?:including|among|in|on|near|when|after|during|by)\b|\bat\b(?!\s+least)")
-_QUALIFIERS = frozenset({"at", "least", "some", "about", "around", "nearly", "almost", "more", "than", "over", "up", "to"})
-_ACTIVE = re.compile(r"^(?:kill(?:ing|ed|s)|wound(?:ing|ed|s)|injur(?:ing|ed|es)|left|leaving|погибл\w*|ранен\w*|убит\w*)$", re.I)
+_QUALIFIERS = frozenset(
+    {"at", "least", "some", "about", "around", "nearly", "almost", "more", "than", "over", "up", "to"}
+)
+_ACTIVE = re.compile(
+    r"^(?:kill(?:ing|ed|s)|wound(?:ing|ed|s)|injur(?:ing|ed|es)|left|leaving|погибл\w*|ранен\w*|убит\w*)$", re.I
+)
 
 
 def _value(word: str) -> int | None:

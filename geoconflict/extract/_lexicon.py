@@ -69,6 +69,8 @@ EVENT_TYPES: list[tuple[str, str, str]] = [
     (r"атак\w*|поразил\w*", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
 ]
 TRIGGERS = [(re.compile(rf"(?<!\w)(?:{p})", re.IGNORECASE), t, s) for p, t, s in EVENT_TYPES]
+#: Any trigger at all: one search rules out most sentences before the ordered ones run.
+ANY_TRIGGER = re.compile("(?<!\\w)(?:" + "|".join(f"(?:{p})" for p, _, _ in EVENT_TYPES) + ")", re.IGNORECASE)
 
 #: Sentences about talks, statements and interceptions: a trigger word there ("condemned the
 #: raid", "intercepted two drones") reports no strike of its own unless something was hit.
@@ -142,7 +144,10 @@ NUMBER_WORDS |= {
     "девять": 9,
     "десять": 10,
 }
-_NUM = r"\d[\d,]*|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight|nine)|[^\W\d_]+"
+_NUM = (
+    r"\d[\d,]*|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight"
+    r"|nine)|[^\W\d_]+"
+)
 NUMBER = re.compile(rf"(?<!\w)(?:{_NUM})(?!\w)")
 DEATH = re.compile(
     r"\b(?:kill(?:ed|ing|s)|died|dead|deaths?|death toll|hacked to death|shot dead|lost their lives|perished)\b"
@@ -189,8 +194,12 @@ MONTHS = {
     for m in names
 }
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
-DATE_DMY = re.compile(rf"(?<!\w)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH_ALT})\.?(?:\s+(?P<y>\d{{4}}))?(?!\w)", re.I)
-DATE_MDY = re.compile(rf"(?<!\w)(?P<m>{_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?(?!\w)", re.I)
+DATE_DMY = re.compile(
+    rf"(?<!\w)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH_ALT})\.?(?:\s+(?P<y>\d{{4}}))?(?!\w)", re.I
+)
+DATE_MDY = re.compile(
+    rf"(?<!\w)(?P<m>{_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?(?!\w)", re.I
+)
 WEEKDAY = re.compile(
     r"(?<!\w)(?:(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"|в\s+(?P<ru>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье))(?!\w)",
@@ -204,7 +213,13 @@ RELATIVE_DATES = [
     (re.compile(r"\bthe day before\b|\bthe previous day\b|(?<!\w)накануне", re.I), 1, "day"),
     (re.compile(r"\byesterday\b|(?<!\w)вчера", re.I), 1, "day"),
     (re.compile(r"\blast night\b|\bovernight\b|\bthe night\b|(?<!\w)ночью|(?<!\w)этой ночью", re.I), 1, "overnight"),
-    (re.compile(r"\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b|\bbefore dawn\b|(?<!\w)сегодня", re.I), 0, "day"),
+    (
+        re.compile(
+            r"\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b|\bbefore dawn\b|(?<!\w)сегодня", re.I
+        ),
+        0,
+        "day",
+    ),
 ]
 #: "A day later", "the next day": the day after the previous event's.
 DAY_LATER = re.compile(r"\b(?:a day later|the (?:next|following) day)\b|(?<!\w)на следующий день", re.I)

@@ -36,7 +36,9 @@ _NEAR = re.compile(r"\b(?:near|around|outskirts|vicinity|direction|close to|area
 _DESCRIPTOR = re.compile(
     r",\s*(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,2})?(?:in|of|near)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:’s|'s)\s+)?"
 )
-_ORIGIN = re.compile(r"\b(?:from|launched from|fired from)\s+(?:the\s+)?(?:direction of\s+)?$|(?<!\w)(?:из|со стороны)\s+$", re.I)
+_ORIGIN = re.compile(
+    r"\b(?:from|launched from|fired from)\s+(?:the\s+)?(?:direction of\s+)?$|(?<!\w)(?:из|со стороны)\s+$", re.I
+)
 #: What follows a name mentioned in passing: a river, a border, a front line ("across the Dnipro river").
 _PASSING = re.compile(r"^(?:’s|'s)?[\s-]+(?:river|border|frontier|valley|front|line|backed|led|based)\b", re.I)
 _SPEECH_AFTER = re.compile(
@@ -62,9 +64,10 @@ _UNITS = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kilometre": 1.0, "ki
 _UNITS |= {"miles": 1.609344, "mile": 1.609344, "mi": 1.609344, "nautical miles": 1.852, "nautical mile": 1.852}
 _UNITS |= {"nm": 1.852, "nmi": 1.852, "км": 1.0, "километрах": 1.0, "километров": 1.0}
 _OFFSET = re.compile(
-    r"(?<![\w.])(?P<n>\d+(?:[.,]\d+)?)\s*(?:-\s*)?(?P<u>nautical miles?|nmi|nm|km|kilomet(?:re|er)s?|miles?|mi|км|километр\w*)"
-    r"\s+(?:(?P<dir>(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?:of|from)|(?P<rel>off|from|of|outside|away from"
-    r"|от))\s+(?:the\s+)?(?:(?:coast|port|town|city|village|shores?)\s+of\s+)?$",
+    r"(?<![\w.])(?P<n>\d+(?:[.,]\d+)?)\s*(?:-\s*)?"
+    r"(?P<u>nautical miles?|nmi|nm|km|kilomet(?:re|er)s?|miles?|mi|км|километр\w*)"
+    r"\s+(?:(?P<dir>(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?:of|from)"
+    r"|(?P<rel>off|from|of|outside|away from|от))\s+(?:the\s+)?(?:(?:coast|port|town|city|village|shores?)\s+of\s+)?$",
     re.I,
 )
 _DATELINE = re.compile(
@@ -128,8 +131,13 @@ def placeable(text: str, mentions: list[Mention], dateline_spans: list[tuple[int
 def _passing(text: str, m: Mention) -> bool:
     """A river, border or front named in passing, or a name inside another ("Kurdish-led")."""
     if m.match.feature_kind in LINE_OR_SEA_KINDS:
-        return not re.search(r"\b(?:in|on|into|at|hit|struck)\s+(?:the\s+)?(?:\w+\s+)?$", text[max(0, m.start - 30) : m.start])
-    return bool(_PASSING.match(text[m.end : m.end + 20]) or re.search(r"\b(?:across|along)\s+the\s+$", text[max(0, m.start - 15) : m.start]))
+        return not re.search(
+            r"\b(?:in|on|into|at|hit|struck)\s+(?:the\s+)?(?:\w+\s+)?$", text[max(0, m.start - 30) : m.start]
+        )
+    return bool(
+        _PASSING.match(text[m.end : m.end + 20])
+        or re.search(r"\b(?:across|along)\s+the\s+$", text[max(0, m.start - 15) : m.start])
+    )
 
 
 def targets(text: str, sentence_start: int, here: list[Mention], russian: bool) -> tuple[list[Place], list[str]]:
@@ -141,17 +149,27 @@ def targets(text: str, sentence_start: int, here: list[Mention], russian: bool) 
         before = text[max(sentence_start, m.start - 80) : m.start]
         if prev is not None and _DESCRIPTOR.fullmatch(text[prev.end : m.start]):
             continue  # "Orduba, a town in Azerbaijan's Nakhchivan exclave": where Orduba is
-        if _ORIGIN.search(before):
+        if _ORIGIN.search(before) and not _OFFSET.search(before):
             origins.append(m.text)
             continue
         if _passing(text, m):
             continue
-        if located and _BETWEEN.search(text[max(sentence_start, located[-1].mention.start - 20) : located[-1].mention.start]):
+        if located and _BETWEEN.search(
+            text[max(sentence_start, located[-1].mention.start - 20) : located[-1].mention.start]
+        ):
             if re.fullmatch(r"\s*and\s*", text[located[-1].mention.end : m.start]):
                 located[-1].reference = m.text  # "the road between Tyre and Naqoura": one place, near both
                 continue
-        follows = bool(located) and re.fullmatch(r"\s*(?:,|and|or|, and|, or)\s*", text[located[-1].mention.end : m.start])
-        if russian or _LOCATIVE.search(before) or _PASSIVE.match(text[m.end : m.end + 50]) or follows or _BETWEEN.search(before[-20:]):
+        follows = bool(located) and re.fullmatch(
+            r"\s*(?:,|and|or|, and|, or)\s*", text[located[-1].mention.end : m.start]
+        )
+        if (
+            russian
+            or _LOCATIVE.search(before)
+            or _PASSIVE.match(text[m.end : m.end + 50])
+            or follows
+            or _BETWEEN.search(before[-20:])
+        ):
             located.append(_place(m, before))
         prev = m
     return _most_specific(located), origins
@@ -162,7 +180,9 @@ def _place(m: Mention, before: str) -> Place:
     p = Place(m, mt.latitude, mt.longitude, near=bool(_NEAR.search(before[-40:])))
     o = _OFFSET.search(before)
     if o:
-        km = float(o.group("n").replace(",", ".")) * _UNITS.get(o.group("u").lower(), _UNITS.get(o.group("u").lower()[:2], 1.0))
+        km = float(o.group("n").replace(",", ".")) * _UNITS.get(
+            o.group("u").lower(), _UNITS.get(o.group("u").lower()[:2], 1.0)
+        )
         p.offset_km, p.reference = round(km, 1), m.text
         if o.group("dir"):
             p.bearing = _DIRECTIONS[o.group("dir").lower()]
@@ -193,7 +213,10 @@ def _most_specific(located: list[Place]) -> list[Place]:
     """Areas that hold another candidate go; a place named twice counts once."""
     out: list[Place] = []
     for p in located:
-        if any(o is not p and _contains(p.mention, o.mention) and o.mention.match.place_id != p.mention.match.place_id for o in located):
+        if any(
+            o is not p and _contains(p.mention, o.mention) and o.mention.match.place_id != p.mention.match.place_id
+            for o in located
+        ):
             continue
         if any(o.mention.match.place_id == p.mention.match.place_id for o in out):
             continue
@@ -211,9 +234,9 @@ def dateline_place(mentions_by_start: dict[int, Mention], spans: list[tuple[int,
 
 
 _CANDIDATE = re.compile(
-    r"(?<![\w’'-])(?:in|at|near|of|on|around|bombed|struck|hit|shelled|attacked|pounded|seized|captured|targeted|and"
+    r"(?<![\w’'-])(?i:in|at|near|of|on|around|bombed|struck|hit|shelled|attacked|pounded|seized|captured|targeted|and"
     r"|recaptured|from|off)\s+(?:the\s+)?(?:(?:village|town|city|port|area|outskirts|camp)\s+of\s+)?"
-    r"(?P<name>[A-Z][\w’'-]+(?:[ -](?:al|el|ez|es|as|ad|an|ar|ash|[A-Z][\w’'-]+)){0,3})"
+    r"(?P<name>[A-Z][\w’'-]+(?:[ -](?:(?:al|el|ez|es|as|ad|an|ar|ash)(?=[ -][A-Z])|[A-Z][\w’'-]+)){0,3})"
 )
 _NOT_NAMES = frozenset(
     """The A An This That Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
@@ -240,4 +263,19 @@ def candidate_spans(text: str, found: list[Mention]) -> list[tuple[int, int]]:
             continue
         if free(a, b):
             out.append((a, b))
+    # "in Sanaa, Hodeidah and Saada": the names listed after a place
+    for _, b in sorted([*taken, *out]):
+        for m in _LISTED.finditer(text, b, min(len(text), b + 120)):
+            if m.start() != b and text[b : m.start()].strip(" ,"):
+                break
+            s, e = m.span("name")
+            if free(s, e) and m.group("name").split()[0] not in _NOT_NAMES:
+                out.append((s, e))
+            b = e
     return sorted(set(out))
+
+
+_LISTED = re.compile(
+    r",?\s+(?:and\s+)?(?P<name>[A-Z][\w’'-]+"
+    r"(?:[ -](?:(?:al|el|ez|es|as|ad|an|ar|ash)(?=[ -][A-Z])|[A-Z][\w’'-]+)){0,3})"
+)

@@ -153,7 +153,11 @@ def claims(sentence: str) -> list[tuple[int, str]]:
         if who:
             out.append((m.start(), who))
     for m in lx.ACCORDING.finditer(sentence):
-        who = speaker_after(sentence, m.end()) if not _cyrillic(m.group()) else " ".join(_ru_run(_tokens(sentence[m.end() : m.end() + _WINDOW])))
+        who = (
+            speaker_after(sentence, m.end())
+            if not _cyrillic(m.group())
+            else " ".join(_ru_run(_tokens(sentence[m.end() : m.end() + _WINDOW])))
+        )
         if who:
             out.append((m.start(), who))
     return out
@@ -191,7 +195,10 @@ def denials(sentence: str) -> list[tuple[int, str | None]]:
 
 # ----------------------------------------------------------------------------- source kinds
 _KINDS: list[tuple[str, re.Pattern]] = [
-    ("anonymous", r"\b(?:sources?|witness(?:es)?|residents?|activists?|unnamed|people familiar)\b|источник|очевид|жител"),
+    (
+        "anonymous",
+        r"\b(?:sources?|witness(?:es)?|residents?|activists?|unnamed|people familiar)\b|источник|очевид|жител",
+    ),
     (
         "UN/NGO",
         r"\b(?:UN|U\.N\.|united nations|observatory|ngos?|red cross|red crescent|msf|amnesty|human rights|civil society"
@@ -203,7 +210,10 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         + "|".join(re.escape(k) for k in ARMED_GROUPS)
         + r")\b|повстанц|боевик",
     ),
-    ("local official", r"\b(?:governor|mayor|head|administration|administrator|prefect|council|municipal\w*|district)\b|губернатор|глав|администрац|мэр"),
+    (
+        "local official",
+        r"\b(?:governor|mayor|head|administration|administrator|prefect|council|municipal\w*|district)\b|губернатор|глав|администрац|мэр",
+    ),
     (
         "military",
         r"\b(?:defen[cs]e|military|army|forces|troops|command|general staff|navy|air force|commanders?|intelligence)\b"
@@ -238,7 +248,9 @@ _FORCE = re.compile(
     r"|air ?strikes?|navy|side)\b",
     re.IGNORECASE,
 )
-_ATTACKER = re.compile(r"\b(?:fired|launched|carried out|conducted|shelled|attacked|targeted|backed|blamed on)\s+by\s+(?:the\s+)?")
+_ATTACKER = re.compile(
+    r"\b(?:fired|launched|carried out|conducted|shelled|attacked|targeted|backed|blamed on)\s+by\s+(?:the\s+)?"
+)
 _ACTOR_WORD = re.compile(r"(?<![\w-])(?:[A-Z][\w’'-]*|and)(?![\w’'-])")
 
 
