@@ -182,12 +182,10 @@ def _confident(m: Mention) -> bool:
 
 def _event_kind(sentence: str) -> tuple[str, str] | None:
     """The ACLED type and sub-type of the first trigger; None for talks, statements and interceptions."""
-    if not lx.ANY_TRIGGER.search(sentence):
+    first = min((int(m.lastgroup[1:]) for m in lx.ANY_TRIGGER.finditer(sentence)), default=None)
+    if first is None or (lx.NOT_AN_EVENT.search(sentence) and not lx.HIT.search(sentence)):
         return None
-    kind = next(((t, s) for rx, t, s in lx.TRIGGERS if rx.search(sentence)), None)
-    if kind is not None and lx.NOT_AN_EVENT.search(sentence) and not lx.HIT.search(sentence):
-        return None
-    return kind
+    return lx.EVENT_TYPES[first][1], lx.EVENT_TYPES[first][2]
 
 
 def _read_sentences(text: str, spans: list[tuple[int, int]], doc: _date | None) -> list[_Sentence]:
@@ -231,7 +229,8 @@ def _read_sentences(text: str, spans: list[tuple[int, int]], doc: _date | None) 
 def _sentence_incidents(text: str, frames: list[_Sentence], by_sentence: dict[int, list[Mention]]) -> list[_Incident]:
     """One incident per place each attack sentence puts the attack at."""
     spans = datelines(text)
-    dateline_mentions = {m.start: m for ms in by_sentence.values() for m in ms if any(a == m.start for a, _ in spans)}
+    starts = {a for a, _ in spans}
+    dateline_mentions = {m.start: m for ms in by_sentence.values() for m in ms if m.start in starts}
     named: list[str] = []  # the speakers named so far, for "the ministry said" and "it said"
     found: list[_Incident] = []
     for f in frames:
@@ -247,7 +246,8 @@ def _sentence_incidents(text: str, frames: list[_Sentence], by_sentence: dict[in
                 continue
             places = [Place(home, home.match.latitude, home.match.longitude, dateline=True)]
         regions = [m for m in here if m.match.is_area]
-        found += [_incident(f, p, claimant, origins, regions) for p in places]
+        side = attacker(f.text)
+        found += [_incident(f, p, claimant, side, origins, regions) for p in places]
     return found
 
 
@@ -270,7 +270,9 @@ def _claimant(f: _Sentence, named: list[str]) -> str | None:
     return who
 
 
-def _incident(f: _Sentence, p: Place, claimant: str | None, origins: list[str], regions: list[Mention]) -> _Incident:
+def _incident(
+    f: _Sentence, p: Place, claimant: str | None, side: str | None, origins: list[str], regions: list[Mention]
+) -> _Incident:
     when, basis, precision = f.when
     return _Incident(
         place=p,
@@ -283,7 +285,7 @@ def _incident(f: _Sentence, p: Place, claimant: str | None, origins: list[str], 
         date_basis=basis,
         date_precision=precision,
         claimed_by=claimant,
-        attacker=attacker(f.text),
+        attacker=side,
         fatalities=f.fatalities,
         injuries=f.injuries,
         admin1=_admin1(p.mention, regions),
@@ -352,20 +354,22 @@ def _merge_references(found: list[_Incident]) -> list[_Incident]:
         ),
     )
     kept: list[_Incident] = []
+    near: dict[int, list[_Incident]] = {}  # kept incidents by sentence: only a window is looked at
     for inc in order:
+        si = inc.sentence_index
+        candidates = (k for d in range(si - _LINK_WINDOW, si + _LINK_WINDOW + 1) if d != si for k in near.get(d, ()))
         target = next(
             (
                 k
-                for k in kept
-                if abs(k.sentence_index - inc.sentence_index) <= _LINK_WINDOW
-                and k.sentence_index != inc.sentence_index
-                and contains(inc.mention, k.mention)
+                for k in candidates
+                if contains(inc.mention, k.mention)
                 and (inc.event_date == k.event_date or inc.date_basis == "document date")
             ),
             None,
         )
         if target is None:
             kept.append(inc)
+            near.setdefault(si, []).append(inc)
             continue
         _absorb(target, inc)
     return sorted(kept, key=lambda i: (i.sentence_index, i.mention.start))
@@ -386,14 +390,19 @@ def _attach_denials(
     text: str, incidents: list[_Incident], frames: list[_Sentence], by_sentence: dict[int, list[Mention]]
 ) -> None:
     """Each denial disputes the incidents it speaks of: those at the places it names, else the last attack's."""
+    import bisect
+
     attack_sentences = sorted({i.sentence_index for i in incidents})
+    by_index: dict[int, list[_Incident]] = {}
+    for inc in incidents:
+        by_index.setdefault(inc.sentence_index, []).append(inc)
     for f in frames:
         if not f.denials:
             continue
-        latest = max((k for k in attack_sentences if k < f.index), default=None)
-        for inc in incidents:
-            if abs(inc.sentence_index - f.index) > _LINK_WINDOW:
-                continue
+        k = bisect.bisect_left(attack_sentences, f.index)
+        latest = attack_sentences[k - 1] if k > 0 else None
+        window = range(f.index - _LINK_WINDOW, f.index + _LINK_WINDOW + 1)
+        for inc in (i for d in window for i in by_index.get(d, ())):
             if f.index == inc.sentence_index and not _denies_in_last_clause(f.text):
                 continue
             if f.index == inc.sentence_index or _refers_to(text, f, inc, by_sentence, latest):
@@ -433,16 +442,41 @@ def _refers_to(
     return not places and latest_before is not None and inc.sentence_index == latest_before
 
 
-#: The columns of an incident frame with no incidents.
-_EMPTY_COLUMNS = [
+#: The columns of an incident frame, in order (an empty frame has them too).
+COLUMNS = [
     "dataset",
     "event_date",
+    "date_precision",
+    "date_basis",
     "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor1_acled",
     "location",
+    "matched_name",
+    "admin1",
+    "country_code",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "location_radius_km",
+    "reference",
+    "offset_km",
+    "offset_bearing",
+    "origin",
+    "fatalities",
+    "injuries",
     "claimed_by",
+    "claim_source_kind",
     "claim_status",
     "disputed_by",
+    "confirmed_by",
+    "source",
+    "notes",
     "sentence",
+    "related_sentences",
+    "mention",
+    "match_score",
 ]
 
 
@@ -455,7 +489,7 @@ def _frame(incidents: list[_Incident], source: str | None, gazetteer: Gazetteer 
     countries = _DemonymCountries(gazetteer)
     rows = [_row(inc, source, countries) for inc in incidents]
     geoms = [Point(inc.place.longitude, inc.place.latitude) for inc in incidents]
-    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else _EMPTY_COLUMNS)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("fatalities", "injuries"):
         if col in frame:
             frame[col] = pd.array(frame[col], dtype="Int64")

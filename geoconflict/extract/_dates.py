@@ -83,6 +83,8 @@ def event_date(sentence: str, doc: date | None, previous: date | None = None) ->
     >>> event_date("Shells hit Tartar late on Monday.", date(2020, 10, 7))[::2]
     (datetime.date(2020, 10, 5), 'day')
     """
+    if not lx.ANY_DATE.search(sentence):
+        return (doc, "document date", "document") if doc else (None, "unknown", None)
     found = _explicit(sentence, doc)
     if found:
         return found[0], found[1], "day"

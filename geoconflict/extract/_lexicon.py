@@ -69,8 +69,11 @@ EVENT_TYPES: list[tuple[str, str, str]] = [
     (r"атак\w*|поразил\w*", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
 ]
 TRIGGERS = [(re.compile(rf"(?<!\w)(?:{p})", re.IGNORECASE), t, s) for p, t, s in EVENT_TYPES]
-#: Any trigger at all: one search rules out most sentences before the ordered ones run.
-ANY_TRIGGER = re.compile("(?<!\\w)(?:" + "|".join(f"(?:{p})" for p, _, _ in EVENT_TYPES) + ")", re.IGNORECASE)
+#: Every trigger in one pattern, a named group each (``t0`` … in the order above): one pass
+#: over a sentence finds them all, and the first in that order wins.
+ANY_TRIGGER = re.compile(
+    "(?<!\\w)(?:" + "|".join(f"(?P<t{k}>{p})" for k, (p, _, _) in enumerate(EVENT_TYPES)) + ")", re.IGNORECASE
+)
 
 #: Sentences about talks, statements and interceptions: a trigger word there ("condemned the
 #: raid", "intercepted two drones") reports no strike of its own unless something was hit.
@@ -221,5 +224,12 @@ RELATIVE_DATES = [
         "day",
     ),
 ]
+#: Any date word at all (a sentence without one takes the document's date at once).
+ANY_DATE = re.compile(
+    rf"\d|(?<!\w)(?:{_MONTH_ALT}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|week|day|night"
+    r"|yesterday|overnight|today|tonight|morning|afternoon|evening|dawn|понедельник|вторник|среду|четверг|пятницу"
+    r"|субботу|воскресенье|выходные|недел\w*|накануне|вчера|ночью|сегодня|следующий)(?!\w)",
+    re.IGNORECASE,
+)
 #: "A day later", "the next day": the day after the previous event's.
 DAY_LATER = re.compile(r"\b(?:a day later|the (?:next|following) day)\b|(?<!\w)на следующий день", re.I)

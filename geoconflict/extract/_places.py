@@ -19,7 +19,7 @@ from ..schema import ARMED_GROUPS, LINE_OR_SEA_KINDS
 from ._speakers import SPEAKER_MODIFIERS, SPEAKER_NOUNS
 
 _LOCATIVE = re.compile(
-    r"(?:\b(?:near|in|at|on|into|towards?|around|outside|across|inside|hit|struck|targeted|shelled|pounded|"
+    r"(?:\b(?i:near|in|at|on|into|towards?|around|outside|across|inside|hit|struck|targeted|shelled|pounded|"
     r"bombed|attacked|of|over|off|seized|captured|recaptured|took|raided|stormed|besieged|and around)\s+(?:the\s+)?"
     r"(?:(?:area|areas|village|villages|town|city|outskirts|district|region|province|vicinity|direction|territory|"
     r"settlement|settlements|centre|center|coast|port|edge|camp|border town|suburbs?)\s+(?:of|near|around)\s+)?"
@@ -45,6 +45,10 @@ _SPEECH_AFTER = re.compile(
     r"^\s+(?:also\s+|later\s+|has\s+|had\s+)?(?:said|says|say|denied|denies|dismissed|rejected|claimed|reported|"
     r"accused|announced|did not|didn't|declined|confirmed|blamed|warned|заявил\w*|сообщил\w*|опроверг\w*|отрица\w*)\b"
 )
+#: Short words a sentence may open with that some gazetteer spells as a place ("По" → Pô).
+_FUNCTION_WORDS = frozenset("по в во на из от до за при под над у о об".split())
+#: A town's name inside the name of a body of water ("the Gulf of Aden", "Sea of Azov").
+_WATER_OF = re.compile(r"\b(?:Gulf|Sea|Strait|Straits|Bay|Bight|Cape|Lake)\s+of\s+$")
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$")
 _DIRECTIONS = {
     "north": 0,
@@ -124,6 +128,8 @@ def placeable(text: str, mentions: list[Mention], dateline_spans: list[tuple[int
             continue
         if any(a <= m.start < b for a, b in dateline_spans) or is_party(text, m):
             continue
+        if m.text.lower() in _FUNCTION_WORDS or _WATER_OF.search(text[max(0, m.start - 20) : m.start]):
+            continue  # "По данным" opens a sentence; "Gulf of Aden" is water, not the town
         out.append(m)
     return out
 
@@ -149,7 +155,8 @@ def targets(text: str, sentence_start: int, here: list[Mention], russian: bool) 
         before = text[max(sentence_start, m.start - 80) : m.start]
         if prev is not None and _DESCRIPTOR.fullmatch(text[prev.end : m.start]):
             continue  # "Orduba, a town in Azerbaijan's Nakhchivan exclave": where Orduba is
-        if _ORIGIN.search(before) and not _OFFSET.search(before):
+        off = _OFFSET.search(before)
+        if not off and _ORIGIN.search(before[-30:]):
             origins.append(m.text)
             continue
         if _passing(text, m):
@@ -165,20 +172,20 @@ def targets(text: str, sentence_start: int, here: list[Mention], russian: bool) 
         )
         if (
             russian
-            or _LOCATIVE.search(before)
-            or _PASSIVE.match(text[m.end : m.end + 50])
+            or off
             or follows
+            or _LOCATIVE.search(before[-60:])
+            or _PASSIVE.match(text[m.end : m.end + 50])
             or _BETWEEN.search(before[-20:])
         ):
-            located.append(_place(m, before))
+            located.append(_place(m, before, off))
         prev = m
     return _most_specific(located), origins
 
 
-def _place(m: Mention, before: str) -> Place:
+def _place(m: Mention, before: str, o: re.Match | None) -> Place:
     mt = m.match
     p = Place(m, mt.latitude, mt.longitude, near=bool(_NEAR.search(before[-40:])))
-    o = _OFFSET.search(before)
     if o:
         km = float(o.group("n").replace(",", ".")) * _UNITS.get(
             o.group("u").lower(), _UNITS.get(o.group("u").lower()[:2], 1.0)

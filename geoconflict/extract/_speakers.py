@@ -286,6 +286,10 @@ def attacker(sentence: str) -> str | None:
     return None
 
 
+_GROUP_RE = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(k) for k in sorted(ARMED_GROUPS, key=len, reverse=True)) + r")(?!\w)", re.I
+)
+
 #: Countries whose gazetteer name is not the short name ACLED's actor names use.
 _SHORT_NAMES = {
     "Russian Federation": "Russia",
@@ -303,10 +307,9 @@ def acled_actor(actor: str | None, demonym_country) -> str | None:
     """
     if not actor:
         return None
-    low = actor.lower()
-    for key, name in ARMED_GROUPS.items():
-        if re.search(rf"(?<!\w){re.escape(key)}(?!\w)", low):
-            return name
+    m = _GROUP_RE.search(actor)
+    if m:
+        return ARMED_GROUPS[m.group().lower()]
     for w in actor.split():
         country = demonym_country(w.removesuffix("’s").removesuffix("'s"))
         if country:
