@@ -143,8 +143,8 @@ def extract_incidents(
         raise TypeError(f"text must be a string, not {type(text).__name__}")
     doc = doc_date(date)
     spans = sentence_spans(text)
-    by_sentence = _mentions_by_sentence(text, gazetteer)
     frames = _read_sentences(text, spans, doc)
+    by_sentence = _mentions_by_sentence(_relevant_text(text, spans, frames), spans, gazetteer)
     found = _sentence_incidents(text, frames, by_sentence)
     _link_sentences(found, frames)
     incidents = _merge_references(found)
@@ -152,13 +152,42 @@ def extract_incidents(
     return _frame(incidents, source, gazetteer)
 
 
-def _mentions_by_sentence(text: str, gazetteer: Gazetteer | None) -> dict[int, list[Mention]]:
-    """The located place mentions of the text, by sentence index.
+def _relevant_text(text: str, spans: list[tuple[int, int]], frames: list[_Sentence]) -> str:
+    """The text with every sentence blanked that neither reports an attack, denies one nor holds a dateline.
+
+    Only those sentences' places are ever used, and geoparsing is most of the cost: a
+    sentence of background costs one scan. Offsets stay those of the text (blanks keep
+    the length; line breaks stay, so paragraphs do).
+    """
+    keep = {f.index for f in frames if f.kind is not None or f.denials}
+    lines = datelines(text)
+    if lines:
+        import bisect
+
+        starts = [a for a, _ in spans]
+        keep |= {bisect.bisect_right(starts, a) - 1 for a, _ in lines}
+    if len(keep) == len(spans):
+        return text
+    parts = []
+    for si, (a, b) in enumerate(spans):
+        parts.append(text[a:b] if si in keep else _BLANK.sub(" ", text[a:b]))
+    return "".join(parts)
+
+
+_BLANK = re.compile(r"[^\n]")
+
+
+def _mentions_by_sentence(
+    text: str, spans: list[tuple[int, int]], gazetteer: Gazetteer | None
+) -> dict[int, list[Mention]]:
+    """The located place mentions of the text, by sentence index (of ``spans``, the original text's sentences).
 
     Detection finds the names the gazetteer spells as written; a name right after a
     locative word ("in Mykolaiv", "north of El Obeid") or in a dateline that detection
     missed is resolved too, as the caller's span (misspellings and transliterations).
     """
+    import bisect
+
     found = [m for m in find_mentions(text, gazetteer=gazetteer) if m.match is not None]
     extra = candidate_spans(text, found)
     if extra:
@@ -166,8 +195,10 @@ def _mentions_by_sentence(text: str, gazetteer: Gazetteer | None) -> dict[int, l
         more = find_mentions(text, gazetteer=gazetteer, mentions=context + extra)
         taken = set(extra)
         found += [m for m in more if (m.start, m.end) in taken and _confident(m)]
+    starts = [a for a, _ in spans]
     by_sentence: dict[int, list[Mention]] = {}
     for m in sorted(found, key=lambda m: m.start):
+        m.sentence = bisect.bisect_right(starts, m.start) - 1  # blanks may have moved the geoparser's sentences
         by_sentence.setdefault(m.sentence, []).append(m)
     return by_sentence
 
@@ -182,8 +213,9 @@ def _confident(m: Mention) -> bool:
 
 def _event_kind(sentence: str) -> tuple[str, str] | None:
     """The ACLED type and sub-type of the first trigger; None for talks, statements and interceptions."""
-    first = min((int(m.lastgroup[1:]) for m in lx.ANY_TRIGGER.finditer(sentence)), default=None)
-    if first is None or (lx.NOT_AN_EVENT.search(sentence) and not lx.HIT.search(sentence)):
+    low = lx.low(sentence)
+    first = min((int(m.lastgroup[1:]) for m in lx.ANY_TRIGGER.finditer(low)), default=None)
+    if first is None or (lx.NOT_AN_EVENT.search(low) and not lx.HIT.search(low)):
         return None
     return lx.EVENT_TYPES[first][1], lx.EVENT_TYPES[first][2]
 
@@ -334,7 +366,7 @@ def _lend(inc: _Incident, f: _Sentence) -> None:
     speaker = next((w for _, w in f.claims if w != "it"), None)
     if inc.claimed_by is None and speaker:
         inc.claimed_by = speaker
-    elif speaker and lx.CONFIRM.search(f.text) and speaker != inc.claimed_by:
+    elif speaker and lx.CONFIRM.search(lx.low(f.text)) and speaker != inc.claimed_by:
         inc.confirmed_by.append(speaker)
     if inc.fatalities is None and f.fatalities is not None:
         inc.fatalities = f.fatalities
@@ -412,7 +444,7 @@ def _attach_denials(
 
 def _denies_in_last_clause(sentence: str) -> bool:
     """ "…, a claim Baku rejected" / "…; the RSF dismissed it": the attack sentence denies in its last clause."""
-    last = re.split(r"[,;]", sentence)[-1]
+    last = lx.low(re.split(r"[,;]", sentence)[-1])
     return bool(lx.DENIAL_VERB.search(last) or lx.DENIAL_WORDS.search(last))
 
 

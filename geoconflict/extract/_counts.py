@@ -127,6 +127,7 @@ def casualties(sentence: str) -> tuple[int | None, int | None]:
     >>> casualties("Seven of its soldiers and a civilian contractor were killed.")
     (8, None)
     """
+    sentence = lx.low(sentence)  # the patterns are lower case (see _lexicon)
     dead = _count(sentence, lx.DEATH)
     hurt = _count(sentence, lx.INJURY)
     if lx.NO_CASUALTIES.search(sentence):

@@ -83,7 +83,7 @@ def event_date(sentence: str, doc: date | None, previous: date | None = None) ->
     >>> event_date("Shells hit Tartar late on Monday.", date(2020, 10, 7))[::2]
     (datetime.date(2020, 10, 5), 'day')
     """
-    if not lx.ANY_DATE.search(sentence):
+    if not lx.ANY_DATE.search(lx.low(sentence)):
         return (doc, "document date", "document") if doc else (None, "unknown", None)
     found = _explicit(sentence, doc)
     if found:

@@ -143,7 +143,8 @@ def _ru_run(words: list[str]) -> list[str]:
 def claims(sentence: str) -> list[tuple[int, str]]:
     """``(position, speaker)`` of every attribution in a sentence: "X said", "according to X", "по данным X"."""
     out = []
-    for m in lx.CLAIM_VERB.finditer(sentence):
+    low = lx.low(sentence)
+    for m in lx.CLAIM_VERB.finditer(low):
         if _cyrillic(m.group()):
             who = russian_speaker(sentence, m.start(), m.end())
         else:
@@ -152,7 +153,7 @@ def claims(sentence: str) -> list[tuple[int, str]]:
                 who = speaker_after(sentence, m.end())
         if who:
             out.append((m.start(), who))
-    for m in lx.ACCORDING.finditer(sentence):
+    for m in lx.ACCORDING.finditer(low):
         who = (
             speaker_after(sentence, m.end())
             if not _cyrillic(m.group())
@@ -175,8 +176,9 @@ def _cyrillic(s: str) -> bool:
 def denials(sentence: str) -> list[tuple[int, str | None]]:
     """``(position, denier or None)`` of every denial in a sentence; silence ("declined to comment") is none."""
     out: list[tuple[int, str | None]] = []
-    for m in lx.DENIAL_VERB.finditer(sentence):
-        if lx.NOT_A_DENIAL.search(sentence, max(0, m.start() - 20), m.end() + 20):
+    low = lx.low(sentence)
+    for m in lx.DENIAL_VERB.finditer(low):
+        if lx.NOT_A_DENIAL.search(low, max(0, m.start() - 20), m.end() + 20):
             continue
         if _cyrillic(m.group()):
             out.append((m.start(), russian_speaker(sentence, m.start(), m.start())))
@@ -185,9 +187,9 @@ def denials(sentence: str) -> list[tuple[int, str | None]]:
         who = speaker_after(sentence, m.end() + 4) if tail.startswith(" by ") else speaker_before(sentence, m.start())
         out.append((m.start(), None if who == "it" else who))
     if not out:
-        m = lx.DENIAL_WORDS.search(sentence)
+        m = lx.DENIAL_WORDS.search(low)
         if m:
-            verb = lx.CLAIM_VERB.search(sentence)
+            verb = lx.CLAIM_VERB.search(low)
             who = speaker_before(sentence, verb.start()) if verb and not _cyrillic(verb.group()) else None
             out.append((m.start(), None if who == "it" else who))
     return out
