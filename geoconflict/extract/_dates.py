@@ -43,7 +43,7 @@ def _weekday(sentence: str, doc: date) -> tuple[date, str] | None:
     if not m:
         return None
     if m.group("en"):
-        k = lx.WEEKDAYS.index(m.group("en").lower())
+        k = lx.WEEKDAYS.index(m.group("en"))
     else:
         k = next(i for i, stem in enumerate(lx.RU_WEEKDAYS) if m.group("ru").lower().startswith(stem))
     back = (doc.weekday() - k) % 7
@@ -83,7 +83,8 @@ def event_date(sentence: str, doc: date | None, previous: date | None = None) ->
     >>> event_date("Shells hit Tartar late on Monday.", date(2020, 10, 7))[::2]
     (datetime.date(2020, 10, 5), 'day')
     """
-    if not lx.ANY_DATE.search(lx.low(sentence)):
+    sentence = lx.low(sentence)  # the patterns are lower case (see _lexicon)
+    if not lx.ANY_DATE.search(sentence):
         return (doc, "document date", "document") if doc else (None, "unknown", None)
     found = _explicit(sentence, doc)
     if found:

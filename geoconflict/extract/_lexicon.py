@@ -199,29 +199,24 @@ MONTHS = {
     for m in names
 }
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
-DATE_DMY = re.compile(
-    rf"(?<!\w)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH_ALT})\.?(?:\s+(?P<y>\d{{4}}))?(?!\w)", re.I
-)
+DATE_DMY = re.compile(rf"(?<!\w)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH_ALT})\.?(?:\s+(?P<y>\d{{4}}))?(?!\w)")
 DATE_MDY = re.compile(
-    rf"(?<!\w)(?P<m>{_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?(?!\w)", re.I
+    rf"(?<!\w)(?P<m>{_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?(?!\w)"
 )
 WEEKDAY = re.compile(
     r"(?<!\w)(?:(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"|в\s+(?P<ru>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье))(?!\w)",
-    re.IGNORECASE,
 )
 #: (pattern, days before the document date, date_precision)
 RELATIVE_DATES = [
-    (re.compile(r"\b(?:over|at|during) the weekend\b|\bthis weekend\b|(?<!\w)в выходные", re.I), "weekend", "weekend"),
-    (re.compile(r"\blast week\b|(?<!\w)на прошлой неделе", re.I), 7, "week"),
-    (re.compile(r"\bearlier this week\b|(?<!\w)на этой неделе", re.I), "week", "week"),
-    (re.compile(r"\bthe day before\b|\bthe previous day\b|(?<!\w)накануне", re.I), 1, "day"),
-    (re.compile(r"\byesterday\b|(?<!\w)вчера", re.I), 1, "day"),
-    (re.compile(r"\blast night\b|\bovernight\b|\bthe night\b|(?<!\w)ночью|(?<!\w)этой ночью", re.I), 1, "overnight"),
+    (re.compile(r"\b(?:over|at|during) the weekend\b|\bthis weekend\b|(?<!\w)в выходные"), "weekend", "weekend"),
+    (re.compile(r"\blast week\b|(?<!\w)на прошлой неделе"), 7, "week"),
+    (re.compile(r"\bearlier this week\b|(?<!\w)на этой неделе"), "week", "week"),
+    (re.compile(r"\bthe day before\b|\bthe previous day\b|(?<!\w)накануне"), 1, "day"),
+    (re.compile(r"\byesterday\b|(?<!\w)вчера"), 1, "day"),
+    (re.compile(r"\blast night\b|\bovernight\b|\bthe night\b|(?<!\w)ночью|(?<!\w)этой ночью"), 1, "overnight"),
     (
-        re.compile(
-            r"\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b|\bbefore dawn\b|(?<!\w)сегодня", re.I
-        ),
+        re.compile(r"\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b|\bbefore dawn\b|(?<!\w)сегодня"),
         0,
         "day",
     ),
@@ -233,4 +228,4 @@ ANY_DATE = re.compile(
     r"|субботу|воскресенье|выходные|недел\w*|накануне|вчера|ночью|сегодня|следующий)(?!\w)",
 )
 #: "A day later", "the next day": the day after the previous event's.
-DAY_LATER = re.compile(r"\b(?:a day later|the (?:next|following) day)\b|(?<!\w)на следующий день", re.I)
+DAY_LATER = re.compile(r"\b(?:a day later|the (?:next|following) day)\b|(?<!\w)на следующий день")
