@@ -87,6 +87,8 @@ class _Incident:
     related: list[str] = field(default_factory=list)
     disputed_by: list[str] = field(default_factory=list)
     confirmed_by: list[str] = field(default_factory=list)
+    #: (sentence, offset) of the first report of the incident, which orders the table
+    first_seen: tuple[int, int] = (0, 0)
 
     @property
     def mention(self) -> Mention:
@@ -322,6 +324,7 @@ def _incident(
         injuries=f.injuries,
         admin1=_admin1(p.mention, regions),
         origin="; ".join(origins) or None,
+        first_seen=(f.index, p.mention.start),
     )
 
 
@@ -404,10 +407,11 @@ def _merge_references(found: list[_Incident]) -> list[_Incident]:
             near.setdefault(si, []).append(inc)
             continue
         _absorb(target, inc)
-    return sorted(kept, key=lambda i: (i.sentence_index, i.mention.start))
+    return sorted(kept, key=lambda i: i.first_seen)
 
 
 def _absorb(target: _Incident, inc: _Incident) -> None:
+    target.first_seen = min(target.first_seen, inc.first_seen)
     if inc.sentence != target.sentence and inc.sentence not in target.related:
         target.related.append(inc.sentence)
     target.claimed_by = target.claimed_by or inc.claimed_by

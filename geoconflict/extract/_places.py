@@ -102,7 +102,8 @@ def is_party(text: str, m: Mention) -> bool:
     """ "Azerbaijan said", "Gaza's health authorities", "Yemen's Houthis": a party, not a place."""
     after = text[m.end : m.end + 60]
     if _SPEECH_AFTER.match(after):
-        return True
+        # "Officials in Kherson said": where the speakers are, not who speaks
+        return not re.search(r"\b(?:in|of|from|at)\s+$", text[max(0, m.start - 8) : m.start])
     if not re.match(r"(?:’s|'s)?\s+[\w-]", after):
         return False  # "Kramatorsk, military sources said": a comma ends the name
     words = re.findall(r"[\w’'-]+", after)[:4]

@@ -118,17 +118,20 @@ def _speaker(words: list[str]) -> str | None:
     return " ".join(words) or None
 
 
-def russian_speaker(sentence: str, start: int, end: int) -> str | None:
-    """The speaker of a Russian speech verb at ``start:end``: the words after it, else the words before it."""
+def russian_speaker(sentence: str, start: int, end: int, *, subject_first: bool = False) -> str | None:
+    """The speaker of a Russian speech verb at ``start:end``: the words after it, else the words before it.
+
+    Reports put the source after the verb ("сообщили в областной администрации"); a
+    denial puts it first ("Москва опровергла"): ``subject_first`` reads the words before first.
+    """
     after = _tokens(sentence[end : end + _WINDOW])
     if after and after[0].lower() in ("в", "во"):
         after = after[1:]
-    taken = _ru_run(after)
-    if taken:
-        return " ".join(taken)
     before = list(reversed(_tokens(sentence[max(0, start - _WINDOW) : start])))
-    taken = list(reversed(_ru_run(before)))
-    return " ".join(taken) or None
+    runs = [list(reversed(_ru_run(before))), _ru_run(after)]
+    if not subject_first:
+        runs.reverse()
+    return next((" ".join(r) for r in runs if r), None)
 
 
 def _ru_run(words: list[str]) -> list[str]:
@@ -181,7 +184,7 @@ def denials(sentence: str) -> list[tuple[int, str | None]]:
         if lx.NOT_A_DENIAL.search(low, max(0, m.start() - 20), m.end() + 20):
             continue
         if _cyrillic(m.group()):
-            out.append((m.start(), russian_speaker(sentence, m.start(), m.start())))
+            out.append((m.start(), russian_speaker(sentence, m.start(), m.end(), subject_first=True)))
             continue
         tail = sentence[m.end() : m.end() + 6]
         who = speaker_after(sentence, m.end() + 4) if tail.startswith(" by ") else speaker_before(sentence, m.start())
