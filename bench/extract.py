@@ -9,8 +9,10 @@ of this package, so both use the same gazetteer and geoparser).
    the mention, and the country), dates, stated fatalities, claims attributed, disputed
    right, false incidents (rows that match no gold incident, duplicates included);
    gold incidents that need a feature this branch lacks (``needs``) are scored apart;
-2. throughput of ``extract_incidents`` on English news (the dev set's English
-   paragraphs, one document of ``--kb`` KB);
+2. throughput of ``extract_incidents`` on English news: the dev set's English
+   paragraphs as one document of ``--kb`` KB (every sentence an attack report: the
+   densest case), and GeoWebNews' 200 articles (real news, one call per article;
+   ../shared/data/benchmarks/GWN.xml, read at run time only, skipped when absent);
 3. the linear-time check: seconds for 10,000 and 100,000 characters of one letter, of a
    base64 blob and of news; a ratio near 10 is linear. The baseline runs in a subprocess
    with a time limit (``--limit``); past it, "> limit" is printed.
@@ -254,10 +256,44 @@ def main(argv: list[str] | None = None) -> int:
         "baseline": base and {k: v for k, v in base.items() if k != "misses"},
     }
     figures["throughput"] = _throughput(args.kb, paragraphs, base_mod)
+    figures["throughput_gwn"] = _gwn_throughput(base_mod)
     figures["linear"] = _linear(args.limit, base_mod is not None)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, default=str), encoding="utf-8")
     return 0
+
+
+def _gwn_articles() -> list[str]:
+    import os
+    import xml.etree.ElementTree as ET
+
+    shared = Path(os.environ.get("GEOCONFLICT_SHARED_DATA", REPO.parent / "shared" / "data"))
+    path = shared / "benchmarks" / "GWN.xml"
+    if not path.exists():
+        return []
+    return [a.findtext("text") or "" for a in ET.parse(path).getroot().iter("article")]
+
+
+def _gwn_throughput(base_mod) -> dict:
+    from _common import best_of
+
+    articles = _gwn_articles()
+    if not articles:
+        print("GeoWebNews throughput: skipped (../shared/data/benchmarks/GWN.xml absent)")
+        return {}
+    size = sum(len(a.encode()) for a in articles) / 1024
+    out = {}
+    for name, fn in (("ours", _ours()), ("baseline", base_mod and base_mod.extract_incidents)):
+        if fn is None:
+            continue
+        secs, rows = best_of(lambda fn=fn: sum(len(fn(a)) for a in articles), 2)
+        out[name] = {"kb_per_s": size / secs, "rows": rows}
+    b = out.get("baseline")
+    print(
+        f"throughput on GeoWebNews ({len(articles)} articles, {size:.0f} KB): {out['ours']['kb_per_s']:.0f} KB/s, "
+        f"{out['ours']['rows']} incidents" + (f" (main: {b['kb_per_s']:.0f} KB/s, {b['rows']} incidents)" if b else "")
+    )
+    return out
 
 
 def _throughput(kb: int, paragraphs: list[dict], base_mod) -> dict:

@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["EVENT_TYPES", "extract_incidents"]
 
 EVENT_TYPES = lx.EVENT_TYPES
+_CAPITAL = re.compile(r"[A-ZА-ЯЁ]")
 _BOILERPLATE = re.compile(r"^\s*(?:READ MORE|Read more|Related|See also|Also read|Watch)\b[:\s]")
 #: How many sentences apart a reference, a source or a denial may be from its incident.
 _LINK_WINDOW = 8
@@ -216,10 +217,21 @@ def _confident(m: Mention) -> bool:
 def _event_kind(sentence: str) -> tuple[str, str] | None:
     """The ACLED type and sub-type of the first trigger; None for talks, statements and interceptions."""
     low = lx.low(sentence)
-    first = min((int(m.lastgroup[1:]) for m in lx.ANY_TRIGGER.finditer(low)), default=None)
-    if first is None or (lx.NOT_AN_EVENT.search(low) and not lx.HIT.search(low)):
+    found = [int(m.lastgroup[1:]) for m in lx.ANY_TRIGGER.finditer(low) if not _is_name(sentence, m.start(), m.end())]
+    if found and not lx.WAR_WORDS.search(low):
+        found = [k for k in found if k not in lx.WEAK_TRIGGERS]  # "prices hit a record", "a court battle"
+    if not found or (lx.NOT_AN_EVENT.search(low) and not lx.HIT.search(low)):
         return None
+    first = min(found)
     return lx.EVENT_TYPES[first][1], lx.EVENT_TYPES[first][2]
+
+
+def _is_name(sentence: str, start: int, end: int) -> bool:
+    """A trigger word written as a name inside a sentence ("Shell", "the Houston Rockets"), not an acronym."""
+    word = sentence[start:end]
+    before = sentence[:start].rstrip()
+    opens = not before or before.endswith(("—", "–", "-", ":", '"', "“", "(", "."))  # a dateline, a quote
+    return word[0].isupper() and not word.isupper() and not opens
 
 
 def _read_sentences(text: str, spans: list[tuple[int, int]], doc: _date | None) -> list[_Sentence]:
@@ -269,7 +281,8 @@ def _sentence_incidents(text: str, frames: list[_Sentence], by_sentence: dict[in
     found: list[_Incident] = []
     for f in frames:
         claimant = _claimant(f, named)
-        named += [w for _, w in f.claims if w != "it" and re.search(r"[A-ZА-ЯЁ]", w)]
+        named += [w for _, w in f.claims if w != "it" and _CAPITAL.search(w)]
+        del named[: -_LINK_WINDOW * 2]
         if f.kind is None:
             continue
         here = placeable(text, by_sentence.get(f.index, []), spans)
@@ -298,9 +311,10 @@ def _claimant(f: _Sentence, named: list[str]) -> str | None:
     who = f.claims[0][1]
     if who == "it":
         return named[-1] if named else None
-    if not re.search(r"[A-ZА-ЯЁ]", who):
+    if not _CAPITAL.search(who):
         head = who.split()[-1].lower()
-        return next((c for c in reversed(named) if head in c.lower()), who)
+        # the last few names only: a long text's early speakers are not what "the ministry" refers to
+        return next((c for c in reversed(named[-_LINK_WINDOW * 2 :]) if head in c.lower()), who)
     return who
 
 

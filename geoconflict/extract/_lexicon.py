@@ -81,6 +81,19 @@ EVENT_TYPES: list[tuple[str, str, str]] = [
     (r"бо(?:й|и|ев|ях|ями|ям)(?!\w)|столкновени\w*|штурм\w*", "Battles", "Armed clash"),
     (r"атак\w*|поразил\w*", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
 ]
+#: Triggers everyday English also uses ("prices hit a record", "a court battle", "captured
+#: the title", "a gas explosion"): they make an event only beside a word of war (:data:`WAR_WORDS`).
+WEAK_TRIGGERS = frozenset({1, 5, 6, 8, 9, 10, 11, 15, 16})
+#: Words of armed violence that confirm a weak trigger.
+WAR_WORDS = re.compile(
+    r"(?<!\w)(?:kill(?:ed|ing|s)?|wound(?:ed|ing)?|injur(?:ed|ing|ies)|dead|died|casualties|civilians?|soldiers?"
+    r"|troops|forces|army|armies|military|militar(?:y|ies)|militants?|rebels?|fighters|insurgents?|jihadists?|gunmen"
+    r"|militias?|paramilitar\w*|shell(?:s|ed|ing)|artillery|missiles?|rockets?|drones?|air ?strikes?|mortars?|war"
+    r"|front ?line|front|positions?|checkpoints?|convoys?|tanks|weapons|gunfire|hostilities|occupied|attackers"
+    r"|bomb(?:s|ed|ing)?|explosives?|battalion|brigade|units?|base|post|villages?|villagers|raid|ceasefire"
+    r"|defen[cs]e|vessels?|ships?|tankers?|crew"
+    r"|погиб\w*|ранен\w*|войск\w*|всу|военн\w*|обстрел\w*|боевик\w*|позици\w*|армия|армии)(?!\w)"
+)
 #: Every trigger in one pattern, a named group each (``t0`` … in the order above): one pass
 #: over a sentence finds them all, and the first in that order wins.
 ANY_TRIGGER = re.compile("(?<!\\w)(?:" + "|".join(f"(?P<t{k}>{p})" for k, (p, _, _) in enumerate(EVENT_TYPES)) + ")")

@@ -122,12 +122,16 @@ def is_party(text: str, m: Mention) -> bool:
 
 def placeable(text: str, mentions: list[Mention], dateline_spans: list[tuple[int, int]]) -> list[Mention]:
     """The mentions an attack could be placed at: no parties, no continents, no regions spanning countries."""
+    import bisect
+
     out = []
+    starts = [a for a, _ in dateline_spans]
     for m in mentions:
         kind = m.match.feature_kind
         if kind == "continent" or (kind == "region" and not m.match.country_code):
             continue
-        if any(a <= m.start < b for a, b in dateline_spans) or is_party(text, m):
+        k = bisect.bisect_right(starts, m.start) - 1
+        if (k >= 0 and m.start < dateline_spans[k][1]) or is_party(text, m):
             continue
         if m.text.lower() in _FUNCTION_WORDS or _WATER_OF.search(text[max(0, m.start - 20) : m.start]):
             continue  # "По данным" opens a sentence; "Gulf of Aden" is water, not the town
