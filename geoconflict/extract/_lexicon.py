@@ -61,7 +61,7 @@ EVENT_TYPES: list[tuple[str, str, str]] = [
     ),
     (
         r"clash(?:es|ed)?|fighting|fought|firefights?|gunfights?|skirmish(?:es)?|battles?\b|offensive|assault"
-        r"|ambush\w*|repell?ed|stormed|raid(?:s|ed)?\b",
+        r"|ambush\w*|repell?ed|stormed|raid(?:s|ed)?\b|fired (?:at|on|upon)|opened fire|shot at|gun ?battles?",
         "Battles",
         "Armed clash",
     ),

@@ -49,6 +49,7 @@ _SPEECH_AFTER = re.compile(
 _FUNCTION_WORDS = frozenset("по в во на из от до за при под над у о об".split())
 #: A town's name inside the name of a body of water ("the Gulf of Aden", "Sea of Azov").
 _WATER_OF = re.compile(r"\b(?:Gulf|Sea|Strait|Straits|Bay|Bight|Cape|Lake)\s+of\s+$")
+_POSSESSIVE_GAP = re.compile(r"(?:’s|'s)\s+(?:[a-z-]+\s+){1,3}")
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$")
 _DIRECTIONS = {
     "north": 0,
@@ -172,6 +173,9 @@ def targets(text: str, sentence_start: int, here: list[Mention], russian: bool) 
             if re.fullmatch(r"\s*and\s*", text[located[-1].mention.end : m.start]):
                 located[-1].reference = m.text  # "the road between Tyre and Naqoura": one place, near both
                 continue
+        if located and _POSSESSIVE_GAP.fullmatch(text[located[-1].mention.end : m.start]):
+            located[-1] = _place(m, before, None)  # "in Khartoum's twin city Omdurman": the city, not its twin
+            continue
         follows = bool(located) and re.fullmatch(
             r"\s*(?:,|and|or|, and|, or)\s*", text[located[-1].mention.end : m.start]
         )

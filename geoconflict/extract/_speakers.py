@@ -27,7 +27,8 @@ SPEAKER_NOUNS = frozenset(
 SPEAKER_MODIFIERS = frozenset(
     """local regional provincial district city town municipal state news security medical health foreign defence
     defense interior military shipping civil society emergency border nearby camp general interim senior unnamed
-    several two three air naval armed de facto self-declared separatist rebel""".split()
+    several two three air naval armed de facto self-declared separatist rebel southern northern eastern western
+    central""".split()
 )
 #: Words inside a speaker's name ("head of the regional administration", "medics at the hospital").
 _LINKS = frozenset({"of", "for", "at", "in", "and"})
