@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date as _date
 from typing import TYPE_CHECKING, Any
 
@@ -147,15 +148,18 @@ def extract_incidents(
     doc = doc_date(date)
     spans = sentence_spans(text)
     frames = _read_sentences(text, spans, doc)
-    by_sentence = _mentions_by_sentence(_relevant_text(text, spans, frames), spans, gazetteer)
-    found = _sentence_incidents(text, frames, by_sentence)
+    lines = datelines(text)
+    by_sentence = _mentions_by_sentence(_relevant_text(text, spans, frames, lines), spans, frames, lines, gazetteer)
+    found = _sentence_incidents(text, frames, by_sentence, lines)
     _link_sentences(found, frames)
     incidents = _merge_references(found)
     _attach_denials(text, incidents, frames, by_sentence)
     return _frame(incidents, source, gazetteer)
 
 
-def _relevant_text(text: str, spans: list[tuple[int, int]], frames: list[_Sentence]) -> str:
+def _relevant_text(
+    text: str, spans: list[tuple[int, int]], frames: list[_Sentence], lines: list[tuple[int, int]]
+) -> str:
     """The text with every sentence blanked that neither reports an attack, denies one nor holds a dateline.
 
     Only those sentences' places are ever used, and geoparsing is most of the cost: a
@@ -163,7 +167,6 @@ def _relevant_text(text: str, spans: list[tuple[int, int]], frames: list[_Senten
     the length; line breaks stay, so paragraphs do).
     """
     keep = {f.index for f in frames if f.kind is not None or f.denials}
-    lines = datelines(text)
     if lines:
         import bisect
 
@@ -181,7 +184,11 @@ _BLANK = re.compile(r"[^\n]")
 
 
 def _mentions_by_sentence(
-    text: str, spans: list[tuple[int, int]], gazetteer: Gazetteer | None
+    text: str,
+    spans: list[tuple[int, int]],
+    frames: list[_Sentence],
+    lines: list[tuple[int, int]],
+    gazetteer: Gazetteer | None,
 ) -> dict[int, list[Mention]]:
     """The located place mentions of the text, by sentence index (of ``spans``, the original text's sentences).
 
@@ -192,7 +199,8 @@ def _mentions_by_sentence(
     import bisect
 
     found = [m for m in find_mentions(text, gazetteer=gazetteer) if m.match is not None]
-    extra = candidate_spans(text, found)
+    attack_spans = [spans[f.index] for f in frames if f.kind is not None]
+    extra = candidate_spans(text, found, attack_spans, lines)
     if extra:
         context = [(m.start, m.end) for m in found if m.match.feature_kind == "country"]
         more = find_mentions(text, gazetteer=gazetteer, mentions=context + extra)
@@ -238,6 +246,7 @@ def _read_sentences(text: str, spans: list[tuple[int, int]], doc: _date | None) 
     """Every sentence's event frame (boilerplate lines left out)."""
     frames: list[_Sentence] = []
     previous = None
+    last_attack = -10
     for si, (a, b) in enumerate(spans):
         raw = text[a:b]
         sentence = raw.strip()
@@ -245,7 +254,10 @@ def _read_sentences(text: str, spans: list[tuple[int, int]], doc: _date | None) 
             continue
         start = a + (len(raw) - len(raw.lstrip()))
         kind = _event_kind(sentence)
-        dead, hurt = casualties(sentence)
+        if kind is not None:
+            last_attack = si
+        # counts matter in an attack sentence and the two after it (which lend theirs)
+        dead, hurt = casualties(sentence) if si - last_attack <= 2 else (None, None)
         if previous is not None and "\n\n" in text[previous[1] : a]:
             previous = None  # a new paragraph, a new story
         # only an attack sentence needs its date (a later one lends its source and counts, not a date)
@@ -272,9 +284,10 @@ def _read_sentences(text: str, spans: list[tuple[int, int]], doc: _date | None) 
     return frames
 
 
-def _sentence_incidents(text: str, frames: list[_Sentence], by_sentence: dict[int, list[Mention]]) -> list[_Incident]:
-    """One incident per place each attack sentence puts the attack at."""
-    spans = datelines(text)
+def _sentence_incidents(
+    text: str, frames: list[_Sentence], by_sentence: dict[int, list[Mention]], spans: list[tuple[int, int]]
+) -> list[_Incident]:
+    """One incident per place each attack sentence puts the attack at (``spans``: the datelines)."""
     starts = {a for a, _ in spans}
     dateline_mentions = {m.start: m for ms in by_sentence.values() for m in ms if m.start in starts}
     named: list[str] = []  # the speakers named so far, for "the ministry said" and "it said"
@@ -533,17 +546,43 @@ COLUMNS = [
 def _frame(incidents: list[_Incident], source: str | None, gazetteer: Gazetteer | None) -> geopandas.GeoDataFrame:
     """The incidents as a GeoDataFrame of points, EPSG:4326."""
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
-    from shapely import Point
 
     countries = _DemonymCountries(gazetteer)
     rows = [_row(inc, source, countries) for inc in incidents]
-    geoms = [Point(inc.place.longitude, inc.place.latitude) for inc in incidents]
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    for col in ("fatalities", "injuries"):
-        if col in frame:
-            frame[col] = pd.array(frame[col], dtype="Int64")
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index, crs="EPSG:4326"))
+    # columns from lists, not records: most articles give a handful of rows, and the frame's
+    # construction would otherwise cost more than reading the article
+    data: dict[str, Any] = {}
+    for c in COLUMNS:
+        values = [r[c] for r in rows]
+        if c in _COUNT_COLUMNS:
+            data[c] = pd.array(values, dtype="Int64")
+        elif c == "geo_precision":
+            data[c] = np.array(values, dtype=np.int64)
+        elif c in _FLOAT_COLUMNS:
+            data[c] = np.array([np.nan if v is None else v for v in values], dtype=float)
+        elif c == "event_date":
+            data[c] = pd.to_datetime(pd.Series(values, dtype=object))
+        else:
+            data[c] = np.array(values, dtype=object)
+    frame = pd.DataFrame(data, columns=COLUMNS)
+    lon = [inc.place.longitude for inc in incidents]
+    lat = [inc.place.latitude for inc in incidents]
+    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat, crs=_wgs84()), copy=False)
+
+
+_COUNT_COLUMNS = frozenset({"fatalities", "injuries"})
+_FLOAT_COLUMNS = frozenset(
+    {"latitude", "longitude", "location_radius_km", "offset_km", "offset_bearing", "match_score"}
+)
+
+
+@lru_cache(maxsize=1)
+def _wgs84():
+    from pyproj import CRS
+
+    return CRS.from_epsg(4326)
 
 
 class _DemonymCountries:

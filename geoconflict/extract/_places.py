@@ -260,8 +260,11 @@ _NOT_NAMES = frozenset(
 )
 
 
-def candidate_spans(text: str, found: list[Mention]) -> list[tuple[int, int]]:
-    """Spans detection left out where the words say a place is named: after a locative word, in a dateline."""
+def candidate_spans(
+    text: str, found: list[Mention], sentences: list[tuple[int, int]], lines: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Spans detection left out where the words say a place is named: after a locative word in one of
+    ``sentences`` (the attack sentences), and the datelines' places (``lines``)."""
     taken = sorted((m.start, m.end) for m in found)
     import bisect
 
@@ -271,8 +274,8 @@ def candidate_spans(text: str, found: list[Mention]) -> list[tuple[int, int]]:
         k = bisect.bisect_right(starts, b) - 1
         return k < 0 or taken[k][1] <= a
 
-    out = [(a, b) for a, b in datelines(text) if free(a, b)]
-    for m in _CANDIDATE.finditer(text):
+    out = [(a, b) for a, b in lines if free(a, b)]
+    for m in (m for s, e in sentences for m in _CANDIDATE.finditer(text, s, e)):
         a, b = m.span("name")
         name = m.group("name")
         if name.split()[0] in _NOT_NAMES or name in ARMED_GROUPS or name.lower() in ARMED_GROUPS:
