@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date as _date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..geoparse import Mention, find_mentions, sentence_spans
