@@ -37,7 +37,8 @@ from . import _lexicon as lx
 from ._counts import casualties
 from ._dates import doc_date, event_date
 from ._places import Place, candidate_spans, contains, dateline_place, datelines, is_party, placeable, targets
-from ._speakers import acled_actor, attacker, claims, denials, source_kind
+from ._speakers import acled_actor, attacker, claims, denials, opponent, source_kind
+from ._speakers import short_name as _short_name
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
@@ -82,6 +83,7 @@ class _Incident:
     date_precision: str | None
     claimed_by: str | None
     attacker: str | None
+    opponent: str | None
     fatalities: int | None
     injuries: int | None
     admin1: str
@@ -306,8 +308,9 @@ def _sentence_incidents(
                 continue
             places = [Place(home, home.match.latitude, home.match.longitude, dateline=True)]
         regions = [m for m in here if m.match.is_area]
-        side = attacker(f.text)
-        found += [_incident(f, p, claimant, side, origins, regions) for p in places]
+        sides = attacker(f.text), None
+        sides = sides[0], opponent(f.text, sides[0])
+        found += [_incident(f, p, claimant, sides, origins, regions) for p in places]
     return found
 
 
@@ -332,7 +335,12 @@ def _claimant(f: _Sentence, named: list[str]) -> str | None:
 
 
 def _incident(
-    f: _Sentence, p: Place, claimant: str | None, side: str | None, origins: list[str], regions: list[Mention]
+    f: _Sentence,
+    p: Place,
+    claimant: str | None,
+    sides: tuple[str | None, str | None],
+    origins: list[str],
+    regions: list[Mention],
 ) -> _Incident:
     when, basis, precision = f.when
     return _Incident(
@@ -346,7 +354,8 @@ def _incident(
         date_basis=basis,
         date_precision=precision,
         claimed_by=claimant,
-        attacker=side,
+        attacker=sides[0],
+        opponent=sides[1],
         fatalities=f.fatalities,
         injuries=f.injuries,
         admin1=_admin1(p.mention, regions),
@@ -515,6 +524,8 @@ COLUMNS = [
     "sub_event_type",
     "actor1",
     "actor1_acled",
+    "actor2",
+    "actor2_acled",
     "location",
     "matched_name",
     "admin1",
@@ -602,6 +613,20 @@ class _DemonymCountries:
             self._cache[word] = m.name if m is not None and m.feature_kind == "country" and m.score >= 0.9 else None
         return self._cache[word]
 
+    def of_code(self, code: str) -> str | None:
+        """The country of an ISO alpha-2 code, by its short name ("SD" → "Sudan")."""
+        import pycountry
+
+        c = pycountry.countries.get(alpha_2=code)
+        return _short_name(getattr(c, "common_name", None) or c.name) if c is not None else None
+
+
+def _civilians(inc: _Incident, countries: _DemonymCountries) -> str:
+    """ACLED's name for the victims: "Civilians (<country>)"."""
+    cc = inc.mention.match.country_code
+    name = countries.of_code(cc) if cc else None
+    return f"Civilians ({name})" if name else "Civilians"
+
 
 def _status(inc: _Incident) -> str:
     if inc.disputed_by:
@@ -628,6 +653,10 @@ def _row(inc: _Incident, source: str | None, countries: _DemonymCountries) -> di
         "sub_event_type": inc.sub_event_type,
         "actor1": inc.attacker,
         "actor1_acled": acled_actor(inc.attacker, countries),
+        "actor2": inc.opponent,
+        "actor2_acled": _civilians(inc, countries)
+        if inc.opponent == "Civilians"
+        else acled_actor(inc.opponent, countries),
         "location": inc.mention.text,
         "matched_name": mt.name,
         "admin1": inc.admin1,

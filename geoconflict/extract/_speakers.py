@@ -289,7 +289,8 @@ def attacker(sentence: str) -> str | None:
     for w in _tokens(sentence):
         if w.lower() in ARMED_GROUPS and w[0].isupper():
             return w
-    return None
+    first = _tokens(sentence[:40])[:3]
+    return next((w for w in first if w.lower() in _UNNAMED), None)  # "Gunmen killed …"
 
 
 _GROUP_RE = re.compile(
@@ -304,6 +305,13 @@ _SHORT_NAMES = {
     "Iran, Islamic Republic of": "Iran",
     "Congo, The Democratic Republic of the": "Democratic Republic of Congo",
 }
+#: Armed men the text does not name: ACLED's "Unidentified Armed Group".
+_UNNAMED = frozenset({"gunmen", "militants", "jihadists", "fighters", "rebels", "assailants", "attackers"})
+
+
+def short_name(country: str) -> str:
+    """A country's name as ACLED's actor names write it ("Russian Federation" → "Russia")."""
+    return _SHORT_NAMES.get(country, country)
 
 
 def acled_actor(actor: str | None, demonym_country) -> str | None:
@@ -320,4 +328,52 @@ def acled_actor(actor: str | None, demonym_country) -> str | None:
         country = demonym_country(w.removesuffix("’s").removesuffix("'s"))
         if country:
             return f"Military Forces of {_SHORT_NAMES.get(country, country)}"
+    if actor.split()[-1].lower() in _UNNAMED:
+        return "Unidentified Armed Group"
+    return None
+
+
+_OPPONENT = re.compile(
+    r"\b(?:clash(?:ed|es)? with|fighting with|fought|battles? with|ambushed|repelled an?|attacks? by|against|"
+    r"positions of|between)\s+(?:the\s+)?"
+)
+_SIDE_NOUNS = frozenset(
+    "forces troops army military soldiers rebels fighters militants jihadists gunmen paramilitary militia units "
+    "positions convoy police".split()
+)
+_VICTIMS = re.compile(
+    r"\b(?:civilians?|villagers|residents|passengers|displaced|children|women|worshippers|farmers|herders|people)\b"
+)
+
+
+def opponent(sentence: str, side1: str | None) -> str | None:
+    """The other side as written: "clashed with |Kurdish-led forces|", "between |the M23| and the army"; or "Civilians".
+
+    Examples
+    --------
+    >>> opponent("Turkish-backed fighters clashed with Kurdish-led forces in Tal Abyad.", "Turkish-backed fighters")
+    'Kurdish-led forces'
+    >>> opponent("Gunmen killed 22 villagers in Umm Kadada.", "Gunmen")
+    'Civilians'
+    """
+    for m in _OPPONENT.finditer(sentence):
+        words = _tokens(sentence[m.end() : m.end() + 80])[:5]
+        taken: list[str] = []
+        for w in words:
+            low = w.lower()
+            if w[0].isupper() or low in ARMED_GROUPS or low in _SIDE_NOUNS or low.endswith("-led"):
+                taken.append(w)
+                if low in _SIDE_NOUNS:
+                    break
+            else:
+                break
+        phrase = " ".join(taken)
+        if phrase and m.group().startswith("between") and side1 and phrase in side1:
+            # "between the M23 and the army": the side after "and"
+            rest = re.match(r"\s+and\s+(?:the\s+)?([\w’'-]+)", sentence[m.end() + len(phrase) :])
+            phrase = rest.group(1) if rest else ""
+        if phrase and phrase != side1 and (side1 is None or phrase not in side1):
+            return phrase
+    if _VICTIMS.search(sentence.lower()):
+        return "Civilians"
     return None
