@@ -301,3 +301,35 @@ def test_new_columns_survive_the_writers(tmp_path, ext):
         assert col in back.columns, col
     assert back["claim_source_kind"].iloc[0] == "anonymous"
     assert float(back["offset_km"].iloc[0]) == 15.0
+
+
+# ------------------------------------------------------------------ kinds the gazetteer is adding (seas, facilities)
+
+
+def _mention(text, name, kind, lat=14.0, lon=41.0, cc=""):
+    from geoconflict.gazetteer import Match
+    from geoconflict.geoparse import Mention
+
+    match = Match(name, name, name.lower(), "exact", "test", "1", cc, "", kind, lat, lon, 0, 1.0)
+    return Mention(text.index(name), text.index(name) + len(name), name, 0, match)
+
+
+def test_a_sea_hit_is_a_target_at_sea_and_a_river_in_passing_is_not():
+    from geoconflict.extract import _precision
+    from geoconflict.extract._places import targets
+
+    text = "Missiles hit a tanker in the Red Sea after crossing the Nile river."
+    sea, river = _mention(text, "Red Sea", "sea"), _mention(text, "Nile", "river")
+    places, _ = targets(text, 0, [sea, river], russian=False)
+    assert [p.mention.text for p in places] == ["Red Sea"]
+    assert _precision(places[0]) == 7
+
+
+def test_a_facility_is_an_exact_target():
+    from geoconflict.extract import _precision
+    from geoconflict.extract._places import targets
+
+    text = "A drone hit the Zaporizhzhia Nuclear Power Plant on Sunday."
+    plant = _mention(text, "Zaporizhzhia Nuclear Power Plant", "facility", 47.5, 34.6, "UA")
+    places, _ = targets(text, 0, [plant], russian=False)
+    assert len(places) == 1 and _precision(places[0]) == 1
