@@ -247,7 +247,8 @@ def _is_name(sentence: str, start: int, end: int) -> bool:
 def _read_sentences(text: str, spans: list[tuple[int, int]], doc: _date | None) -> list[_Sentence]:
     """Every sentence's event frame (boilerplate lines left out)."""
     frames: list[_Sentence] = []
-    previous = None
+    previous = None  # (date, offset, precision) of the paragraph's last dated event
+    last_dated = None  # the text's last event date, for "the same day"
     last_attack = -10
     for si, (a, b) in enumerate(spans):
         raw = text[a:b]
@@ -262,13 +263,9 @@ def _read_sentences(text: str, spans: list[tuple[int, int]], doc: _date | None) 
         dead, hurt = casualties(sentence) if si - last_attack <= 2 else (None, None)
         if previous is not None and "\n\n" in text[previous[1] : a]:
             previous = None  # a new paragraph, a new story
-        # only an attack sentence needs its date (a later one lends its source and counts, not a date)
-        when = event_date(sentence, doc, previous and previous[0]) if kind is not None else (None, "", None)
-        if when[2] == "document" and previous is not None and kind is not None:
-            # no date of its own: the date of the event the paragraph reported before
-            when = (previous[0], "the previous sentence's date", previous[2])
-        elif kind is not None and when[2] != "document":
-            previous = (when[0], a, when[2])
+        when = _sentence_date(sentence, kind, doc, previous, last_dated)
+        if kind is not None and when[2] != "document" and not when[1].startswith("the previous"):
+            previous, last_dated = (when[0], a, when[2]), when[0]
         frames.append(
             _Sentence(
                 si,
@@ -284,6 +281,18 @@ def _read_sentences(text: str, spans: list[tuple[int, int]], doc: _date | None) 
             )
         )
     return frames
+
+
+def _sentence_date(sentence: str, kind, doc: _date | None, previous, last_dated) -> tuple[Any, str, str | None]:
+    """An attack sentence's date; one with none of its own takes the paragraph's last ("the previous sentence's")."""
+    if kind is None:
+        return None, "", None  # only an attack sentence needs a date (a later one lends its source, not a date)
+    if last_dated is not None and lx.SAME_DAY.search(lx.low(sentence)):
+        return last_dated, "relative: the same day as the previous event", "day"
+    when = event_date(sentence, doc, previous and previous[0])
+    if when[2] == "document" and previous is not None:
+        return previous[0], "the previous sentence's date", previous[2]
+    return when
 
 
 def _sentence_incidents(

@@ -240,5 +240,7 @@ ANY_DATE = re.compile(
     r"|yesterday|overnight|today|tonight|morning|afternoon|evening|dawn|понедельник|вторник|среду|четверг|пятницу"
     r"|субботу|воскресенье|выходные|недел\w*|накануне|вчера|ночью|сегодня|следующий)(?!\w)",
 )
+#: "On the same day": the previous event's day.
+SAME_DAY = re.compile(r"\b(?:on )?the same day\b|(?<!\w)в тот же день")
 #: "A day later", "the next day": the day after the previous event's.
 DAY_LATER = re.compile(r"\b(?:a day later|the (?:next|following) day)\b|(?<!\w)на следующий день")
