@@ -46,6 +46,11 @@ def test_offset_is_a_displaced_point_with_a_radius():
     assert r["geo_precision"] == 2 and 2 <= r["location_radius_km"] < 15
 
 
+def test_offset_with_a_conversion_in_brackets():
+    r = one("Shells hit a school about 20 km (12 miles) north of Kherson on Monday.")
+    assert r["reference"] == "Kherson" and r["offset_km"] == 20 and r["offset_bearing"] == 0
+
+
 def test_nautical_miles_without_a_direction_keep_the_reference_with_a_wide_radius():
     r = one("A missile struck a tanker 50 nautical miles off Aden, the navy said.", "2024-03-07")
     assert r["matched_name"] == "Aden" and r["offset_km"] == pytest.approx(92.6)
@@ -109,6 +114,11 @@ def test_a_town_inside_a_sea_name_is_not_the_target():
             "UN/NGO",
         ),
         ("A drone struck a car near Tyre, Lebanon's state news agency said.", "Lebanon's state news agency", "media"),
+        (
+            "Shells hit Kherson, according to a statement from the regional administration.",
+            "regional administration",
+            "local official",
+        ),
     ],
 )
 def test_claim_forms(text, claimed_by, kind):
@@ -125,6 +135,7 @@ def test_claim_forms(text, claimed_by, kind):
         ("Russia rejected the claims.", "Russia"),
         ("The RSF denied attacking civilian areas.", "RSF"),
         ("Moscow denied that any depot was damaged.", "Moscow"),
+        ("Moscow called the claims baseless.", "Moscow"),
     ],
 )
 def test_denial_forms(denial, who):

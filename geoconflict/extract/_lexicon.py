@@ -126,7 +126,8 @@ DENIAL_VERB = re.compile(
 )
 #: Denials worded without a denial verb.
 DENIAL_WORDS = re.compile(
-    r"\b(?:disinformation|propaganda|fake news|not true|untrue|false claims?|fabricat\w+|no (?:missiles?|rockets?"
+    r"\b(?:disinformation|propaganda|fake news|not true|untrue|false claims?|fabricat\w+|baseless|groundless|lies"
+    r"|a lie|no (?:missiles?|rockets?"
     r"|shells?|drones?|strikes?|attacks?) (?:was|were|had been|has been))\b|(?<!\w)(?:фейк\w*|ложь|ложн\w*)",
 )
 #: Words around a denial verb that make it something else ("declined to comment" is silence).

@@ -71,6 +71,7 @@ _UNITS |= {"nm": 1.852, "nmi": 1.852, "км": 1.0, "километрах": 1.0, 
 _OFFSET = re.compile(
     r"(?<![\w.])(?P<n>\d+(?:[.,]\d+)?)\s*(?:-\s*)?"
     r"(?P<u>nautical miles?|nmi|nm|km|kilomet(?:re|er)s?|miles?|mi|км|километр\w*)"
+    r"(?:\s*\([^()]{0,30}\))?"  # "20 km (12 miles) north of X"
     r"\s+(?:(?P<dir>(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+(?:of|from)"
     r"|(?P<rel>off|from|of|outside|away from|от))\s+(?:the\s+)?(?:(?:coast|port|town|city|village|shores?)\s+of\s+)?$",
     re.I,

@@ -31,7 +31,7 @@ SPEAKER_MODIFIERS = frozenset(
     central""".split()
 )
 #: Words inside a speaker's name ("head of the regional administration", "medics at the hospital").
-_LINKS = frozenset({"of", "for", "at", "in", "and"})
+_LINKS = frozenset({"of", "for", "at", "in", "and", "from"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
 #: Words between a speaker and the verb that belong to neither ("the ministry also said").
 _SKIP = frozenset({"also", "later", "earlier", "had", "has", "have", "then", "separately", "previously", "further"})
@@ -95,7 +95,13 @@ def speaker_after(sentence: str, pos: int) -> str | None:
     for k, w in enumerate(words[:12]):
         low = w.lower()
         if low in _LINKS or low in _DETERMINERS:
-            if k + 1 < len(words) and _accept(words[k + 1]) and taken:
+            nxt = words[k + 1 : k + 3]
+            # "head of the regional administration": a link, maybe a determiner, then a name word
+            if (
+                taken
+                and nxt
+                and (_accept(nxt[0]) or (nxt[0].lower() in _DETERMINERS and len(nxt) > 1 and _accept(nxt[1])))
+            ):
                 taken.append(w)
                 continue
             break
@@ -116,6 +122,10 @@ def _speaker(words: list[str]) -> str | None:
         return None
     if words[0] in ("The", "A", "An", "But", "And", "Meanwhile", "However"):
         words = words[1:]
+    if len(words) > 2 and words[0].lower() == "statement" and words[1].lower() in ("from", "by", "of"):
+        words = words[2:]  # "a statement from the ministry": the ministry
+        if words[0].lower() in _DETERMINERS:
+            words = words[1:]
     return " ".join(words) or None
 
 
@@ -195,6 +205,8 @@ def denials(sentence: str) -> list[tuple[int, str | None]]:
         if m:
             verb = lx.CLAIM_VERB.search(low)
             who = speaker_before(sentence, verb.start()) if verb and not _cyrillic(verb.group()) else None
+            if who is None and not _cyrillic(sentence[:20]):
+                who = speaker_after(sentence, 0)  # "Moscow called the claims baseless": the sentence's subject
             out.append((m.start(), None if who == "it" else who))
     return out
 
