@@ -148,7 +148,7 @@ def extract_incidents(
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, not {type(text).__name__}")
     doc = doc_date(date)
-    spans = sentence_spans(text)
+    spans = _sentences(text)
     frames = _read_sentences(text, spans, doc)
     lines = datelines(text)
     by_sentence = _mentions_by_sentence(_relevant_text(text, spans, frames, lines), spans, frames, lines, gazetteer)
@@ -157,6 +157,23 @@ def extract_incidents(
     incidents = _merge_references(found)
     _attach_denials(text, incidents, frames, by_sentence)
     return _frame(incidents, source, gazetteer)
+
+
+#: A sentence the geoparser ends after an abbreviation ("Three U.S. | service members were killed").
+_ABBREVIATION_END = re.compile(
+    r"(?:\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Sgt|St|Gov|Sen|Rep|No|Adm)\.)\s*$"
+)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """The geoparser's sentences, joined again where one ended on an abbreviation followed by a lower-case word."""
+    out: list[tuple[int, int]] = []
+    for a, b in sentence_spans(text):
+        if out and _ABBREVIATION_END.search(text[out[-1][0] : out[-1][1]]) and text[a : a + 1].islower():
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def _relevant_text(

@@ -21,7 +21,8 @@ SPEAKER_NOUNS = frozenset(
     police staff observatory group firm company channel network media television radio coordinator director head
     chief commander movement rebels militants insurgents junta council committee monitor mission navy intelligence
     prosecutors prosecutor kremlin statement hospital ngo organisation organization operator emergency media outlet
-    officer officers paramilitary militia fighters jihadists authority agencies governorate department""".split()
+    officer officers paramilitary militia fighters jihadists authority agencies governorate department force
+    guard""".split()
 )
 #: Words that qualify a speaker's head noun ("local", "regional", "state news").
 SPEAKER_MODIFIERS = frozenset(
