@@ -368,6 +368,7 @@ def _incident(
     origins: list[str],
     regions: list[Mention],
 ) -> _Incident:
+    """One incident: the sentence's frame at one of its places."""
     when, basis, precision = f.when
     return _Incident(
         place=p,
@@ -428,6 +429,7 @@ def _link_sentences(found: list[_Incident], frames: list[_Sentence]) -> None:
 
 
 def _lend(inc: _Incident, f: _Sentence) -> None:
+    """What a following sentence adds to an incident: its source (or a confirmation) and its counts."""
     speaker = next((w for _, w in f.claims if w != "it"), None)
     if inc.claimed_by is None and speaker:
         inc.claimed_by = speaker
@@ -473,6 +475,7 @@ def _merge_references(found: list[_Incident]) -> list[_Incident]:
 
 
 def _absorb(target: _Incident, inc: _Incident) -> None:
+    """A vaguer report of the same attack adds its sentence, source, attacker and counts to the incident."""
     target.first_seen = min(target.first_seen, inc.first_seen)
     if inc.sentence != target.sentence and inc.sentence not in target.related:
         target.related.append(inc.sentence)
@@ -515,6 +518,7 @@ def _denies_in_last_clause(sentence: str) -> bool:
 
 
 def _add_disputer(inc: _Incident, who: str) -> None:
+    """Record who disputes the incident (never its own claimant)."""
     if who not in inc.disputed_by and who != inc.claimed_by:
         inc.disputed_by.append(who)
 
@@ -617,6 +621,7 @@ _FLOAT_COLUMNS = frozenset(
 
 @lru_cache(maxsize=1)
 def _wgs84():
+    """EPSG:4326, built once."""
     from pyproj import CRS
 
     return CRS.from_epsg(4326)
@@ -655,6 +660,7 @@ def _civilians(inc: _Incident, countries: _DemonymCountries) -> str:
 
 
 def _status(inc: _Incident) -> str:
+    """``claim_status``: disputed, else confirmed, else claimed when a source is named, else reported."""
     if inc.disputed_by:
         return "disputed"
     if inc.confirmed_by:
@@ -663,6 +669,7 @@ def _status(inc: _Incident) -> str:
 
 
 def _row(inc: _Incident, source: str | None, countries: _DemonymCountries) -> dict[str, Any]:
+    """The incident as a row of :data:`COLUMNS`; an offset sets the point and the radius."""
     import pandas as pd
 
     p, mt = inc.place, inc.mention.match

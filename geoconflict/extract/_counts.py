@@ -28,6 +28,7 @@ _ACTIVE = re.compile(
 
 
 def _value(word: str) -> int | None:
+    """A count written in digits or words ("11", "eleven", "twenty-two"), else None."""
     w = word.lower().replace(",", "")
     if w.isdigit():
         return int(w)

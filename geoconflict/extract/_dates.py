@@ -21,6 +21,7 @@ def doc_date(value: Any) -> date | None:
 
 
 def _explicit(sentence: str, doc: date | None) -> tuple[date, str] | None:
+    """A written date ("14 October", "October 14, 2020"); the year is the document's when not given."""
     for rx in (lx.DATE_DMY, lx.DATE_MDY):
         m = rx.search(sentence)
         if not m:
@@ -39,6 +40,7 @@ def _explicit(sentence: str, doc: date | None) -> tuple[date, str] | None:
 
 
 def _weekday(sentence: str, doc: date) -> tuple[date, str] | None:
+    """ "on Sunday", "в воскресенье": the last such day up to the document date."""
     m = lx.WEEKDAY.search(sentence)
     if not m:
         return None
@@ -51,6 +53,7 @@ def _weekday(sentence: str, doc: date) -> tuple[date, str] | None:
 
 
 def _relative(sentence: str, doc: date) -> tuple[date, str, str] | None:
+    """ "yesterday", "overnight", "over the weekend", "last week" and their Russian forms."""
     for rx, back, precision in lx.RELATIVE_DATES:
         m = rx.search(sentence)
         if not m:

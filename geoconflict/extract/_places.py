@@ -194,6 +194,7 @@ def targets(text: str, sentence_start: int, here: list[Mention], russian: bool) 
 
 
 def _place(m: Mention, before: str, o: re.Match | None) -> Place:
+    """A target at a mention: "near X" marks it near, an offset displaces it."""
     mt = m.match
     p = Place(m, mt.latitude, mt.longitude, near=bool(_NEAR.search(before[-40:])))
     if o:
@@ -209,6 +210,7 @@ def _place(m: Mention, before: str, o: re.Match | None) -> Place:
 
 
 def _contains(area: Mention, other: Mention) -> bool:
+    """Is ``other`` the same place as ``area`` or inside its outline?"""
     a, o = area.match, other.match
     if a is None or o is None:
         return False

@@ -44,11 +44,13 @@ _WINDOW = 160
 
 
 def _tokens(text: str) -> list[str]:
+    """Words and punctuation marks, in order."""
     # a sentence's full stop is not part of its last word; "U.S." keeps its dots
     return [w[:-1] if w.endswith(".") and w.count(".") == 1 and len(w) > 1 else w for w in _TOKEN.findall(text)]
 
 
 def _bare(word: str) -> str:
+    """A word without its possessive ending, lower case."""
     return word.lower().removesuffix("’s").removesuffix("'s").rstrip("’'")
 
 
@@ -113,6 +115,7 @@ def speaker_after(sentence: str, pos: int) -> str | None:
 
 
 def _speaker(words: list[str]) -> str | None:
+    """The speaker from the words taken: no dangling links or leading article; a country or a head noun required."""
     while words and (words[-1].lower() in _LINKS or words[-1].lower() in _DETERMINERS):
         words.pop()
     while words and words[0].lower() in _LINKS:
@@ -147,6 +150,7 @@ def russian_speaker(sentence: str, start: int, end: int, *, subject_first: bool 
 
 
 def _ru_run(words: list[str]) -> list[str]:
+    """The words up to the first punctuation mark or function word (at most five)."""
     out = []
     for w in words[:5]:
         if not w[0].isalnum() or w.lower() in _RU_STOP:
