@@ -590,6 +590,8 @@ def _frame(incidents: list[_Incident], source: str | None, gazetteer: Gazetteer 
     import numpy as np
     import pandas as pd
 
+    if not incidents:
+        return _empty_frame().copy()
     countries = _DemonymCountries(gazetteer)
     rows = [_row(inc, source, countries) for inc in incidents]
     # columns from lists, not records: most articles give a handful of rows, and the frame's
@@ -607,16 +609,28 @@ def _frame(incidents: list[_Incident], source: str | None, gazetteer: Gazetteer 
             data[c] = pd.to_datetime(pd.Series(values, dtype=object))
         else:
             data[c] = np.array(values, dtype=object)
-    frame = pd.DataFrame(data, columns=COLUMNS)
     lon = [inc.place.longitude for inc in incidents]
     lat = [inc.place.latitude for inc in incidents]
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat, crs=_wgs84()), copy=False)
+    data["geometry"] = gpd.points_from_xy(lon, lat, crs=_wgs84())
+    # the geometry named, not handed over: geopandas then skips a round of checks per frame
+    return gpd.GeoDataFrame(pd.DataFrame(data), geometry="geometry", copy=False)
 
 
 _COUNT_COLUMNS = frozenset({"fatalities", "injuries"})
 _FLOAT_COLUMNS = frozenset(
     {"latitude", "longitude", "location_radius_km", "offset_km", "offset_bearing", "match_score"}
 )
+
+
+@lru_cache(maxsize=1)
+def _empty_frame() -> geopandas.GeoDataFrame:
+    """The frame of a text with no incidents (most texts): built once, copied for each."""
+    import geopandas as gpd
+    import pandas as pd
+
+    data = {c: pd.array([], dtype="Int64") if c in _COUNT_COLUMNS else [] for c in COLUMNS}
+    data["geometry"] = gpd.points_from_xy([], [], crs=_wgs84())
+    return gpd.GeoDataFrame(pd.DataFrame(data), geometry="geometry", copy=False)
 
 
 @lru_cache(maxsize=1)
