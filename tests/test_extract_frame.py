@@ -143,6 +143,12 @@ def test_denial_forms(denial, who):
     assert r["claim_status"] == "disputed" and r["disputed_by"] == who
 
 
+def test_a_quote_said_by_someone_after_it():
+    r = one('"We were shelled all night," said a resident of Kharkiv.')
+    assert r["matched_name"] == "Kharkiv" and r["claimed_by"] == "resident of Kharkiv"
+    assert r["claim_source_kind"] == "anonymous"
+
+
 def test_declining_to_comment_is_no_denial():
     r = one("The army said rebels seized Wad Madani. The rebels declined to comment.")
     assert r["claim_status"] == "claimed" and pd.isna(r["disputed_by"])
@@ -219,6 +225,10 @@ def test_a_day_later():
 )
 def test_no_incident(text):
     assert extract_incidents(text, date="2024-01-10").empty
+
+
+def test_a_past_year_is_background():
+    assert extract_incidents("In 2020, Azerbaijani forces shelled Stepanakert for weeks.", date="2023-06-06").empty
 
 
 def test_empty_frame_has_every_column():

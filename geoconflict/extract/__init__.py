@@ -281,6 +281,8 @@ def _read_sentences(text: str, spans: list[tuple[int, int]], doc: _date | None) 
         if previous is not None and "\n\n" in text[previous[1] : a]:
             previous = None  # a new paragraph, a new story
         when = _sentence_date(sentence, kind, doc, previous, last_dated)
+        if kind is not None and _background(sentence, doc, when):
+            kind, when = None, (None, "", None)
         if kind is not None and when[2] != "document" and not when[1].startswith("the previous"):
             previous, last_dated = (when[0], a, when[2]), when[0]
         frames.append(
@@ -298,6 +300,17 @@ def _read_sentences(text: str, spans: list[tuple[int, int]], doc: _date | None) 
             )
         )
     return frames
+
+
+_PAST_YEAR = re.compile(r"\b(?:in|since|during|of)\s+((?:19|20)\d\d)\b|(?<!\w)в\s+((?:19|20)\d\d)", re.I)
+
+
+def _background(sentence: str, doc: _date | None, when: tuple[Any, str, str | None]) -> bool:
+    """ "In 2020, forces shelled Stepanakert for weeks": a past year and no day is background, not today's report."""
+    if doc is None or when[2] != "document":
+        return False
+    m = _PAST_YEAR.search(sentence)
+    return bool(m) and int(m.group(1) or m.group(2)) < doc.year
 
 
 def _sentence_date(sentence: str, kind, doc: _date | None, previous, last_dated) -> tuple[Any, str, str | None]:

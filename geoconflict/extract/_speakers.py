@@ -22,7 +22,7 @@ SPEAKER_NOUNS = frozenset(
     chief commander movement rebels militants insurgents junta council committee monitor mission navy intelligence
     prosecutors prosecutor kremlin statement hospital ngo organisation organization operator emergency media outlet
     officer officers paramilitary militia fighters jihadists authority agencies governorate department force
-    guard""".split()
+    guard resident activist medic doctor journalist correspondent reporter""".split()
 )
 #: Words that qualify a speaker's head noun ("local", "regional", "state news").
 SPEAKER_MODIFIERS = frozenset(
@@ -185,7 +185,8 @@ def claims(sentence: str) -> list[tuple[int, str]]:
 
 def _inverted(sentence: str, pos: int) -> bool:
     """ "…, said the ministry": the verb opens its clause."""
-    return sentence[:pos].rstrip().endswith((",", "—", "–", ":")) or not sentence[:pos].strip()
+    before = sentence[:pos].rstrip().rstrip("\"”’'»")  # '"We were shelled all night," said a resident'
+    return before.endswith((",", "—", "–", ":", ".", "!", "?")) or not before.strip()
 
 
 def _cyrillic(s: str) -> bool:
