@@ -33,6 +33,7 @@ __all__ = [
     "geodesic_buffer",
     "haversine_km",
     "haversine_np",
+    "offset_point",
     "project",
     "utm_epsg",
 ]
@@ -136,3 +137,20 @@ def geodesic_buffer(geom, km: float):
     projected = shapely.transform(geom, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
     buffered = projected.buffer(km * 1000.0, quad_segs=16)
     return shapely.transform(buffered, lambda xy: np.column_stack(inv.transform(xy[:, 0], xy[:, 1])))
+
+
+def offset_point(lat: float, lon: float, km: float, bearing: float) -> tuple[float, float]:
+    """The point ``km`` kilometres from (lat, lon) along the initial ``bearing`` (degrees from north), on WGS 84.
+
+    "15 km south of X" is ``offset_point(x_lat, x_lon, 15, 180)``.
+
+    Examples
+    --------
+    >>> lat, lon = offset_point(40.0, 45.0, 15, 180)
+    >>> round(lat, 3), round(lon, 3), round(haversine_km(40.0, 45.0, lat, lon), 1)
+    (39.865, 45.0, 15.0)
+    """
+    from pyproj import Geod
+
+    lon2, lat2, _ = Geod(ellps="WGS84").fwd(lon, lat, bearing, km * 1000.0)
+    return float(lat2), float(lon2)

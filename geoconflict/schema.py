@@ -11,8 +11,8 @@ Examples
 --------
 >>> GEO_PRECISION[4]
 'first-level unit (province, region)'
->>> sorted(KIND_RANK, key=KIND_RANK.get)[:4]
-['town', 'facility', 'admin2', 'admin1']
+>>> KIND_RANK["town"] < KIND_RANK["admin1"] < KIND_RANK["country"]
+True
 >>> first_column(["id", "date_start", "date"], DATE_COLUMNS)
 'date'
 """
@@ -22,11 +22,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 __all__ = [
+    "ACLED_EVENT_TYPES",
     "AREA_NAME_COLUMNS",
+    "ARMED_GROUPS",
+    "CLAIM_SOURCE_KINDS",
+    "CLAIM_STATUSES",
     "DATE_COLUMNS",
+    "DATE_PRECISIONS",
     "GEO_PRECISION",
     "KIND_PRECISION",
     "KIND_RANK",
+    "LINE_OR_SEA_KINDS",
     "NAMED_PLACE_PRECISION",
     "PLACE_COLUMNS",
     "PRECISION_RADIUS_KM",
@@ -63,6 +69,8 @@ KIND_PRECISION = {
     "mountain": 5,
     "island": 4,
     "facility": 1,
+    "landmark": 1,
+    "border": 5,
 }
 
 #: A table row that names a town but gives no coordinates is placed at the town's
@@ -80,6 +88,8 @@ KIND_RANK = {
     "country": 4,
     "continent": 5,
     "facility": 0,
+    "landmark": 0,
+    "border": 3,
     "island": 2,
     "lake": 2,
     "river": 3,
@@ -87,9 +97,75 @@ KIND_RANK = {
     "sea": 5,
 }
 
+#: Kinds that are lines or open water: named in passing ("across the Dnipro river", "on the
+#: border") they place nothing; an attack is placed at them only when it hits them.
+LINE_OR_SEA_KINDS = frozenset({"river", "border", "sea", "lake", "mountain"})
+
 #: How far the true location of an event may be from its coordinates, km, by
 #: :data:`GEO_PRECISION`. None: the coordinates say nothing useful (a country's centroid).
 PRECISION_RADIUS_KM: dict[int, float | None] = {1: 2.0, 2: 10.0, 3: 50.0, 4: 150.0, 5: 100.0, 6: None, 7: None}
+
+#: ACLED's event types and the sub-event types incidents extracted from text use.
+ACLED_EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
+    "Explosions/Remote violence": (
+        "Air/drone strike",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Suicide bomb",
+        "Grenade",
+    ),
+    "Violence against civilians": ("Attack", "Abduction/forced disappearance"),
+}
+
+#: Who a claim comes from (``claim_source_kind``), the most specific first.
+CLAIM_SOURCE_KINDS = (
+    "government",
+    "military",
+    "local official",
+    "armed group",
+    "UN/NGO",
+    "media",
+    "company",
+    "anonymous",
+)
+
+#: ``claim_status``: no source named / a source named / a party denies it / a second party confirms it.
+CLAIM_STATUSES = ("reported", "claimed", "disputed", "confirmed")
+
+#: ``date_precision``: how much the ``event_date`` says. "document": the text gives no date,
+#: the article's date stands in.
+DATE_PRECISIONS = ("day", "overnight", "weekend", "week", "document")
+
+#: Armed groups as news writes them → the ACLED-style actor name.
+ARMED_GROUPS = {
+    "rapid support forces": "Rapid Support Forces",
+    "rsf": "Rapid Support Forces",
+    "m23": "M23: March 23 Movement",
+    "march 23 movement": "M23: March 23 Movement",
+    "adf": "ADF: Allied Democratic Forces",
+    "allied democratic forces": "ADF: Allied Democratic Forces",
+    "houthis": "Ansar Allah (Houthis)",
+    "houthi": "Ansar Allah (Houthis)",
+    "ansar allah": "Ansar Allah (Houthis)",
+    "hezbollah": "Hezbollah",
+    "hamas": "Hamas Movement",
+    "islamic jihad": "Palestinian Islamic Jihad",
+    "wagner": "Wagner Group",
+    "sdf": "SDF: Syrian Democratic Forces",
+    "syrian democratic forces": "SDF: Syrian Democratic Forces",
+    "jnim": "JNIM: Group for Support of Islam and Muslims",
+    "islamic state": "Islamic State",
+    "isis": "Islamic State",
+    "al-shabaab": "Al Shabaab",
+    "al shabaab": "Al Shabaab",
+    "taliban": "Taliban",
+    "hts": "HTS: Hayat Tahrir al Sham",
+    "hayat tahrir al-sham": "HTS: Hayat Tahrir al Sham",
+    "boko haram": "Boko Haram",
+    "codeco": "CODECO: Cooperative for Development of Congo",
+    "wazalendo": "Wazalendo",
+}
 
 #: ``zone_status`` values, in the order maps and summaries use (code 0, 1, 2).
 ZONE_STATUSES = ("inside", "near", "outside")
