@@ -133,7 +133,9 @@ def _salient_match(match: Match) -> bool:
 _WORD_RE = re.compile(r"\b[^\W\d_]{2,}\b")
 
 
-_AREAS = ("country", "continent", "region", "admin1")
+#: Kinds that are areas: a name of one is a place even when its words are everyday words
+#: ("Red Sea", "Black Sea", "Dead Sea" have no population to vouch for them).
+_AREAS = ("country", "continent", "region", "admin1", "sea", "lake", "river", "mountain", "island")
 #: Capitalised words that follow a place inside the name of something there ("Kapan Airport").
 NAME_PART_WORDS = frozenset(
     """airport station university college school hospital times post news club fc city street square
