@@ -248,10 +248,35 @@ def _plain_values(gdf: geopandas.GeoDataFrame, driver: str) -> geopandas.GeoData
         if str(out[col].dtype).startswith("datetime"):
             out[col] = _dates(out[col], driver)
         elif out[col].dtype == object:
-            out[col] = out[col].map(
-                lambda v: v if v is None or isinstance(v, (str, int, float, bool, datetime.date)) else str(v)
-            )
+            out[col] = out[col].map(_plain)
+    if driver == "ESRI Shapefile":
+        _warn_cut_text(out)
     return out
+
+
+def _plain(value):
+    """One object cell as a value every format holds: missing (None, NA, NaN) as None, others as text."""
+    if value is None or isinstance(value, (str, int, float, bool, datetime.date)):
+        return value
+    return None if pd.isna(value) is True else str(value)
+
+
+#: Bytes a Shapefile (dBASE) text field holds.
+SHAPEFILE_TEXT_BYTES = 254
+
+
+def _warn_cut_text(out: geopandas.GeoDataFrame) -> None:
+    """A Shapefile cuts text past 254 bytes: say which columns lose text, so nothing is cut silently."""
+    for col in out.columns:
+        if col == out.geometry.name or not (out[col].dtype == object or pd.api.types.is_string_dtype(out[col])):
+            continue
+        long = out[col].map(lambda v: isinstance(v, str) and len(v.encode("utf-8")) > SHAPEFILE_TEXT_BYTES)
+        if long.any():
+            warnings.warn(
+                f"a Shapefile holds {SHAPEFILE_TEXT_BYTES} bytes of text per field: {int(long.sum())} value(s) of "
+                f"{col!r} are cut; write .gpkg, .fgb or .parquet to keep them whole",
+                stacklevel=4,
+            )
 
 
 def _dates(values: pd.Series, driver: str) -> pd.Series:
@@ -345,13 +370,15 @@ def _for_format(out: geopandas.GeoDataFrame, ext: str) -> tuple[geopandas.GeoDat
 
 
 def _write_vector(out: geopandas.GeoDataFrame, path: Path, driver: str, layer: str, options: dict[str, str]) -> None:
+    # FlatGeobuf's spatial index sorts the features along a curve: without it the rows keep their order
+    kw = {"layer_options": {"SPATIAL_INDEX": "NO"}} if driver == "FlatGeobuf" else {}
     try:  # through Arrow, so dates are written as Date fields and nullable integers stay integers
-        out.to_file(path, driver=driver, layer=layer, engine="pyogrio", use_arrow=True, dataset_options=options)
+        out.to_file(path, driver=driver, layer=layer, engine="pyogrio", use_arrow=True, dataset_options=options, **kw)
     except Exception:  # an older GDAL/pyogrio without Arrow writing: dates as text
         for col in out.columns:
             if col != out.geometry.name and out[col].dtype == object:
                 out[col] = out[col].map(lambda v: v.isoformat() if isinstance(v, datetime.date) else v)
-        out.to_file(path, driver=driver, layer=layer, engine="pyogrio", dataset_options=options)
+        out.to_file(path, driver=driver, layer=layer, engine="pyogrio", dataset_options=options, **kw)
 
 
 def _csvt_types(flat: pd.DataFrame) -> list[str]:
