@@ -74,7 +74,9 @@ _ACTOR_NOUN = (
     r"authorities|officials|military|army|forces|troops|spokes(?:man|woman|person)|president|leadership|"
     r"command|State Border Service|Border Service)"
 )
-_NAME_WORD = r"(?:[A-Z][\w’'-]*(?:’s|'s)?|of|the)"
+#: A capitalised word, at most 40 characters: unbounded, a run of 100,000 capitals backtracks
+#: through every length at every position (quadratic); bounded, each position costs at most 40 steps.
+_NAME_WORD = r"(?:[A-Z][\w’'-]{0,40}(?:’s|'s)?|of|the)"
 _CLAIM_RE = re.compile(
     rf"(?P<actor>(?:{_NAME_WORD}\s+){{0,5}}{_ACTOR_NOUN})(?:\s+[a-z]+)?\s+"
     r"(?:said|says|reported|claimed|announced|stated|alleged|accused|reports|claims|announces)\b"
@@ -83,13 +85,13 @@ _ACCORDING_RE = re.compile(rf"according to (?:the )?(?P<actor>(?:{_NAME_WORD}\s+
 _BY_RE = re.compile(rf"\bby (?:the )?(?P<actor>(?:{_NAME_WORD}\s+){{0,4}}{_ACTOR_NOUN})")
 _ATTACKER_RE = re.compile(
     r"\b(?:fired|launched|carried out|conducted|shelled|attacked|targeted)\s+by\s+(?:the\s+)?"
-    r"(?P<actor>(?:[A-Z][\w’'-]*\s+){1,3}(?:forces|troops|army|military|units|side|militants|fighters))"
+    r"(?P<actor>(?:[A-Z][\w’'-]{0,40}\s+){1,3}(?:forces|troops|army|military|units|side|militants|fighters))"
 )
 _LOCATIVE = re.compile(
     r"(?:\b(?:near|in|at|on|into|towards?|around|outside|across|inside|hit|struck|targeted|shelled|"
     r"bombed|attacked|of)\s+(?:the\s+)?(?:(?:area|areas|village|villages|town|city|outskirts|district|region|"
     r"province|vicinity|direction|territory|settlement|settlements)\s+(?:of|near|around)\s+)?"
-    r"(?:(?:[A-Z][\w’'-]*(?:’s|'s))\s+)?)$"
+    r"(?:(?:[A-Z][\w’'-]{0,40}(?:’s|'s))\s+)?)$"
 )
 _NEAR_RE = re.compile(r"\b(?:near|around|outskirts|vicinity|direction|close to|area)\b[^.,;]*$", re.IGNORECASE)
 _BOILERPLATE = re.compile(r"^\s*(?:READ MORE|Read more|Related|See also|Also read|Watch)\b[:\s]")
@@ -230,7 +232,7 @@ def _denier(sentence: str) -> str | None:
     if m and re.search(r"(?:rejected|denied|dismissed|refuted)\s+by", sentence):
         return m.group("actor").strip()
     m = re.search(
-        rf"(?P<actor>(?:{_NAME_WORD}\s+){{0,5}}{_ACTOR_NOUN})(?:\s+[A-Z][\w’'-]*){{0,3}}\s+"
+        rf"(?P<actor>(?:{_NAME_WORD}\s+){{0,5}}{_ACTOR_NOUN})(?:\s+[A-Z][\w’'-]{{0,40}}){{0,3}}\s+"
         r"(?:den(?:ied|ies|y)|dismissed|rejected|refuted|rebuffed|said|says)",
         sentence,
     )
@@ -260,7 +262,7 @@ def _is_locative(text: str, m: Mention, sentence_start: int) -> bool:
 
 
 _DESCRIPTOR = re.compile(
-    r",\s*(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,2})?(?:in|of|near)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:’s|'s)\s+)?"
+    r",\s*(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,2})?(?:in|of|near)\s+(?:the\s+)?(?:[A-Z][\w’'-]{0,40}(?:’s|'s)\s+)?"
 )
 
 

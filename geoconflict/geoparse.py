@@ -117,22 +117,44 @@ def _english_word(word: str) -> bool:
     return zipf_frequency(word, "en") >= 3.0
 
 
+#: The longest "sentence": text without full stops (a pasted list, a table, a base64 blob) is cut at a
+#: space near this length, so each mention's sentence, and the work done per sentence, stay bounded.
+MAX_SENTENCE_CHARS = 1000
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each sentence of ``text``; the spans cover the whole text.
+
+    A sentence longer than :data:`MAX_SENTENCE_CHARS` is cut into pieces of at most that
+    length, at a space where there is one.
 
     Examples
     --------
     >>> text = "Shells hit Tartar. Two were hurt."
     >>> [text[a:b].strip() for a, b in sentence_spans(text)]
     ['Shells hit Tartar.', 'Two were hurt.']
+    >>> max(b - a for a, b in sentence_spans("Kapan, Goris, " * 1000)) <= MAX_SENTENCE_CHARS
+    True
     """
     spans, start = [], 0
     for m in _SENTENCE_END_RE.finditer(text):
-        spans.append((start, m.end()))
+        spans += _bounded(text, start, m.end())
         start = m.end()
     if start < len(text):
-        spans.append((start, len(text)))
+        spans += _bounded(text, start, len(text))
     return spans or [(0, len(text))]
+
+
+def _bounded(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The span ``a:b`` in pieces of at most :data:`MAX_SENTENCE_CHARS`, cut after a space when one is near."""
+    out = []
+    while b - a > MAX_SENTENCE_CHARS:
+        space = text.rfind(" ", a + MAX_SENTENCE_CHARS // 2, a + MAX_SENTENCE_CHARS)
+        cut = space + 1 if space >= 0 else a + MAX_SENTENCE_CHARS
+        out.append((a, cut))
+        a = cut
+    out.append((a, b))
+    return out
 
 
 def _tokenize(text: str, sentences: list[tuple[int, int]]) -> list[_Token]:
