@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .gazetteer import Gazetteer
 
-__all__ = ["CANONICAL_COLUMNS", "GEO_PRECISION", "IncidentReport", "read_incidents"]
+__all__ = ["CANONICAL_COLUMNS", "GEO_PRECISION", "IncidentReport", "detect_encoding", "read_incidents"]
 
 #: ACLED geo_precision → project scale (ACLED 3: "only a larger region is known").
 ACLED_PRECISION = {1: 1, 2: 2, 3: 4}
@@ -370,7 +370,7 @@ class _CsvSource:
     def open(cls, path: Path, report: IncidentReport) -> _CsvSource:
         with open(path, "rb") as fh:
             head = fh.read(_SAMPLE_BYTES)
-        encoding, how = _detect_encoding(head)
+        encoding, how = detect_encoding(head)
         src = cls(path, encoding)
         if encoding in ("utf-16", "utf-32") or encoding.replace("_", "-").startswith(("utf-16", "utf-32")):
             src.data = path.read_bytes().decode(encoding, errors="replace").lstrip("\ufeff").encode("utf-8")
@@ -407,7 +407,7 @@ class _CsvSource:
             sample = fh.read(_SAMPLE_BYTES)
         head = self.head()
         if head.isascii():
-            encoding, how = _detect_encoding(sample, utf8=False)
+            encoding, how = detect_encoding(sample, utf8=False)
         else:  # real UTF-8 earlier on: a few broken bytes, not another encoding
             encoding, how = "utf-8", "UTF-8 with bytes that are not (replaced by U+FFFD)"
             report.counts["encoding"] += 1
@@ -415,8 +415,23 @@ class _CsvSource:
         _say_encoding(report, encoding, how + f", from byte {at:,}")
 
 
-def _detect_encoding(sample: bytes, *, utf8: bool = True) -> tuple[str, str]:
-    """``(codec, how it was found)``: a byte-order mark, valid UTF-8, else charset-normalizer's best guess."""
+#: Among guesses that fit equally well, the encodings most tables are written in come first.
+_COMMON_ENCODINGS = ("utf_8", "cp1252", "cp1251", "cp1250", "cp1256", "cp1254", "cp1253", "cp1255", "cp1257")
+
+
+def detect_encoding(sample: bytes, *, utf8: bool = True) -> tuple[str, str]:
+    """``(codec, how it was found)`` for bytes: a byte-order mark, valid UTF-8, else charset-normalizer's guess.
+
+    Of guesses that fit equally well, the more common Windows code page wins (French
+    text fits cp1250 as well as cp1252, and cp1252 is the likelier).
+
+    Examples
+    --------
+    >>> detect_encoding("Обстрел Вардениса, сообщили в министерстве".encode("cp1251"))[0]
+    'cp1251'
+    >>> detect_encoding(codecs.BOM_UTF8 + b"Kapan")
+    ('utf-8-sig', 'byte-order mark')
+    """
     for bom, encoding in _BOMS:
         if sample.startswith(bom):
             return encoding, "byte-order mark"
@@ -428,10 +443,14 @@ def _detect_encoding(sample: bytes, *, utf8: bool = True) -> tuple[str, str]:
             pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample).best()
-    if best is None:
+    guesses = list(from_bytes(sample))
+    if not guesses:
         return "utf-8", "no encoding fits: UTF-8 with U+FFFD for the bytes that are not"
-    return best.encoding, f"detected by charset-normalizer on the first {len(sample):,} bytes"
+    least = min(g.chaos for g in guesses)
+    tied = [g for g in guesses if g.chaos <= least + 0.01]
+    rank = {e: k for k, e in enumerate(_COMMON_ENCODINGS)}
+    best = min(tied, key=lambda g: rank.get(g.encoding, len(rank)))
+    return best.encoding, f"detected by charset-normalizer on {len(sample):,} bytes"
 
 
 def _say_encoding(report: IncidentReport, encoding: str, how: str) -> None:
@@ -475,13 +494,19 @@ def _fast_read_csv(src: _CsvSource, sep: str, skip: list[int], report: IncidentR
     encoding = "utf-8-sig" if src.encoding == "utf-8" else src.encoding
     try:
         try:
-            return pd.read_csv(src.buffer(), encoding=encoding, encoding_errors=src.errors, **options)
+            df = pd.read_csv(src.buffer(), encoding=encoding, encoding_errors=src.errors, **options)
         except UnicodeDecodeError:
             src.redetect(report)
-            return pd.read_csv(src.buffer(), encoding=src.encoding, encoding_errors="replace", **options)
+            df = pd.read_csv(src.buffer(), encoding=src.encoding, encoding_errors="replace", **options)
     except (pd.errors.ParserError, ValueError) as exc:  # UnicodeDecodeError of the second read included
         report.notes.append(f"the fast parser failed ({str(exc).splitlines()[0]}): re-read line by line")
         return None
+    if not isinstance(df.index, pd.RangeIndex):
+        # a first row with one field more than the header makes pandas take the first column as the index,
+        # shifting every value by one column, silently
+        report.notes.append("the first row has more fields than the header: re-read line by line")
+        return None
+    return df
 
 
 def _note_duplicate_columns(df: pd.DataFrame, report: IncidentReport) -> pd.DataFrame:
@@ -512,10 +537,12 @@ def _lines_unaccounted(src: _CsvSource, df: pd.DataFrame, skip: list[int], sep: 
 def _line_breaks_in_cells(df: pd.DataFrame, sep: str) -> tuple[int, bool]:
     """Line breaks inside cells, and whether a line after one looks like a record a stray quote swallowed."""
     width, embedded, swallowed = len(df.columns), 0, False
-    enough = max(1, (width - 1) // 2)  # half a record's separators: far more than a note's commas
-    for c in df.columns:
+    for k, c in enumerate(df.columns):
         if _numeric_dtype(df[c]):
             continue
+        # a swallowed line holds the separators of the fields before this one (k of them), a whole one
+        # about a record's; half a record's is far more than a note's commas
+        enough = max(1, min(k, (width - 1) // 2))
         text = df[c].astype("string")
         cells = text[text.str.contains("\n", regex=False).fillna(False).to_numpy(dtype=bool)]
         for cell in cells:
@@ -607,20 +634,16 @@ _MAX_RECORD_LINES = 1000
 def _record(lines: list[str], i: int, sep: str, width: int) -> tuple[list[str] | None, int]:
     """The fields of the record that starts on line ``i``, and the line it ends on.
 
-    A quote left open joins the following lines, unless line ``i`` is a whole record
-    once its quotes are taken literally and the next line is a whole record too: then
-    the quote is stray, and the next line is not swallowed.
+    A quote left open joins the following lines — but never a line that is a whole
+    record by itself: then the quote on line ``i`` is stray, line ``i`` is salvaged or
+    reported on its own, and the next line is read as the record it is.
     """
     line = lines[i]
     fields = _split(line, sep)
     j = i
-    while (
-        (fields is None or len(fields) < width)
-        and line.count('"') % 2 == 1
-        and j + 1 < len(lines)
-        and j - i < _MAX_RECORD_LINES
-    ):
-        if _whole_record(lines[j + 1], sep, width) and _whole_record(lines[i], sep, width, quoting=csv.QUOTE_NONE):
+    # an odd number of quotes leaves a field open (csv still splits such a line into fields)
+    while line.count('"') % 2 == 1 and j + 1 < len(lines) and j - i < _MAX_RECORD_LINES:
+        if _whole_record(lines[j + 1], sep, width):
             return None, i
         j += 1
         line = line + "\n" + lines[j]

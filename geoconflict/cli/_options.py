@@ -115,21 +115,17 @@ def add_tolerance_option(p: argparse.ArgumentParser) -> None:
 
 def decode_text(raw: bytes, what: str) -> str:
     """Text from bytes: a BOM's UTF, else UTF-8, else what charset-normalizer finds (said on stderr)."""
-    import codecs
+    from ..incidents import detect_encoding
 
-    boms = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"))
-    for bom, codec in (*boms, (codecs.BOM_UTF16_BE, "utf-16")):
-        if raw.startswith(bom):
-            return raw.decode(codec, errors="replace")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(raw[: 1 << 16]).best()
-        codec = best.encoding if best is not None else "cp1252"
+    codec, _how = detect_encoding(raw[: 1 << 16])
+    if codec == "utf-8":
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:  # UTF-8 at the start only
+            codec, _how = detect_encoding(raw, utf8=False)
+    if not codec.startswith("utf"):
         print(f"geoconflict: {what} is not UTF-8; read as {codec}", file=sys.stderr)
-        return raw.decode(codec, errors="replace")
+    return raw.decode(codec, errors="replace").lstrip("\ufeff")
 
 
 def read_stdin() -> str:
