@@ -44,12 +44,15 @@ def read_layers(path: str | Path) -> list[tuple[str, geopandas.GeoDataFrame]]:
     if path.suffix.lower() in _PARQUET:
         return [(str(path), gpd.read_parquet(path))]
     try:
-        return _read_ogr_layers(path)
+        layers = _read_ogr_layers(path)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise ValueError(
             f"cannot read boundaries from {path} ({' '.join(str(exc).split())[:200]}): pass a GeoJSON, GeoPackage, "
             "Shapefile, FlatGeobuf or GeoParquet file of polygons"
         ) from exc
+    if not all(isinstance(frame, gpd.GeoDataFrame) for _, frame in layers):
+        raise ValueError(f"{path} holds a table without geometries: pass a boundary file of polygons")
+    return layers
 
 
 def _read_ogr_layers(path: Path) -> list[tuple[str, geopandas.GeoDataFrame]]:

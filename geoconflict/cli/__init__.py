@@ -51,17 +51,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except (ValueError, OSError, ImportError) as exc:
         # bad input, a missing file, an unwritable output, an unusable download, a missing extra
-        print(f"geoconflict {args.command}: {_message(exc)}", file=sys.stderr)
+        print(f"geoconflict {args.command}: {_message(exc, getattr(args, 'output', None))}", file=sys.stderr)
         return 2
 
 
-def _message(exc: BaseException) -> str:
+def _message(exc: BaseException, output: str | None = None) -> str:
     """One line that says what is wrong and, where the error does not, what to do."""
+    import errno
+
     if isinstance(exc, ImportError):
         name = getattr(exc, "name", None) or str(exc)
         return f"this needs the package {name!r}, which is not installed: pip install 'geoconflict[scale]'"
     if isinstance(exc, OSError) and exc.strerror:  # raised by the system: say where, and what to check
-        where = f" ({exc.filename})" if exc.filename else ""
+        # a full disk is reported without a file name: it can only be the output being written
+        full = exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) and output
+        where = f" ({exc.filename})" if exc.filename else (f" (writing {output})" if full else "")
         return f"{exc.strerror}{where}: check the path, its permissions and the free space"
     return " ".join(str(exc).split()) or type(exc).__name__
 
