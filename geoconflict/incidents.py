@@ -346,7 +346,10 @@ def _read_csv(path: Path, report: IncidentReport) -> pd.DataFrame:
         expected = _lines_unaccounted(src, df, skip, sep)
         if expected is None:
             return _note_duplicate_columns(df, report)
-        report.notes.append(f"the fast parser found {len(df)} rows in {expected} lines: re-read line by line")
+        report.notes.append(
+            f"the fast parser's {len(df)} rows do not account for the {expected} lines, or a quote is left open: "
+            "re-read line by line"
+        )
     return _read_csv_robust(src.text(), sep, skip, report)
 
 
@@ -528,7 +531,10 @@ def _lines_unaccounted(src: _CsvSource, df: pd.DataFrame, skip: list[int], sep: 
     swallow the lines up to the next quote into one cell; counting the bytes' lines, and
     looking at what the line breaks inside cells hold, is what makes "nothing dropped" checkable.
     """
-    expected = _count_lines(src) - 1 - len(skip)
+    lines, paired = _count_lines(src)
+    expected = lines - 1 - len(skip)
+    if not paired:
+        return expected
     if len(df) == expected:
         return None
     expected -= _count_blank_lines(src)  # pandas skips blank lines
@@ -568,14 +574,19 @@ def _numeric_dtype(series) -> bool:
     return series.dtype.kind in "biufM"
 
 
-def _count_lines(src: _CsvSource) -> int:
-    """Records if no field spans lines, counted on the bytes."""
-    lines = 0
+def _count_lines(src: _CsvSource) -> tuple[int, bool]:
+    """Records if no field spans lines, counted on the bytes; and whether the quotes pair up.
+
+    An odd number of quotes in the file is a quote left open somewhere (a stray one):
+    the fast parser then merges or pads a row without a word, so the file is re-read.
+    """
+    lines = quotes = 0
     last = b""
     for chunk in src.chunks():
         lines += chunk.count(b"\n")
+        quotes += chunk.count(b'"')
         last = chunk
-    return lines + (1 if last and not last.endswith(b"\n") else 0)
+    return lines + (1 if last and not last.endswith(b"\n") else 0), quotes % 2 == 0
 
 
 def _count_blank_lines(src: _CsvSource) -> int:
@@ -653,6 +664,8 @@ def _record(lines: list[str], i: int, sep: str, width: int) -> tuple[list[str] |
         j += 1
         line = line + "\n" + lines[j]
         fields = _split(line, sep)
+    if line.count('"') % 2 == 1:  # still open at the end of the file (or of the lines a cell may span)
+        return None, i
     return fields, j
 
 

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: what ``-o`` writes, by extension (geoconflict.io.write)
-OUTPUT_FORMATS = ".geojson, .gpkg, .csv, .parquet, .fgb, .shp, .kml"
+OUTPUT_FORMATS = ".geojson, .gpkg, .csv, .xlsx, .parquet, .fgb, .shp, .kml"
 #: INPUT files read as an article rather than a table
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".article"})
 
