@@ -347,28 +347,21 @@ def fetch_geoboundaries(
         Seconds per connection attempt and per read.
     retries : int
         Further attempts after a network error, a timeout or an HTTP 5xx/429 (not after a 404).
-    backoff : float
-        Seconds before the first retry; doubled for each later one.
-    refresh : bool
-        Download again even when an intact cached copy exists.
+    backoff, refresh
+        Seconds before the first retry (doubled for each later one); download again though cached.
     total_timeout : float
-        Seconds the whole fetch may take (every attempt, metadata and file); a server
-        that trickles bytes is abandoned after it, though no single read times out.
+        Seconds the whole fetch may take, all attempts together (a trickling server is abandoned).
     max_bytes : int
-        The largest file accepted; the download is streamed and abandoned past it.
+        The largest file accepted (streamed, abandoned past it).
     allow_hosts : list of str
-        Hosts a redirect may lead to besides the one asked and :data:`TRUSTED_HOSTS`;
-        any other redirect is refused.
+        Hosts a redirect may lead to besides the one asked and :data:`TRUSTED_HOSTS`.
     sha256 : str, optional
-        The file's expected SHA-256. Where the metadata publishes one (``sha256``, or
-        ``<link>SHA256`` beside the link used) it is checked too; the sidecar records the
-        hash, which every later call checks before trusting the cached file.
+        The file's SHA-256; one the metadata publishes (``sha256``, ``<link>SHA256``) is checked too.
 
     Returns
     -------
     pathlib.Path
-        The GeoJSON file; its sidecar ``*.meta.json`` holds the source URL, licence,
-        SHA-256 and the API's metadata.
+        The GeoJSON file; its sidecar ``*.meta.json`` holds the URL, licence, SHA-256 and metadata.
 
     Raises
     ------

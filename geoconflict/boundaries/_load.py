@@ -107,21 +107,16 @@ def load_boundaries(
         GeoParquet, in the layout of geoBoundaries, GADM, Natural Earth or OCHA COD-AB; or an ISO 3166-1
         alpha-3 code ("AZE"), downloaded from geoBoundaries (gbOpen) into the user cache once, reused offline.
     level : int or list of int, optional
-        Levels to keep (files) or to download (ISO3 codes; default 1). Several levels
-        form a hierarchy: each unit's ``parent_code`` points at a unit one level up.
+        Levels to keep (files) or to download (ISO3 codes; default 1); several form a hierarchy (``parent_code``).
     simplified : bool
         geoBoundaries downloads: the simplified geometry (default) or the full one.
     check_names : bool
-        Cross-check unit names against the gazetteer and warn, naming the units,
-        where the place of a unit's name lies in another unit (names are never changed).
-    gazetteer : Gazetteer, optional
-        For the name check; default :meth:`Gazetteer.default`.
+        Cross-check unit names against ``gazetteer`` (default :meth:`Gazetteer.default`) and warn,
+        naming the units, where the place of a unit's name lies in another unit (names are never changed).
     base_url, cache_dir, timeout, retries, refresh
         Download options, see :func:`fetch_geoboundaries`.
     crs : str or int, optional
-        The CRS of files that do not record it, or record it wrongly (a GeoJSON in
-        metres without a ``crs`` member): ``"EPSG:32638"``. Without it such a file is a
-        clear error, never a layer that matches nothing.
+        The CRS of files that do not record it (GeoJSON in metres without ``crs``).
 
     Returns
     -------
@@ -137,7 +132,7 @@ def load_boundaries(
     BoundaryDownloadError
         When a download is needed and fails; the message says how to pass a local file.
     ValueError
-        For a file whose layout or level cannot be read.
+        For a file whose layout, level or CRS cannot be read (the message names the fix).
 
     Examples
     --------
