@@ -60,8 +60,9 @@ def _message(exc: BaseException, output: str | None = None) -> str:
     import errno
 
     if isinstance(exc, ImportError):
-        name = getattr(exc, "name", None) or str(exc)
-        return f"this needs the package {name!r}, which is not installed: pip install 'geoconflict[scale]'"
+        name = (getattr(exc, "name", None) or str(exc)).split(".")[0]
+        extra = "'geoconflict[scale]'" if name in ("dask", "dask_geopandas", "distributed") else name
+        return f"this needs the package {name!r}, which is not installed: pip install {extra}"
     if isinstance(exc, OSError) and exc.strerror:  # raised by the system: say where, and what to check
         # a full disk is reported without a file name: it can only be the output being written
         full = exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) and output
