@@ -121,3 +121,14 @@ def test_geocode_stdin_that_is_not_utf8(capsys, monkeypatch, gazetteer):
 
 def test_geocode_unresolved_is_still_1(capsys, gazetteer):
     assert main(["geocode", "Zzyzzyqx"]) == 1
+
+
+@pytest.mark.parametrize(("missing", "hint"), [("xlrd", "pip install xlrd"), ("dask_geopandas", "geoconflict[scale]")])
+def test_a_missing_package_is_exit_2_with_what_to_install(capsys, monkeypatch, tmp_path, missing, hint):
+    import geoconflict.cli.join as join_command
+
+    def run(args):
+        raise ModuleNotFoundError(f"No module named {missing!r}", name=missing)
+
+    monkeypatch.setattr(join_command, "run", run)
+    _fails_clearly(capsys, ["join", "x.csv", "--boundaries", "ARM", "-o", tmp_path / "j.gpkg"], hint)
