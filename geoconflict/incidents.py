@@ -531,36 +531,45 @@ def _lines_unaccounted(src: _CsvSource, df: pd.DataFrame, skip: list[int], sep: 
     swallow the lines up to the next quote into one cell; counting the bytes' lines, and
     looking at what the line breaks inside cells hold, is what makes "nothing dropped" checkable.
     """
-    lines, paired = _count_lines(src)
+    lines, odd = _count_lines(src)
     expected = lines - 1 - len(skip)
-    if not paired:
-        return expected
     if len(df) == expected:
-        return None
+        return None if not odd else expected  # every line a row, but some with a quote left open
     expected -= _count_blank_lines(src)  # pandas skips blank lines
     if len(df) == expected:
-        return None
-    # quoted fields may hold line breaks: those lines are inside rows, not lost — unless they read as records
-    embedded, swallowed = _line_breaks_in_cells(df, sep)
-    return None if len(df) + embedded == expected and not swallowed else expected
+        return None if not odd else expected
+    # quoted fields may hold line breaks: those lines are inside rows, not lost — unless they read as
+    # records, or more lines leave a quote open than the cells that span lines explain (two each)
+    embedded, cells, swallowed = _line_breaks_in_cells(df, sep)
+    return None if len(df) + embedded == expected and odd == 2 * cells and not swallowed else expected
 
 
-def _line_breaks_in_cells(df: pd.DataFrame, sep: str) -> tuple[int, bool]:
-    """Line breaks inside cells, and whether a line after one looks like a record a stray quote swallowed."""
-    width, embedded, swallowed = len(df.columns), 0, False
+def _line_breaks_in_cells(df: pd.DataFrame, sep: str) -> tuple[int, int, bool]:
+    """Line breaks inside cells, the cells that hold them, and whether one looks like a swallowed record."""
+    width, embedded, n_cells, swallowed = len(df.columns), 0, 0, False
     for k, c in enumerate(df.columns):
         if _numeric_dtype(df[c]):
             continue
-        # a swallowed line holds the separators of the fields before this one (k of them), a whole one
-        # about a record's; half a record's is far more than a note's commas
-        enough = max(1, min(k, (width - 1) // 2))
         text = df[c].astype("string")
         cells = text[text.str.contains("\n", regex=False).fillna(False).to_numpy(dtype=bool)]
+        n_cells += len(cells)
         for cell in cells:
-            pieces = cell.split("\n")
-            embedded += len(pieces) - 1
-            swallowed = swallowed or any(p.count(sep) >= enough for p in pieces[1:])
-    return embedded, swallowed
+            embedded += cell.count("\n")
+            swallowed = swallowed or _looks_swallowed(cell, k, width, sep)
+    return embedded, n_cells, swallowed
+
+
+def _looks_swallowed(cell: str, k: int, width: int, sep: str) -> bool:
+    """Whether a cell spanning lines holds lines a stray quote swallowed rather than a note's own lines.
+
+    A stray quote's cell in column ``k`` holds the rest of its line (the separators of the
+    fields after it), then whole lines, then the start of a line up to column ``k`` (``k``
+    separators); half a record's separators is far more than a note's commas.
+    """
+    half = (width - 1) // 2
+    first, later = max(1, min(width - k - 1, half)), max(1, min(k, half))
+    pieces = cell.split("\n")
+    return pieces[0].count(sep) >= first or any(p.count(sep) >= later for p in pieces[1:])
 
 
 def _is_hxl_row(line: bytes) -> bool:
@@ -574,19 +583,29 @@ def _numeric_dtype(series) -> bool:
     return series.dtype.kind in "biufM"
 
 
-def _count_lines(src: _CsvSource) -> tuple[int, bool]:
-    """Records if no field spans lines, counted on the bytes; and whether the quotes pair up.
+def _count_lines(src: _CsvSource) -> tuple[int, int]:
+    """Records if no field spans lines, counted on the bytes; and the lines with an odd number of quotes.
 
-    An odd number of quotes in the file is a quote left open somewhere (a stray one):
-    the fast parser then merges or pads a row without a word, so the file is re-read.
+    A line with an odd number of quotes opens a field it does not close: the first and
+    last lines of a cell that spans lines, or a stray quote, which the fast parser
+    merges or pads into a row without a word. Counted vectorised, 4 MB at a time.
     """
-    lines = quotes = 0
+    lines = odd = quotes = 0
+    last_parity = 0
     last = b""
     for chunk in src.chunks():
-        lines += chunk.count(b"\n")
-        quotes += chunk.count(b'"')
+        arr = np.frombuffer(chunk, dtype=np.uint8)
+        at_quote = np.flatnonzero(arr == 34)
+        at_newline = np.flatnonzero(arr == 10)
+        parity = (np.searchsorted(at_quote, at_newline) + quotes) & 1  # of the quotes before each line end
+        odd += int(np.count_nonzero(parity != np.concatenate(([last_parity], parity[:-1]))))
+        if len(parity):
+            last_parity = int(parity[-1])
+        quotes += len(at_quote)
+        lines += len(at_newline)
         last = chunk
-    return lines + (1 if last and not last.endswith(b"\n") else 0), quotes % 2 == 0
+    unterminated = 1 if last and not last.endswith(b"\n") else 0
+    return lines + unterminated, odd + (unterminated and (quotes & 1) != last_parity)
 
 
 def _count_blank_lines(src: _CsvSource) -> int:
@@ -659,13 +678,16 @@ def _record(lines: list[str], i: int, sep: str, width: int) -> tuple[list[str] |
     j = i
     # an odd number of quotes leaves a field open (csv still splits such a line into fields)
     while line.count('"') % 2 == 1 and j + 1 < len(lines) and j - i < _MAX_RECORD_LINES:
-        if _whole_record(lines[j + 1], sep, width):
+        nxt = lines[j + 1]  # a record of its own, or one with a stray quote of its own: not part of this one
+        if _whole_record(nxt, sep, width) or _whole_record(nxt, sep, width, quoting=csv.QUOTE_NONE):
             return None, i
         j += 1
         line = line + "\n" + lines[j]
         fields = _split(line, sep)
     if line.count('"') % 2 == 1:  # still open at the end of the file (or of the lines a cell may span)
         return None, i
+    if j > i and fields and any("\n" in f and _looks_swallowed(f, k, width, sep) for k, f in enumerate(fields)):
+        return None, i  # the quote on line i is stray, and the lines joined are records
     return fields, j
 
 
