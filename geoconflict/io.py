@@ -1,11 +1,18 @@
-"""Writing incident and mention tables for GIS tools (QGIS, ArcGIS, GDAL).
+"""Writing incident and mention tables for GIS tools (QGIS, ArcGIS, GDAL) and spreadsheets.
 
-One function, :func:`write`, picks the format from the file extension.
+One function, :func:`write`, picks the format from the file extension. Text that a
+spreadsheet would run as a formula (a cell starting with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return: an ACLED note, a news sentence) is written with a leading
+quote in CSV, XLSX and KML, OWASP's rule against CSV injection;
+:func:`geoconflict.read_incidents` takes the quote off again.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
+import re
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +21,7 @@ import pandas as pd
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
 
-__all__ = ["FORMATS", "write"]
+__all__ = ["FORMATS", "KML_RESERVED", "SHAPEFILE_NAMES", "escape_formula", "write"]
 
 #: extension -> (GDAL driver or pseudo-driver, holds mixed geometry types)
 FORMATS = {
@@ -27,12 +34,16 @@ FORMATS = {
     ".parquet": ("parquet", True),
     ".geoparquet": ("parquet", True),
     ".csv": ("csv", True),
+    ".xlsx": ("xlsx", True),
 }
+
+#: Formats whose text cells a spreadsheet (or Google Earth's balloon) may read as formulas.
+FORMULA_FORMATS = frozenset({"csv", "xlsx", "KML"})
 
 
 #: Shapefile field names hold 10 characters: readable short names for ours.
 SHAPEFILE_NAMES = {
-    "country_code": "country",
+    "country_code": "cntry_code",  # not "country": incident tables have both
     "feature_kind": "kind",
     "match_score": "score",
     "match_type": "match",
@@ -41,6 +52,11 @@ SHAPEFILE_NAMES = {
     "zone_distance_km": "zone_km",
     "zone_status_certain": "zone_sure",
     "geo_precision": "geo_prec",
+    "precision_raw": "prec_raw",
+    "fatalities_low": "fatal_low",
+    "fatalities_best": "fatal_best",
+    "fatalities_high": "fatal_high",
+    "matched_name": "match_name",
     "claim_status": "claim",
     "disputed_by": "disputed",
     "fatalities": "fatalities",
@@ -68,7 +84,20 @@ SHAPEFILE_NAMES = {
 
 #: KML (LIBKML) reads these names as placemark fields of its own: data columns of these
 #: names would be lost, so they are written with a trailing underscore.
-KML_RESERVED = {"timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude", "visibility", "drawOrder", "icon"}
+KML_RESERVED = {
+    "timestamp",
+    "begin",
+    "end",
+    "altitudeMode",
+    "tessellate",
+    "extrude",
+    "visibility",
+    "drawOrder",
+    "icon",
+    "id",
+    "Name",
+    "description",
+}
 
 #: The column a KML placemark is named after, the first present.
 KML_LABEL_COLUMNS = ("name", "location", "mention")
@@ -90,12 +119,14 @@ def _shapefile_columns(columns: list[str]) -> dict[str, str]:
     return out
 
 
-def write(gdf: geopandas.GeoDataFrame, path: str | Path, *, layer: str | None = None) -> Path:
+def write(
+    gdf: geopandas.GeoDataFrame, path: str | Path, *, layer: str | None = None, formula_safe: bool = True
+) -> Path:
     """Write ``gdf`` to ``path`` in the format its extension names.
 
-    CSV gets a WKT ``geometry`` column beside ``latitude``/``longitude``; GeoParquet
-    keeps the CRS; vector formats are written through pyogrio. A Shapefile cannot
-    hold points and polygons together: that is an error naming the alternatives.
+    CSV and XLSX get a WKT ``geometry`` column beside ``latitude``/``longitude``;
+    GeoParquet keeps the CRS; vector formats are written through pyogrio. A Shapefile
+    cannot hold points and polygons together: that is an error naming the alternatives.
 
     Parameters
     ----------
@@ -105,6 +136,11 @@ def write(gdf: geopandas.GeoDataFrame, path: str | Path, *, layer: str | None = 
         Its extension picks the format: one of :data:`FORMATS`.
     layer : str, optional
         The layer name (GeoPackage, FlatGeobuf …); the file's stem by default.
+    formula_safe : bool
+        CSV, XLSX and KML: text cells that start with ``=``, ``+``, ``-``, ``@``, a tab
+        or a carriage return get a leading quote (see :func:`escape_formula`), so a
+        spreadsheet shows them instead of running them; numbers stay numbers. False
+        writes the raw text (an XLSX cell starting with ``=`` is then a formula).
 
     Returns
     -------
@@ -116,19 +152,24 @@ def write(gdf: geopandas.GeoDataFrame, path: str | Path, *, layer: str | None = 
     >>> import geopandas as gpd, tempfile
     >>> from pathlib import Path
     >>> from shapely import Point
-    >>> gdf = gpd.GeoDataFrame({"location": ["Kapan"]}, geometry=[Point(46.41, 39.21)], crs="EPSG:4326")
+    >>> gdf = gpd.GeoDataFrame({"location": ["Kapan"], "notes": ["=HYPERLINK(1)"]},
+    ...                        geometry=[Point(46.41, 39.21)], crs="EPSG:4326")
     >>> out = write(gdf, Path(tempfile.mkdtemp()) / "incidents.csv")
     >>> out.read_text().splitlines()
-    ['location,geometry', 'Kapan,POINT (46.41 39.21)']
+    ['location,notes,geometry', "Kapan,'=HYPERLINK(1),POINT (46.41 39.21)"]
     >>> out.with_suffix(".csvt").read_text().strip()
-    '"String","WKT"'
+    '"String","String","WKT"'
     """
     path = Path(path)
     ext, driver, mixed_ok = _check_output(gdf, path)
     out = _plain_values(gdf, driver)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if formula_safe and driver in FORMULA_FORMATS:
+        out = _escape_formulas(out)
+    _make_folder(path)
     if driver == "csv":
         _write_csv(out, path)
+    elif driver == "xlsx":
+        _write_xlsx(out, path)
     elif driver == "parquet":
         out.to_parquet(path, index=False)
     else:
@@ -136,6 +177,50 @@ def write(gdf: geopandas.GeoDataFrame, path: str | Path, *, layer: str | None = 
         out, options = _for_format(out, ext)
         _write_vector(out, path, driver, layer or path.stem, options)
     return path
+
+
+def _make_folder(path: Path) -> None:
+    """The output's folder, created; a clear error when a file stands where a folder must be."""
+    for parent in [path.parent, *path.parent.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ValueError(f"cannot write {path}: {parent} is a file, not a folder; choose another path")
+            break
+    if path.is_dir():
+        raise ValueError(f"cannot write {path}: it is a folder; name a file inside it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
+#: A text that a spreadsheet would run: OWASP's list (formula signs, tab, CR), after any quotes already there.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+#: …unless it is a plain number such as -12.5 or +7, which a spreadsheet reads as that number.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def escape_formula(value):
+    """``value`` as a spreadsheet shows it rather than runs it: a leading quote before a formula sign.
+
+    Reversible: a value already quoted gets one more quote, and
+    :func:`geoconflict.read_incidents` takes exactly one off.
+
+    Examples
+    --------
+    >>> [escape_formula(v) for v in ["=1+2", "@SUM(A1)", "-12.5", "-2+3", "'=x", "Kapan", 3]]
+    ["'=1+2", "'@SUM(A1)", '-12.5', "'-2+3", "''=x", 'Kapan', 3]
+    """
+    if isinstance(value, str) and _FORMULA_START.match(value) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _escape_formulas(out: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
+    for col in out.columns:
+        if col != out.geometry.name and (out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype)):
+            values = out[col]
+            risky = values.astype("string").str.match(_FORMULA_START.pattern).fillna(False).to_numpy(dtype=bool)
+            if risky.any():
+                out[col] = values.astype(object).where(~risky, values.astype(object).map(escape_formula))
+    return out
 
 
 def _check_output(gdf: geopandas.GeoDataFrame, path: Path) -> tuple[str, str, bool]:
@@ -163,10 +248,35 @@ def _plain_values(gdf: geopandas.GeoDataFrame, driver: str) -> geopandas.GeoData
         if str(out[col].dtype).startswith("datetime"):
             out[col] = _dates(out[col], driver)
         elif out[col].dtype == object:
-            out[col] = out[col].map(
-                lambda v: v if v is None or isinstance(v, (str, int, float, bool, datetime.date)) else str(v)
-            )
+            out[col] = out[col].map(_plain)
+    if driver == "ESRI Shapefile":
+        _warn_cut_text(out)
     return out
+
+
+def _plain(value):
+    """One object cell as a value every format holds: missing (None, NA, NaN) as None, others as text."""
+    if value is None or isinstance(value, (str, int, float, bool, datetime.date)):
+        return value
+    return None if pd.isna(value) is True else str(value)
+
+
+#: Bytes a Shapefile (dBASE) text field holds.
+SHAPEFILE_TEXT_BYTES = 254
+
+
+def _warn_cut_text(out: geopandas.GeoDataFrame) -> None:
+    """A Shapefile cuts text past 254 bytes: say which columns lose text, so nothing is cut silently."""
+    for col in out.columns:
+        if col == out.geometry.name or not (out[col].dtype == object or pd.api.types.is_string_dtype(out[col])):
+            continue
+        long = out[col].map(lambda v: isinstance(v, str) and len(v.encode("utf-8")) > SHAPEFILE_TEXT_BYTES)
+        if long.any():
+            warnings.warn(
+                f"a Shapefile holds {SHAPEFILE_TEXT_BYTES} bytes of text per field: {int(long.sum())} value(s) of "
+                f"{col!r} are cut; write .gpkg, .fgb or .parquet to keep them whole",
+                stacklevel=4,
+            )
 
 
 def _dates(values: pd.Series, driver: str) -> pd.Series:
@@ -178,17 +288,57 @@ def _dates(values: pd.Series, driver: str) -> pd.Series:
     if driver == "csv":
         fmt = "%Y-%m-%d" if date_only else "%Y-%m-%dT%H:%M:%S"
         return values.dt.strftime(fmt).where(values.notna(), None)
+    if driver == "xlsx":  # Excel dates; the sheet's format shows a date as a date
+        return values
     if date_only:
         return pd.Series([v.date() if v == v else None for v in values], index=values.index, dtype=object)
     return values
 
 
 def _write_csv(out: geopandas.GeoDataFrame, path: Path) -> None:
-    flat = out.drop(columns=out.geometry.name)
-    flat["geometry"] = out.geometry.to_wkt()
-    flat.to_csv(path, index=False)
+    flat = _flat(out)
+    # CRLF (RFC 4180) so that a field holding a lone CR is quoted, and read back whole
+    flat.to_csv(path, index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     # the .csvt sidecar gives GDAL and QGIS the field types (and the WKT geometry column)
     path.with_suffix(".csvt").write_text(",".join(f'"{t}"' for t in _csvt_types(flat)) + "\n", encoding="ascii")
+
+
+def _flat(out: geopandas.GeoDataFrame) -> pd.DataFrame:
+    """The table with its geometry as WKT text, every coordinate digit kept."""
+    flat = pd.DataFrame(out.drop(columns=out.geometry.name))
+    flat["geometry"] = out.geometry.to_wkt(rounding_precision=-1)
+    return flat
+
+
+#: Excel's limits: rows per sheet (one is the header), characters per cell.
+XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_CELL = 32_767
+#: Characters XML 1.0 cannot hold, which openpyxl refuses.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _write_xlsx(out: geopandas.GeoDataFrame, path: Path) -> None:
+    """One sheet, dates as Excel dates; limits and characters Excel cannot hold are errors or replaced, and said."""
+    flat = _flat(out)
+    if len(flat) >= XLSX_MAX_ROWS:
+        raise ValueError(f"an Excel sheet holds {XLSX_MAX_ROWS - 1:,} rows, this table has {len(flat):,}: write .csv")
+    for col in flat.columns:
+        if flat[col].dtype != object and not pd.api.types.is_string_dtype(flat[col].dtype):
+            continue
+        text = flat[col].astype("string")
+        too_long = text.str.len() > XLSX_MAX_CELL
+        if too_long.fillna(False).any():
+            raise ValueError(f"column {col!r} holds text longer than Excel's {XLSX_MAX_CELL:,} characters: write .csv")
+        illegal = text.str.contains(_XML_ILLEGAL.pattern).fillna(False).to_numpy(dtype=bool)
+        if illegal.any():
+            warnings.warn(
+                f"{int(illegal.sum())} cell(s) of {col!r} hold control characters Excel cannot store: "
+                "written as U+FFFD",
+                stacklevel=3,
+            )
+            flat[col] = flat[col].where(~illegal, text.str.replace(_XML_ILLEGAL.pattern, "\ufffd", regex=True))
+    with pd.ExcelWriter(path, engine="openpyxl", date_format="YYYY-MM-DD", datetime_format="YYYY-MM-DD HH:MM:SS") as xl:
+        flat.to_excel(xl, index=False, sheet_name="incidents")
 
 
 def _check_geometry_types(out: geopandas.GeoDataFrame, mixed_ok: bool) -> None:
@@ -208,22 +358,27 @@ def _for_format(out: geopandas.GeoDataFrame, ext: str) -> tuple[geopandas.GeoDat
     if ext == ".kml":
         out = out.to_crs(4326)
         out = out.rename(columns={c: f"{c}_" for c in out.columns if c in KML_RESERVED})
+        # the placemark's name and balloon text are copies: the driver takes those fields out of the data
         label = next((c for c in KML_LABEL_COLUMNS if c in out.columns), None)
         if label:
-            options["NameField"] = label
+            out["kml_label"] = out[label]
+            options["NameField"] = "kml_label"
         if "notes" in out.columns:
-            options["DescriptionField"] = "notes"
+            out["kml_description"] = out["notes"]
+            options["DescriptionField"] = "kml_description"
     return out, options
 
 
 def _write_vector(out: geopandas.GeoDataFrame, path: Path, driver: str, layer: str, options: dict[str, str]) -> None:
+    # FlatGeobuf's spatial index sorts the features along a curve: without it the rows keep their order
+    kw = {"layer_options": {"SPATIAL_INDEX": "NO"}} if driver == "FlatGeobuf" else {}
     try:  # through Arrow, so dates are written as Date fields and nullable integers stay integers
-        out.to_file(path, driver=driver, layer=layer, engine="pyogrio", use_arrow=True, dataset_options=options)
+        out.to_file(path, driver=driver, layer=layer, engine="pyogrio", use_arrow=True, dataset_options=options, **kw)
     except Exception:  # an older GDAL/pyogrio without Arrow writing: dates as text
         for col in out.columns:
             if col != out.geometry.name and out[col].dtype == object:
                 out[col] = out[col].map(lambda v: v.isoformat() if isinstance(v, datetime.date) else v)
-        out.to_file(path, driver=driver, layer=layer, engine="pyogrio", dataset_options=options)
+        out.to_file(path, driver=driver, layer=layer, engine="pyogrio", dataset_options=options, **kw)
 
 
 def _csvt_types(flat: pd.DataFrame) -> list[str]:

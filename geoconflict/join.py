@@ -542,6 +542,8 @@ def join_admin(
     """
     _check_options(engine, tolerance_m)
     boundaries = _as_boundaries(boundaries)
+    if not (boundaries.geometry.notna() & ~boundaries.geometry.is_empty).any():
+        raise ValueError("no boundary unit has a geometry, so nothing can be joined: check the boundary file")
     admin_index(boundaries)  # build (or find) the index once, here, before any partition needs it
     if _is_dask(incidents):
         if engine == "pandas":

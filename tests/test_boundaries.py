@@ -1,5 +1,6 @@
 """load_boundaries: schemas, real geoBoundaries/Natural Earth files, checks, parents, the geoBoundaries download."""
 
+import contextlib
 import functools
 import hashlib
 import http.server
@@ -352,6 +353,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self):
         state = self.server.state
         state["requests"].append(self.path)
+        route = state["routes"].get(self.path)
+        if route:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up, as it should
+                route(self)
+            return
         faults = state["faults"].get(self.path)
         if faults:
             self.send_error(faults.pop(0))
@@ -366,17 +372,17 @@ def gb_server(tmp_path):
     files = root / "files"
     files.mkdir(parents=True)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(root)))
-    server.state = {"requests": [], "faults": {}}
+    server.state = {"requests": [], "faults": {}, "routes": {}}
     base = f"http://127.0.0.1:{server.server_port}"
 
-    def publish(iso3, level, parts, *, count=None, simplified=True, body=None):
+    def publish(iso3, level, parts, *, count=None, simplified=True, body=None, url=None, **extra):
         name = Path(parts[-1]).name
         target = files / f"{iso3}-{level}-{name}"
         if body is not None:
             target.write_bytes(body)
-        else:
+        elif not target.exists():  # published again (another link to the same file)
             target.symlink_to(shared_file(*parts))
-        url = f"{base}/files/{target.name}"
+        url = url or f"{base}/files/{target.name}"
         meta = {
             "boundaryISO": iso3,
             "boundaryType": f"ADM{level}",
@@ -386,6 +392,7 @@ def gb_server(tmp_path):
         }
         if simplified:
             meta["simplifiedGeometryGeoJSON"] = url
+        meta.update(extra)
         d = root / "api" / "gbOpen" / iso3 / f"ADM{level}"
         d.mkdir(parents=True, exist_ok=True)
         (d / "index.html").write_text(json.dumps(meta), encoding="utf-8")
@@ -393,7 +400,14 @@ def gb_server(tmp_path):
 
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
-    yield {"base_url": f"{base}/api", "publish": publish, "state": server.state, "cache": tmp_path / "cache"}
+    yield {
+        "base_url": f"{base}/api",
+        "root": base,
+        "port": server.server_port,
+        "publish": publish,
+        "state": server.state,
+        "cache": tmp_path / "cache",
+    }
     server.shutdown()
     server.server_close()
 
@@ -526,3 +540,157 @@ def test_cli_boundaries_fetch(gb_server, closed_port, capsys):
     )
     assert args.func(args) == 1
     assert "could not reach the geoBoundaries API" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------- download integrity (hostile servers)
+def _fetch(gb_server, **options):
+    opts = {"base_url": gb_server["base_url"], "cache_dir": gb_server["cache"], "retries": 0, "backoff": 0}
+    return fetch_geoboundaries("ARM", 1, **{**opts, **options})
+
+
+def _nothing_cached(gb_server) -> bool:
+    return not [p for p in gb_server["cache"].rglob("*") if p.is_file()]
+
+
+def _tampered() -> bytes:
+    """The real ARM ADM1 file with one coordinate moved: same units, same size, different bytes."""
+    raw = shared_file(*ARM_ADM1).read_bytes()
+    doc = json.loads(raw)
+    doc["features"][0]["properties"]["shapeName"] = "Somewhere else"
+    return json.dumps(doc).encode()
+
+
+def test_a_file_not_matching_the_published_hash_is_refused(gb_server):
+    real = hashlib.sha256(shared_file(*ARM_ADM1).read_bytes()).hexdigest()
+    gb_server["publish"]("ARM", 1, ARM_ADM1, count=11, body=_tampered(), sha256=real)
+    with pytest.raises(BoundaryDownloadError, match="does not match its published SHA-256"):
+        _fetch(gb_server)
+    assert _nothing_cached(gb_server)
+
+
+def test_the_published_hash_is_checked_and_recorded(gb_server):
+    real = hashlib.sha256(shared_file(*ARM_ADM1).read_bytes()).hexdigest()
+    gb_server["publish"]("ARM", 1, ARM_ADM1, count=11, simplifiedGeometryGeoJSONSHA256=real)
+    path = _fetch(gb_server)
+    assert json.loads(path.with_suffix(".meta.json").read_text())["sha256"] == real
+    with pytest.raises(BoundaryDownloadError, match="published SHA-256"):  # the caller's own hash too
+        _fetch(gb_server, refresh=True, sha256="0" * 64)
+
+
+def test_a_cached_file_changed_in_place_is_downloaded_again(gb_server):
+    gb_server["publish"]("ARM", 1, ARM_ADM1, count=11)
+    path = _fetch(gb_server)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1  # same size, one bit
+    path.write_bytes(bytes(data))
+    assert _fetch(gb_server).read_bytes() == shared_file(*ARM_ADM1).read_bytes()
+
+
+def _redirect_to(location):
+    def route(handler):
+        handler.send_response(302)
+        handler.send_header("Location", location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    return route
+
+
+def test_a_redirect_to_another_host_is_refused_unless_allowed(gb_server):
+    real = gb_server["publish"]("ARM", 1, ARM_ADM1, count=11)
+    foreign = f"http://localhost:{gb_server['port']}{real}"  # same server, another host name
+    gb_server["state"]["routes"]["/files/moved"] = _redirect_to(foreign)
+    gb_server["publish"]("ARM", 1, ARM_ADM1, count=11, url=f"{gb_server['root']}/files/moved")
+    with pytest.raises(BoundaryDownloadError, match="redirects to another host, 'localhost': refused"):
+        _fetch(gb_server)
+    assert _nothing_cached(gb_server)
+    path = _fetch(gb_server, allow_hosts=["localhost"])
+    assert json.loads(path.with_suffix(".meta.json").read_text())["url"] == foreign  # where it really came from
+
+
+@pytest.mark.parametrize("link", ["file:///etc/passwd", "data:application/json,{}", "ftp://example.org/x.geojson"])
+def test_links_that_are_not_http_are_a_clear_error(gb_server, link):
+    gb_server["publish"]("ARM", 1, ARM_ADM1, count=11, url=link)
+    with pytest.raises(BoundaryDownloadError, match=r"not an http\(s\) address"):
+        _fetch(gb_server)
+    gb_server["state"]["routes"]["/files/to-file"] = _redirect_to(link)
+    gb_server["publish"]("ARM", 1, ARM_ADM1, count=11, url=f"{gb_server['root']}/files/to-file")
+    with pytest.raises(BoundaryDownloadError, match=r"not an http\(s\) address"):
+        _fetch(gb_server)
+
+
+def test_sizes_are_capped_while_streaming(gb_server):
+    gb_server["publish"]("ARM", 1, ARM_ADM1, count=11)
+    with pytest.raises(BoundaryDownloadError, match=r"announces .* bytes, more than the 1,000 accepted"):
+        _fetch(gb_server, max_bytes=1000)
+
+    def endless(handler):  # no Content-Length: only counting the stream can stop it
+        handler.send_response(200)
+        handler.end_headers()
+        for _ in range(400):  # 100 MB at most, should the client not stop
+            handler.wfile.write(b" " * (1 << 18))
+
+    gb_server["state"]["routes"]["/files/endless"] = endless
+    gb_server["publish"]("ARM", 1, ARM_ADM1, count=11, url=f"{gb_server['root']}/files/endless")
+    with pytest.raises(BoundaryDownloadError, match="sent more than the 2,000,000 bytes accepted"):
+        _fetch(gb_server, max_bytes=2_000_000)
+    assert _nothing_cached(gb_server)
+
+
+def test_a_trickling_server_is_abandoned_at_the_total_deadline(gb_server):
+    import time
+
+    def trickle(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Length", "100000")
+        handler.end_headers()
+        for _ in range(100):  # 10 bytes every 0.1 s: no read ever times out
+            handler.wfile.write(b"          ")
+            handler.wfile.flush()
+            time.sleep(0.1)
+
+    gb_server["state"]["routes"]["/files/slow"] = trickle
+    gb_server["publish"]("ARM", 1, ARM_ADM1, count=11, url=f"{gb_server['root']}/files/slow")
+    t = time.monotonic()
+    with pytest.raises(BoundaryDownloadError, match="took more than 1 s in all and was abandoned"):
+        _fetch(gb_server, timeout=5, total_timeout=1)
+    assert time.monotonic() - t < 4
+    assert _nothing_cached(gb_server)
+
+
+def test_metadata_past_its_cap_is_refused(gb_server):
+    def huge(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(1_500_000_000))
+        handler.end_headers()
+
+    gb_server["state"]["routes"]["/api/gbOpen/ARM/ADM1/"] = huge
+    with pytest.raises(BoundaryDownloadError, match="announces 1,500,000,000 bytes"):
+        _fetch(gb_server)
+
+
+def test_a_cache_dir_that_is_a_file_is_a_clear_error(tmp_path):
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(ValueError, match="is a file: pass a folder"):
+        fetch_geoboundaries("ARM", 1, cache_dir=tmp_path / "f")
+
+
+def test_boundaries_in_metres_without_a_crs_are_refused_with_the_fix(tmp_path):
+    units = _frame({"name": ["Box"], "code": ["B"]}).to_crs(32638)
+    path = tmp_path / "metres.geojson"
+    path.write_text(units.set_crs(None, allow_override=True).to_json(), encoding="utf-8")  # no crs member
+    with pytest.raises(ValueError, match=r"metres, probably: .*crs='EPSG:32638'.*--boundaries-crs"):
+        load_boundaries(path, level=1, check_names=False)
+    fixed = load_boundaries(path, level=1, check_names=False, crs="EPSG:32638")
+    assert fixed.total_bounds == pytest.approx([44, 39, 44.9, 40], abs=1e-6)
+    with pytest.raises(ValueError, match="metres, probably"):
+        load_boundaries(units.set_crs(None, allow_override=True), level=1, check_names=False)
+
+
+def test_a_folder_or_an_unreadable_file_is_a_clear_error(tmp_path):
+    (tmp_path / "units.geojson").write_text("{}")
+    with pytest.raises(ValueError, match=r"is a folder \(it holds units.geojson\)"):
+        load_boundaries(tmp_path)
+    (tmp_path / "x.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match="cannot read boundaries from"):
+        load_boundaries(tmp_path / "units.geojson", level=1)

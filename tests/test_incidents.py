@@ -151,8 +151,10 @@ def test_hostile_csv_every_row_accounted_for(tmp_path):
     assert "bad_date" in by_id.loc["X2", "issues"]
     assert "bad_number" in by_id.loc["X3", "issues"]
     assert "swapped_coordinates" in by_id.loc["X4", "issues"]
-    assert rep.counts["encoding"] == 1
-    assert "\ufffd" in by_id.loc["X8", "notes"]
+    # one byte that is not UTF-8 in an otherwise ASCII file: the file's encoding is guessed and named
+    assert rep.encoding not in (None, "utf-8")
+    assert any(n.startswith("encoding: ") for n in rep.notes)
+    assert by_id.loc["X8", "notes"] == "café latin-1 byte"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -27,6 +27,7 @@ import re
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -37,6 +38,9 @@ from ..settings import cache_dir as cache_dir_for
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "MAX_DOWNLOAD_BYTES",
+    "TOTAL_TIMEOUT_S",
+    "TRUSTED_HOSTS",
     "BoundaryDownloadError",
     "cache_path",
     "cached_metadata",
@@ -101,17 +105,98 @@ def _cached(path: Path) -> dict | None:
     return meta
 
 
+#: Hosts a download may be redirected to without being asked: geoBoundaries and GitHub, where its files live.
+TRUSTED_HOSTS = frozenset(
+    {
+        "www.geoboundaries.org",
+        "geoboundaries.org",
+        "github.com",
+        "raw.githubusercontent.com",
+        "media.githubusercontent.com",
+        "objects.githubusercontent.com",
+    }
+)
+#: The API's metadata is a few kilobytes; more is not metadata.
+MAX_METADATA_BYTES = 4 << 20
+#: The largest boundary file accepted (geoBoundaries' largest full-resolution sets are a few hundred MB).
+MAX_DOWNLOAD_BYTES = 1 << 30
+#: Seconds a whole fetch may take, every attempt and both requests together: a server that trickles
+#: bytes never trips the per-read timeout, so the total is bounded too.
+TOTAL_TIMEOUT_S = 600.0
+
+
+def _check_scheme(url: str, what: str) -> None:
+    """Only http(s) is fetched: a ``file://`` or ``data:`` link in metadata is refused, clearly."""
+    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise BoundaryDownloadError(
+            f"{what} {url[:120]!r} is not an http(s) address ({scheme or 'no scheme'}): geoconflict only downloads "
+            "over http(s); fetch the file yourself and pass it as a local boundary file"
+        )
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects to the same host or an allowed one; any other is refused, naming the host."""
+
+    def __init__(self, allowed: frozenset[str]):
+        self.allowed = allowed
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        _check_scheme(newurl, f"{req.full_url} redirects to")
+        old, new = urllib.parse.urlsplit(req.full_url).hostname, urllib.parse.urlsplit(newurl).hostname
+        if new != old and new not in self.allowed:
+            raise BoundaryDownloadError(
+                f"{req.full_url} redirects to another host, {new!r}: refused (pass allow_hosts=[{new!r}] "
+                "if you trust it)"
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    def http_error_302(self, req, fp, code, msg, headers):
+        # urllib refuses a file:// or data: redirect itself, as a bare HTTP 302: say what it was
+        target = urllib.parse.urljoin(req.full_url, headers.get("Location") or headers.get("URI") or "")
+        _check_scheme(target, f"{req.full_url} redirects to")
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
 class _Fetcher:
-    def __init__(self, timeout: float, retries: int, backoff: float):
+    """HTTP(S) GETs with retries, a size cap, a per-read timeout and a deadline for the whole fetch."""
+
+    def __init__(
+        self,
+        timeout: float,
+        retries: int,
+        backoff: float,
+        *,
+        total_timeout: float = TOTAL_TIMEOUT_S,
+        allow_hosts=(),
+        max_bytes: int = MAX_DOWNLOAD_BYTES,
+    ):
         self.timeout = float(timeout)
         self.retries = max(0, int(retries))
         self.backoff = float(backoff)
+        self.total_timeout = float(total_timeout)
+        self.deadline = time.monotonic() + self.total_timeout
+        self.max_bytes = int(max_bytes)
+        self.opener = urllib.request.build_opener(_Redirects(TRUSTED_HOSTS | {h.lower() for h in allow_hosts}))
+        self.final_url: str | None = None
+
+    def _left(self, url: str) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise BoundaryDownloadError(
+                f"fetching {url} took more than {self.total_timeout:g} s in all and was abandoned "
+                "(a slow or stalled server); try again later, raise total_timeout=, or pass a local file"
+            )
+        return left
 
     def _attempts(self, url: str, action):
         last: Exception | None = None
         for attempt in range(self.retries + 1):
             if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
+                time.sleep(min(self.backoff * 2 ** (attempt - 1), max(0.0, self.deadline - time.monotonic())))
+            self._left(url)
             try:
                 return action()
             except urllib.error.HTTPError as exc:
@@ -119,24 +204,43 @@ class _Fetcher:
                     raise
                 last = exc
             except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+                if isinstance(getattr(exc, "reason", None), BoundaryDownloadError):
+                    raise exc.reason from exc
                 last = exc
             log.info("attempt %d for %s failed: %r", attempt + 1, url, last)
         assert last is not None
         raise last
 
     def _open(self, url: str):
+        _check_scheme(url, "the address")
         req = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT, "Accept": "application/json, */*"})
-        resp = urllib.request.urlopen(req, timeout=self.timeout)
+        resp = self.opener.open(req, timeout=min(self.timeout, self._left(url)))
         status = getattr(resp, "status", 200)
         if status != 200:
             resp.close()
             raise urllib.error.HTTPError(url, status, f"HTTP {status}", resp.headers, None)
+        self.final_url = resp.geturl()
         return resp
 
-    def get_bytes(self, url: str) -> bytes:
+    def _stream(self, url: str, resp, cap: int):
+        """The response's blocks as they come (``read1``: a trickle is not waited for), within the cap and deadline."""
+        announced = resp.headers.get("Content-Length")
+        if announced is not None and announced.isdigit() and int(announced) > cap:
+            raise BoundaryDownloadError(f"{url} announces {int(announced):,} bytes, more than the {cap:,} accepted")
+        size = 0
+        while block := resp.read1(_CHUNK):
+            size += len(block)
+            if size > cap:
+                raise BoundaryDownloadError(f"{url} sent more than the {cap:,} bytes accepted; abandoned")
+            self._left(url)
+            yield block
+        if announced is not None and announced.isdigit() and int(announced) != size:
+            raise ConnectionError(f"download of {url} stopped after {size} of {announced} bytes")
+
+    def get_bytes(self, url: str, cap: int = MAX_METADATA_BYTES) -> bytes:
         def action():
             with self._open(url) as resp:
-                return resp.read()
+                return b"".join(self._stream(url, resp, cap))
 
         return self._attempts(url, action)
 
@@ -148,14 +252,9 @@ class _Fetcher:
             dest.truncate()
             h = hashlib.sha256()
             with self._open(url) as resp:
-                expected = resp.headers.get("Content-Length")
-                size = 0
-                for block in iter(lambda: resp.read(_CHUNK), b""):
+                for block in self._stream(url, resp, self.max_bytes):
                     dest.write(block)
                     h.update(block)
-                    size += len(block)
-            if expected is not None and expected.isdigit() and int(expected) != size:
-                raise ConnectionError(f"download of {url} stopped after {size} of {expected} bytes")
             dest.flush()
             return h.hexdigest()
 
@@ -224,6 +323,10 @@ def fetch_geoboundaries(
     retries: int = NETWORK_RETRIES,
     backoff: float = 0.5,
     refresh: bool = False,
+    total_timeout: float = TOTAL_TIMEOUT_S,
+    max_bytes: int = MAX_DOWNLOAD_BYTES,
+    allow_hosts=(),
+    sha256: str | None = None,
 ) -> Path:
     """Return the path of the cached geoBoundaries GeoJSON for ``iso3`` at ``level``, downloading it if needed.
 
@@ -244,16 +347,21 @@ def fetch_geoboundaries(
         Seconds per connection attempt and per read.
     retries : int
         Further attempts after a network error, a timeout or an HTTP 5xx/429 (not after a 404).
-    backoff : float
-        Seconds before the first retry; doubled for each later one.
-    refresh : bool
-        Download again even when an intact cached copy exists.
+    backoff, refresh
+        Seconds before the first retry (doubled for each later one); download again though cached.
+    total_timeout : float
+        Seconds the whole fetch may take, all attempts together (a trickling server is abandoned).
+    max_bytes : int
+        The largest file accepted (streamed, abandoned past it).
+    allow_hosts : list of str
+        Hosts a redirect may lead to besides the one asked and :data:`TRUSTED_HOSTS`.
+    sha256 : str, optional
+        The file's SHA-256; one the metadata publishes (``sha256``, ``<link>SHA256``) is checked too.
 
     Returns
     -------
     pathlib.Path
-        The GeoJSON file; its sidecar ``*.meta.json`` holds the source URL, licence,
-        SHA-256 and the API's metadata.
+        The GeoJSON file; its sidecar ``*.meta.json`` holds the URL, licence, SHA-256 and metadata.
 
     Raises
     ------
@@ -275,9 +383,11 @@ def fetch_geoboundaries(
     request = _request(iso3, level, release, simplified, base_url, cache_dir)
     if not refresh and _cached(request.path) is not None:
         return request.path
-    fetcher = _Fetcher(timeout, retries, backoff)
+    fetcher = _Fetcher(
+        timeout, retries, backoff, total_timeout=total_timeout, allow_hosts=allow_hosts, max_bytes=max_bytes
+    )
     meta = _read_metadata(fetcher, request)
-    count = _download_into_cache(fetcher, request, meta)
+    count = _download_into_cache(fetcher, request, meta, sha256)
     log.info("cached %s ADM%d boundaries (%d units) at %s", request.iso3, request.level, count, request.path)
     return request.path
 
@@ -290,6 +400,8 @@ def _request(iso3, level, release: str, simplified: bool, base_url: str | None, 
     if release not in RELEASES:
         raise ValueError(f"unknown geoBoundaries release {release!r}: use one of {', '.join(RELEASES)}")
     level = int(level)
+    if cache_dir is not None and Path(cache_dir).exists() and not Path(cache_dir).is_dir():
+        raise ValueError(f"the cache folder {cache_dir} is a file: pass a folder (it is created if missing)")
     path = cache_path(iso3, level, release=release, simplified=simplified, cache_dir=cache_dir)
     base = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
     return _Request(iso3, level, release, simplified, path, f"{base}/{release}/{iso3}/ADM{level}/")
@@ -301,6 +413,8 @@ def _read_metadata(fetcher: _Fetcher, request: _Request) -> dict:
     url, attempts = request.meta_url, fetcher.retries + 1
     try:
         raw = fetcher.get_bytes(url)
+    except BoundaryDownloadError:
+        raise
     except urllib.error.HTTPError as exc:
         if exc.code == 404:
             raise BoundaryDownloadError(
@@ -340,10 +454,30 @@ def _parse_metadata(raw: bytes, url: str) -> dict:
 def _download_link(meta: dict, request: _Request) -> str:
     """The file the metadata points at: simplified geometry when asked for and offered, else the full one."""
     keys = ("simplifiedGeometryGeoJSON", "gjDownloadURL") if request.simplified else ("gjDownloadURL",)
-    url = next((meta[k] for k in keys if isinstance(meta.get(k), str) and meta[k]), None)
-    if url is None:
+    key = next((k for k in keys if isinstance(meta.get(k), str) and meta[k]), None)
+    if key is None:
         raise BoundaryDownloadError(f"the geoBoundaries metadata at {request.meta_url} has no {' or '.join(keys)} link")
-    return url
+    _check_scheme(meta[key], f"the metadata at {request.meta_url} links ({key}) to")
+    return meta[key]
+
+
+def _published_sha256(meta: dict, url: str) -> str | None:
+    """The SHA-256 the metadata publishes for the file at ``url``, if it does.
+
+    geoBoundaries' API does not publish file hashes today; a mirror's metadata may,
+    as ``sha256`` or ``<link key>SHA256`` beside the link.
+
+    Examples
+    --------
+    >>> _published_sha256({"gjDownloadURL": "u", "gjDownloadURLSHA256": "AB12"}, "u"), _published_sha256({}, "u")
+    ('ab12', None)
+    """
+    keys = [f"{k}{suffix}" for k, v in meta.items() if v == url for suffix in ("SHA256", "_sha256", "Sha256")]
+    for key in [*keys, "sha256", "SHA256"]:
+        value = meta.get(key)
+        if isinstance(value, str) and re.fullmatch(r"[0-9a-fA-F]{4,64}", value.strip()):
+            return value.strip().lower()
+    return None
 
 
 def _announced_count(meta: dict) -> int | None:
@@ -362,7 +496,7 @@ def _announced_count(meta: dict) -> int | None:
 
 
 # ------------------------------------------------------------------ the file
-def _download_into_cache(fetcher: _Fetcher, request: _Request, meta: dict) -> int:
+def _download_into_cache(fetcher: _Fetcher, request: _Request, meta: dict, sha256: str | None = None) -> int:
     """Download, verify and install the file and its sidecar; returns the number of units.
 
     The file is written to a temporary name beside its place and moved in only once
@@ -375,18 +509,32 @@ def _download_into_cache(fetcher: _Fetcher, request: _Request, meta: dict) -> in
     try:
         with os.fdopen(fd, "w+b") as fh:
             digest = _download(fetcher, url, fh, request)
+        published = _published_sha256(meta, url)
         url, digest, count = _verify(fetcher, tmp, url, digest, expected)
-        _install(tmp, path, _sidecar_record(request, meta, url, digest, count))
+        _check_hash(digest, [sha256, published], url)
+        _install(tmp, path, _sidecar_record(request, meta, fetcher.final_url or url, digest, count))
     finally:
         tmp.unlink(missing_ok=True)
         tmp.with_suffix(".meta.part").unlink(missing_ok=True)
     return count
 
 
+def _check_hash(digest: str, expected: list[str | None], url: str) -> None:
+    """The download's SHA-256 against the caller's and the metadata's, where given."""
+    for want in expected:
+        if want and want.lower() != digest:
+            raise BoundaryDownloadError(
+                f"{url} does not match its published SHA-256 ({want[:16]}…, got {digest[:16]}…): "
+                "the file was changed or damaged on the way; nothing was cached"
+            )
+
+
 def _download(fetcher: _Fetcher, url: str, dest, request: _Request) -> str:
     """Stream ``url`` into ``dest``; returns the SHA-256."""
     try:
         return fetcher.get_file(url, dest)
+    except BoundaryDownloadError:
+        raise
     except urllib.error.HTTPError as exc:
         raise BoundaryDownloadError(f"downloading {url} failed: HTTP {exc.code}") from exc
     except (urllib.error.URLError, OSError) as exc:

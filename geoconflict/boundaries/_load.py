@@ -19,6 +19,7 @@ __all__ = ["load_boundaries", "read_layers"]
 
 _ISO3 = re.compile(r"[A-Za-z]{3}")
 _PARQUET = {".parquet", ".geoparquet"}
+_BOUNDARY_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".gml", ".kml", *_PARQUET}
 
 
 def _is_frame(obj: Any) -> bool:
@@ -37,11 +38,27 @@ def _source_list(source) -> list:
 def read_layers(path: str | Path) -> list[tuple[str, geopandas.GeoDataFrame]]:
     """Every polygon layer of a file pyogrio (or GeoParquet) reads, as ``(label, frame)`` pairs."""
     import geopandas as gpd
-    import pyogrio
+    import pyogrio.errors
 
     path = Path(path)
     if path.suffix.lower() in _PARQUET:
         return [(str(path), gpd.read_parquet(path))]
+    try:
+        layers = _read_ogr_layers(path)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise ValueError(
+            f"cannot read boundaries from {path} ({' '.join(str(exc).split())[:200]}): pass a GeoJSON, GeoPackage, "
+            "Shapefile, FlatGeobuf or GeoParquet file of polygons"
+        ) from exc
+    if not all(isinstance(frame, gpd.GeoDataFrame) for _, frame in layers):
+        raise ValueError(f"{path} holds a table without geometries: pass a boundary file of polygons")
+    return layers
+
+
+def _read_ogr_layers(path: Path) -> list[tuple[str, geopandas.GeoDataFrame]]:
+    import geopandas as gpd
+    import pyogrio
+
     layers = pyogrio.list_layers(path)
     polygonal = [str(name) for name, kind in layers if kind is None or "polygon" in str(kind).lower()]
     if len(layers) == 1 or not polygonal:
@@ -79,6 +96,7 @@ def load_boundaries(
     timeout: float = NETWORK_TIMEOUT_S,
     retries: int = NETWORK_RETRIES,
     refresh: bool = False,
+    crs=None,
 ) -> geopandas.GeoDataFrame:
     """Load administrative units, normalised to ``admin_level, name, code, parent_code, parent_name, country_code``.
 
@@ -89,17 +107,16 @@ def load_boundaries(
         GeoParquet, in the layout of geoBoundaries, GADM, Natural Earth or OCHA COD-AB; or an ISO 3166-1
         alpha-3 code ("AZE"), downloaded from geoBoundaries (gbOpen) into the user cache once, reused offline.
     level : int or list of int, optional
-        Levels to keep (files) or to download (ISO3 codes; default 1). Several levels
-        form a hierarchy: each unit's ``parent_code`` points at a unit one level up.
+        Levels to keep (files) or to download (ISO3 codes; default 1); several form a hierarchy (``parent_code``).
     simplified : bool
         geoBoundaries downloads: the simplified geometry (default) or the full one.
     check_names : bool
-        Cross-check unit names against the gazetteer and warn, naming the units,
-        where the place of a unit's name lies in another unit (names are never changed).
-    gazetteer : Gazetteer, optional
-        For the name check; default :meth:`Gazetteer.default`.
+        Cross-check unit names against ``gazetteer`` (default :meth:`Gazetteer.default`) and warn,
+        naming the units, where the place of a unit's name lies in another unit (names are never changed).
     base_url, cache_dir, timeout, retries, refresh
         Download options, see :func:`fetch_geoboundaries`.
+    crs : str or int, optional
+        The CRS of files that do not record it (GeoJSON in metres without ``crs``).
 
     Returns
     -------
@@ -115,7 +132,7 @@ def load_boundaries(
     BoundaryDownloadError
         When a download is needed and fails; the message says how to pass a local file.
     ValueError
-        For a file whose layout or level cannot be read.
+        For a file whose layout, level or CRS cannot be read (the message names the fix).
 
     Examples
     --------
@@ -136,7 +153,7 @@ def load_boundaries(
     levels = _levels(level)
     fetch_options = {"simplified": simplified, "base_url": base_url, "cache_dir": cache_dir, "refresh": refresh}
     fetch_options.update(timeout=timeout, retries=retries)  # network bounds
-    frames, sources = _read_sources(source, levels, fetch_options)
+    frames, sources = _read_sources(source, levels, fetch_options, crs)
     out = _assemble(frames)
     _check_polygons(out)
     out, repaired = _repair(out)
@@ -148,12 +165,14 @@ def load_boundaries(
 
 
 # ------------------------------------------------------------------ reading
-def _read_sources(source, levels: list[int] | None, fetch_options: dict) -> tuple[list, list[dict]]:
+def _read_sources(source, levels: list[int] | None, fetch_options: dict, crs=None) -> tuple[list, list[dict]]:
     """Every source normalised to the schema (filtered to ``levels``), and a record of where each came from."""
     frames: list = []
     sources: list[dict] = []
     for item in _source_list(source):
         parts, records = _read_item(item, levels, fetch_options)
+        if crs is not None:  # the caller knows the CRS the file does not record
+            parts = [(label, raw.set_crs(crs, allow_override=True)) for label, raw in parts]
         sources += records
         frames += _normalise_parts(parts, levels, records[-1]["source"])
     if not frames:
@@ -166,6 +185,10 @@ def _read_item(item, levels: list[int] | None, fetch_options: dict) -> tuple[lis
     if _is_frame(item):
         return [("GeoDataFrame", item)], [{"source": "GeoDataFrame"}]
     # an existing file wins over a code: a file named "AZE" in the working folder is read
+    if isinstance(item, (str, Path)) and Path(item).is_dir():
+        inside = sorted(p.name for p in Path(item).iterdir() if p.suffix.lower() in _BOUNDARY_SUFFIXES)[:5]
+        hint = f" (it holds {', '.join(inside)})" if inside else ""
+        raise ValueError(f"boundaries {str(item)!r} is a folder{hint}: pass the boundary file itself")
     if isinstance(item, (str, Path)) and Path(item).exists():
         return read_layers(item), [{"source": str(item)}]
     if isinstance(item, str) and _ISO3.fullmatch(item.strip()):

@@ -476,17 +476,44 @@ def _resolve_level(detected, level: int | None, n: int, what: str) -> np.ndarray
     return arr
 
 
+#: How to give a layer its CRS, for messages.
+CRS_HINT = (
+    "give its CRS: load_boundaries(..., crs='EPSG:32638') or gdf.set_crs('EPSG:32638', allow_override=True) "
+    "(your file's EPSG code), or `--boundaries-crs EPSG:32638` on the command line"
+)
+
+
 def _wgs84(geometry, n: int, what: str):
-    """The layer's geometry in EPSG:4326; a layer without a CRS is taken as longitude/latitude when it fits."""
+    """The layer's geometry in EPSG:4326; a layer without a CRS is taken as longitude/latitude when it fits.
+
+    GeoJSON without a ``crs`` member is longitude/latitude by definition (RFC 7946), so
+    GDAL says EPSG:4326 for a file in metres too: coordinates past ±180/±90 in a
+    geographic CRS are refused, never matched against nothing.
+    """
+    minx, miny, maxx, maxy = _finite_bounds(geometry) if n else (0, 0, 0, 0)
+    fits = minx >= -180.5 and maxx <= 180.5 and miny >= -90.5 and maxy <= 90.5
     if geometry.crs is None:
-        minx, miny, maxx, maxy = geometry.total_bounds if n else (0, 0, 0, 0)
-        if not (minx >= -180.5 and maxx <= 180.5 and miny >= -90.5 and maxy <= 90.5):
-            raise ValueError(f"{what} has no CRS and its coordinates are not longitude/latitude: set one")
+        if not fits:
+            raise ValueError(
+                f"{what} has no CRS and its coordinates (x {minx:,.0f} … {maxx:,.0f}, y {miny:,.0f} … {maxy:,.0f}) "
+                f"are not longitude/latitude — metres, probably: {CRS_HINT}"
+            )
         warn_boundary(f"{what} has no CRS; read as EPSG:4326 (longitude/latitude)")
         return geometry.set_crs(4326)
+    if geometry.crs.is_geographic and not fits:
+        raise ValueError(
+            f"{what} says {geometry.crs.to_string()} (longitude/latitude) but its coordinates reach "
+            f"x {minx:,.0f} … {maxx:,.0f}, y {miny:,.0f} … {maxy:,.0f} — metres, probably: {CRS_HINT}"
+        )
     if not geometry.crs.equals("EPSG:4326"):
         return geometry.to_crs(4326)
     return geometry
+
+
+def _finite_bounds(geometry) -> tuple[float, float, float, float]:
+    """The bounds of the geometries that have coordinates (all-empty layers give zeros)."""
+    b = geometry[geometry.notna() & ~geometry.is_empty].total_bounds
+    return (0.0, 0.0, 0.0, 0.0) if np.isnan(b).any() else tuple(float(v) for v in b)
 
 
 def _assemble(fields: _Fields, levels: np.ndarray, geometry):

@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; bad input of any kind is exit status 2 and one line on stderr (1 is "unresolved")."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
@@ -48,16 +49,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (ValueError, OSError) as exc:
-        from ..boundaries import BoundaryDownloadError
+    except (ValueError, OSError, ImportError) as exc:
+        # bad input, a missing file, an unwritable output, an unusable download, a missing extra
+        print(f"geoconflict {args.command}: {_message(exc, getattr(args, 'output', None))}", file=sys.stderr)
+        return 2
 
-        # bad input, a missing file or an unusable download: one line on stderr, exit status 2
-        if isinstance(
-            exc, ValueError | FileNotFoundError | IsADirectoryError | PermissionError | BoundaryDownloadError
-        ):
-            print(f"geoconflict {args.command}: {exc}", file=sys.stderr)
-            return 2
-        raise
+
+def _message(exc: BaseException, output: str | None = None) -> str:
+    """One line that says what is wrong and, where the error does not, what to do."""
+    import errno
+
+    if isinstance(exc, ImportError):
+        name = (getattr(exc, "name", None) or str(exc)).split(".")[0]
+        extra = "'geoconflict[scale]'" if name in ("dask", "dask_geopandas", "distributed") else name
+        return f"this needs the package {name!r}, which is not installed: pip install {extra}"
+    if isinstance(exc, OSError) and exc.strerror:  # raised by the system: say where, and what to check
+        # a full disk is reported without a file name: it can only be the output being written
+        full = exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) and output
+        where = f" ({exc.filename})" if exc.filename else (f" (writing {output})" if full else "")
+        return f"{exc.strerror}{where}: check the path, its permissions and the free space"
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -35,8 +35,11 @@ __all__ = [
     "add_store_option",
     "add_tolerance_option",
     "add_zone_options",
+    "check_cache_dir",
+    "decode_text",
     "load_boundaries_from_args",
     "read_input",
+    "read_stdin",
     "read_store_input",
     "read_text",
     "warnings_to_stderr",
@@ -44,7 +47,7 @@ __all__ = [
 ]
 
 #: what ``-o`` writes, by extension (geoconflict.io.write)
-OUTPUT_FORMATS = ".geojson, .gpkg, .csv, .parquet, .fgb, .shp, .kml"
+OUTPUT_FORMATS = ".geojson, .gpkg, .csv, .xlsx, .parquet, .fgb, .shp, .kml"
 #: INPUT files read as an article rather than a table
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".article"})
 #: INPUT read from the synced event store: store:acled?country=Armenia&since=2020-09-27
@@ -130,6 +133,11 @@ def add_boundary_options(p: argparse.ArgumentParser, *, required: bool = False, 
         help="admin units: boundary file(s) or ISO3 code(s) (downloaded from geoBoundaries)",
     )
     p.add_argument("--level", type=int, nargs="+", help=help_level or "admin level(s) of --boundaries (default 1)")
+    p.add_argument(
+        "--boundaries-crs",
+        metavar="CRS",
+        help="the CRS of boundary files that do not record one (e.g. EPSG:32638 for UTM metres)",
+    )
     add_cache_option(p)
     add_network_options(p)
 
@@ -143,17 +151,32 @@ def add_tolerance_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def decode_text(raw: bytes, what: str) -> str:
+    """Text from bytes: a BOM's UTF, else UTF-8, else what charset-normalizer finds (said on stderr)."""
+    from ..incidents import detect_encoding
+
+    codec, _how = detect_encoding(raw[: 1 << 16])
+    if codec == "utf-8":
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:  # UTF-8 at the start only
+            codec, _how = detect_encoding(raw, utf8=False)
+    if not codec.startswith("utf"):
+        print(f"geoconflict: {what} is not UTF-8; read as {codec}", file=sys.stderr)
+    return raw.decode(codec, errors="replace").lstrip("\ufeff")
+
+
+def read_stdin() -> str:
+    """Standard input as text, whatever its encoding (bytes that are not UTF-8 are not an error)."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    return decode_text(buffer.read(), "stdin") if buffer is not None else sys.stdin.read()
+
+
 def read_text(path: str) -> str:
-    """An article from a file ('-' for stdin); a file that is not UTF-8 is read as cp1252, and that is said."""
+    """An article from a file ('-' for stdin); one that is not UTF-8 is decoded as detected, and that is said."""
     if path == "-":
-        return sys.stdin.read()
-    raw = Path(path).read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # not UTF-8: read it as Windows-1252 (common for news exports) and say so
-        print(f"geoconflict: {path} is not UTF-8; read as cp1252", file=sys.stderr)
-        return raw.decode("cp1252", errors="replace")
+        return read_stdin()
+    return decode_text(Path(path).read_bytes(), path)
 
 
 def read_input(path: str, *, date: str | None = None, source: str | None = None):
@@ -188,6 +211,26 @@ def read_store_input(spec: str):
     one = {k: q[k][-1] for k in ("since", "until", "version", "store") if k in q}
     return read_store(parts.path, country=countries or None, **one)
 
+#: what --zone-file reads: outline formats pyogrio opens
+ZONE_FILE_SUFFIXES = frozenset(
+    {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".kml", ".gml", ".parquet", ".geoparquet"}
+)
+
+
+def _zone_file(path: str) -> str:
+    """The --zone-file path, checked: an existing file in an outline format."""
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"--zone-file {path}: no such file")
+    if p.is_dir():
+        raise ValueError(f"--zone-file {path} is a folder: pass the outline file inside it (.geojson, .gpkg, .shp …)")
+    if p.suffix.lower() not in ZONE_FILE_SUFFIXES:
+        raise ValueError(
+            f"--zone-file {path}: a zone is an outline (polygons), not a {p.suffix or 'suffix-less'} file; "
+            f"pass one of {', '.join(sorted(ZONE_FILE_SUFFIXES))}, or name the zone with --zone NAME"
+        )
+    return path
+
 
 def zone_from_args(args: argparse.Namespace):
     """The ConflictZone that ``--zone NAME …`` / ``--zone-file F`` (and ``--near-km``) ask for, or None."""
@@ -196,16 +239,27 @@ def zone_from_args(args: argparse.Namespace):
     near_km = getattr(args, "near_km", None)
     near = {} if near_km is None else {"near_km": near_km}
     if getattr(args, "zone_file", None):
-        return ConflictZone.from_file(args.zone_file, names=args.zone or None, **near)
+        path = _zone_file(args.zone_file)
+        try:
+            return ConflictZone.from_file(path, names=args.zone or None, **near)
+        except (RuntimeError, KeyError, TypeError, AttributeError) as exc:  # GDAL's and a layout's own errors
+            raise ValueError(f"--zone-file {path}: cannot read an outline from it ({exc})") from exc
     if getattr(args, "zone", None):
         return ConflictZone.from_names(args.zone, **near)
     return None
+
+
+def check_cache_dir(cache_dir: str | None) -> None:
+    """``--cache-dir`` must be a folder (or not exist yet): a file there is a clear error, not a traceback."""
+    if cache_dir is not None and Path(cache_dir).exists() and not Path(cache_dir).is_dir():
+        raise ValueError(f"--cache-dir {cache_dir} is a file: pass a folder (it is created if missing)")
 
 
 def load_boundaries_from_args(args: argparse.Namespace, **options):
     """The admin units ``--boundaries``/``--level`` name, through the shared cache and network options."""
     from ..boundaries import load_boundaries
 
+    check_cache_dir(args.cache_dir)
     source = args.boundaries if len(args.boundaries) > 1 else args.boundaries[0]
     return load_boundaries(
         source,
@@ -214,6 +268,7 @@ def load_boundaries_from_args(args: argparse.Namespace, **options):
         cache_dir=args.cache_dir,
         timeout=args.timeout,
         retries=args.retries,
+        crs=getattr(args, "boundaries_crs", None),
         **options,
     )
 

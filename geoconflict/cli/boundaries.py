@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._options import add_cache_option, add_network_options
+from ._options import add_cache_option, add_network_options, check_cache_dir
 
 __all__ = ["add_command", "run_fetch"]
 
@@ -64,5 +64,6 @@ def _fetch_one(iso3: str, level: int, args: argparse.Namespace) -> bool:
 
 
 def run_fetch(args: argparse.Namespace) -> int:
+    check_cache_dir(args.cache_dir)
     ok = [_fetch_one(iso3, level, args) for iso3 in args.iso3 for level in args.level]
     return 0 if all(ok) else 1

@@ -37,8 +37,10 @@ def add_command(subparsers) -> None:
 def _names(args_names: Sequence[str]) -> list[str]:
     out: list[str] = []
     for n in args_names:
-        if n == "-":
-            out += [line.strip() for line in sys.stdin if line.strip()]
+        if n == "-":  # bytes that are not UTF-8 are decoded as detected, not an error
+            from ._options import read_stdin
+
+            out += [line.strip() for line in read_stdin().splitlines() if line.strip()]
         else:
             out.append(n)
     return out

@@ -42,11 +42,20 @@ def add_command(subparsers) -> None:
     j.set_defaults(func=run)
 
 
+def _check_engine(engine: str) -> None:
+    """``--engine dask`` needs the [scale] extra: say so before reading anything."""
+    import importlib.util
+
+    if engine == "dask" and any(importlib.util.find_spec(m) is None for m in ("dask", "dask_geopandas")):
+        raise ValueError("--engine dask needs dask and dask-geopandas: pip install 'geoconflict[scale]'")
+
+
 def run(args: argparse.Namespace) -> int:
     from ..incidents import read_incidents
     from ..io import write
     from ..join import join_admin
 
+    _check_engine(args.engine)
     with warnings_to_stderr():
         spec = args.incidents
         incidents = read_store_input(spec) if spec.startswith(STORE_PREFIX) else read_incidents(spec)

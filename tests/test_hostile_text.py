@@ -1,0 +1,55 @@
+"""Text that exhausts time or memory: extraction stays linear, geoparse's memory stays bounded."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import random
+import time
+
+import pytest
+
+from geoconflict.extract import extract_incidents
+from geoconflict.geoparse import MAX_SENTENCE_CHARS, geoparse, sentence_spans
+
+
+def _seconds(f, *args, **kwargs) -> float:
+    t = time.perf_counter()
+    f(*args, **kwargs)
+    return time.perf_counter() - t
+
+
+def _blob(n: int) -> str:
+    rng = random.Random(10)
+    return base64.b64encode(bytes(rng.getrandbits(8) for _ in range(n * 3 // 4))).decode()[:n]
+
+
+@pytest.mark.parametrize("make", [lambda n: "A" * n, lambda n: "a" * n, _blob, lambda n: "Aa " * (n // 3)])
+def test_extraction_is_linear_on_text_without_words(gazetteer, make):
+    # 100,000 characters in seconds, not minutes; and twice the text costs about twice the time
+    small = _seconds(extract_incidents, make(50_000), date="2020-10-16")
+    large = _seconds(extract_incidents, make(100_000), date="2020-10-16")
+    assert large < 20
+    assert large < 4 * small + 0.5
+
+
+def test_the_claim_regex_is_linear_on_a_run_of_capitals():
+    from geoconflict import extract
+
+    t = _seconds(extract._CLAIM_RE.search, "A" * 100_000)  # quadratic before: minutes
+    assert t < 5
+
+
+def test_a_list_without_full_stops_keeps_memory_bounded(gazetteer):
+    names = ["Kapan", "Goris", "Stepanakert", "Shusha", "Tartar", "Ordubad"]
+    text = ", ".join(names * 3000)[:128_000]
+    spans = sentence_spans(text)
+    assert max(b - a for a, b in spans) <= MAX_SENTENCE_CHARS
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a == b0 for (_, a), (b0, _) in itertools.pairwise(spans))  # they cover the text
+    g = geoparse(text)
+    assert len(g) > 10_000
+    if "sentence" in g.columns:
+        assert g["sentence"].astype(str).str.len().max() <= MAX_SENTENCE_CHARS
+    # every mention is still found: cuts fall at spaces, never inside a name
+    assert set(g["mention"]) <= set(names)
