@@ -211,6 +211,7 @@ def read_store_input(spec: str):
     one = {k: q[k][-1] for k in ("since", "until", "version", "store") if k in q}
     return read_store(parts.path, country=countries or None, **one)
 
+
 #: what --zone-file reads: outline formats pyogrio opens
 ZONE_FILE_SUFFIXES = frozenset(
     {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".kml", ".gml", ".parquet", ".geoparquet"}
