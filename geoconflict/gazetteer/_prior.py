@@ -13,17 +13,18 @@ from ._records import ABBREV, CODE, DEMONYM, PRIMARY, STRIPPED
 
 # Priors of areas, on the same scale as towns (see town_prior).
 #: A sea outranks the division named after it ("Red Sea" is the sea, not Egypt's governorate);
-#: a river, lake, range or island ranks like a town of some 10,000-50,000 people, so a city
-#: keeps its name ("Dnipro" the city, "the Dnipro river" the river) and a hamlet loses it
-#: ("Aras"); a facility is asked for by its full name ("Kabul airport"), which towns rarely share.
+#: a river, lake, range or island ranks like a town of some 10,000 people: a town keeps its
+#: name ("Tartar", 18,000 people, is the town; "the Tartar river" the river; "Dnipro" the
+#: city) and a hamlet loses it ("Aras", "Kura"); a facility is asked for by its full name ("Kabul
+#: airport"), which towns rarely share.
 _KIND_PRIOR = {
     "continent": 0.93,
     "region": 0.88,
     "sea": 0.89,
-    "river": 0.62,
-    "lake": 0.6,
-    "mountain": 0.64,
-    "island": 0.6,
+    "river": 0.6,
+    "lake": 0.59,
+    "mountain": 0.61,
+    "island": 0.59,
     "facility": 0.72,
 }
 #: A division ranks like a town of its total population, a little lower, within
