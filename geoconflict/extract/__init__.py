@@ -224,7 +224,8 @@ def _mentions_by_sentence(
         context = [(m.start, m.end) for m in found if m.match.feature_kind == "country"]
         more = find_mentions(text, gazetteer=gazetteer, mentions=context + extra)
         taken = set(extra)
-        found += [m for m in more if (m.start, m.end) in taken and _confident(m)]
+        named = {m.match.country_code for m in found if m.match.match_type != "fuzzy"} - {""}
+        found += [m for m in more if (m.start, m.end) in taken and _confident(m, named)]
     starts = [a for a, _ in spans]
     by_sentence: dict[int, list[Mention]] = {}
     for m in sorted(found, key=lambda m: m.start):
@@ -233,12 +234,27 @@ def _mentions_by_sentence(
     return by_sentence
 
 
-def _confident(m: Mention) -> bool:
-    """A caller's span resolved well enough to place an attack (a distant fuzzy namesake is not)."""
+#: A fuzzy match this good is a caller's span resolved, whatever else the text says. The gazetteer's
+#: score is the spelling's closeness times how clearly the place beat a distant namesake, so a
+#: transliteration of a well-known city ("Hodeidah" for Al Ḩudaydah, 0.74) scores below it.
+_FUZZY_ALONE = 0.8
+#: Below that, down to this, a fuzzy match counts when it is a city a report names on its own, or
+#: lies in a country the text's exact names are in ("Mugunga" near Goma is not Mununga, Zambia).
+_FUZZY_FLOOR = 0.6
+_CITY_POPULATION = 100_000
+
+
+def _confident(m: Mention, countries: set[str] = frozenset()) -> bool:
+    """A caller's span resolved well enough to place an attack (a distant fuzzy namesake is not).
+
+    ``countries``: the country codes of the places the text names exactly.
+    """
     mt = m.match
-    if mt is None or mt.is_demonym or mt.feature_kind == "continent":
+    if mt is None or mt.is_demonym or m.kind == "demonym" or mt.feature_kind == "continent":
         return False  # "Syrian and Russian warplanes": a side, not a place
-    return mt.match_type != "fuzzy" or mt.score >= 0.8
+    if mt.match_type != "fuzzy" or mt.score >= _FUZZY_ALONE:
+        return True
+    return mt.score >= _FUZZY_FLOOR and (mt.population >= _CITY_POPULATION or mt.country_code in countries)
 
 
 def _event_kind(sentence: str) -> tuple[str, str] | None:
@@ -654,6 +670,17 @@ def _wgs84():
     return CRS.from_epsg(4326)
 
 
+def _names_country(m) -> bool:
+    """Does a resolved word name a country: a demonym, the country's own name or abbreviation, spelled exactly?
+
+    Not a score threshold: the score weighs distant namesakes ("Russian" scores 0.76, "U.S." 0.83
+    for their countries), which says nothing of whether the word is the country's.
+    """
+    if m is None or m.feature_kind != "country" or m.match_type != "exact" or m.is_code:
+        return False
+    return m.is_demonym or m.is_own_name or m.is_abbreviation or m.score >= 0.9
+
+
 class _DemonymCountries:
     """The country a demonym or a country's name stands for ("Russian" → "Russian Federation"), cached."""
 
@@ -668,7 +695,7 @@ class _DemonymCountries:
             from ..gazetteer import Gazetteer
 
             m = (self._gaz or Gazetteer.default()).resolve(word)
-            self._cache[word] = m.name if m is not None and m.feature_kind == "country" and m.score >= 0.9 else None
+            self._cache[word] = m.name if _names_country(m) else None
         return self._cache[word]
 
     def of_code(self, code: str) -> str | None:
