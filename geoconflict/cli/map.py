@@ -138,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     image = out.suffix.lower() in IMAGE_SUFFIXES
-    if not image and out.suffix.lower() not in (".html", ".htm"):
+    # no suffix (a device such as /dev/stdout, or a bare name) is the default page; another one is a mistake
+    if not image and out.suffix.lower() not in (".html", ".htm", ""):
         raise ValueError(f"-o {out}: write .html, {', '.join(IMAGE_SUFFIXES)}")
     if image and importlib.util.find_spec("matplotlib") is None:  # say so before the work, not after
         raise ValueError(f"-o {out.name} needs matplotlib: pip install 'geoconflict[print]'")
