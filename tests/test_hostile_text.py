@@ -5,18 +5,11 @@ from __future__ import annotations
 import base64
 import itertools
 import random
-import time
 
 import pytest
 
 from geoconflict.extract import extract_incidents
 from geoconflict.geoparse import MAX_SENTENCE_CHARS, geoparse, sentence_spans
-
-
-def _seconds(f, *args, **kwargs) -> float:
-    t = time.perf_counter()
-    f(*args, **kwargs)
-    return time.perf_counter() - t
 
 
 def _blob(n: int) -> str:
@@ -25,19 +18,16 @@ def _blob(n: int) -> str:
 
 
 @pytest.mark.parametrize("make", [lambda n: "A" * n, lambda n: "a" * n, _blob, lambda n: "Aa " * (n // 3)])
-def test_extraction_is_linear_on_text_without_words(gazetteer, make):
-    # 100,000 characters in seconds, not minutes; and twice the text costs about twice the time
-    small = _seconds(extract_incidents, make(50_000), date="2020-10-16")
-    large = _seconds(extract_incidents, make(100_000), date="2020-10-16")
-    assert large < 20
-    assert large < 4 * small + 0.5
+def test_extraction_of_text_without_words_completes_empty(gazetteer, make):
+    # 100,000 characters: quadratic regexes took minutes on these (bench/extract.py measures the time)
+    assert extract_incidents(make(100_000), date="2020-10-16").empty
 
 
-def test_the_claim_regex_is_linear_on_a_run_of_capitals():
-    from geoconflict import extract
+def test_speakers_on_a_run_of_capitals():
+    from geoconflict.extract._speakers import claims
 
-    t = _seconds(extract._CLAIM_RE.search, "A" * 100_000)  # quadratic before: minutes
-    assert t < 5
+    assert claims("A" * 100_000) == []
+    assert claims("Shelling hit Tartar, the Defence Ministry said.")  # the same finder still finds a speaker
 
 
 def test_a_list_without_full_stops_keeps_memory_bounded(gazetteer):

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from ._context import _resolve_in_context, _resolve_span
 from ._detect import _detect
 from ._lang import LANGS, detect_language
+from ._tokens import MAX_SENTENCE as MAX_SENTENCE_CHARS
 from ._tokens import sentence_spans
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,6 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "COLUMNS",
     "LANGS",
+    "MAX_SENTENCE_CHARS",
     "Mention",
     "detect_language",
     "find_mentions",

@@ -50,10 +50,10 @@ def test_persistent_500_is_returned_after_the_retries(api):
 
 def test_a_retry_after_past_the_time_bound_stops_at_once(api):
     api.fail(429, retry_after="3600")
-    t = time.perf_counter()
+    slept = []
     with pytest.raises(SourceError, match="time bound"):
-        Http(max_time=5).request("GET", _url(api), headers=TOKEN)
-    assert time.perf_counter() - t < 2
+        Http(max_time=5, sleep=slept.append).request("GET", _url(api), headers=TOKEN)
+    assert slept == []  # it stops at once instead of waiting an hour
 
 
 def test_the_size_cap(api):
@@ -65,10 +65,8 @@ def test_an_unreachable_host_is_a_clear_error_not_a_hang():
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    t = time.perf_counter()
     with pytest.raises(SourceError, match=r"cannot reach 127\.0\.0\.1"):
         Http(retries=1, backoff=0.05, timeout=2).request("GET", f"http://127.0.0.1:{port}/api")
-    assert time.perf_counter() - t < 5
 
 
 def test_retry_after_as_an_http_date():
