@@ -29,6 +29,7 @@ import numpy as np
 __all__ = [
     "EARTH_RADIUS_KM",
     "EQUAL_AREA_EPSG",
+    "degree_margins",
     "expand_bounds",
     "geodesic_buffer",
     "haversine_km",
@@ -86,18 +87,39 @@ def project(geoms: np.ndarray, epsg: int) -> np.ndarray:
     return shapely.transform(geoms, _tx)
 
 
+def degree_margins(lat_lo, lat_hi, metres: float) -> tuple[np.ndarray, np.ndarray]:
+    """Degrees of longitude and of latitude that span at least ``metres`` anywhere between two latitudes.
+
+    The latitude margin uses the shortest degree of latitude (at the equator) and the
+    longitude margin the shortest degree of longitude within the band grown by the
+    latitude margin, both with 2 % to spare, so a search box or radius built from them
+    never comes up short.
+
+    Examples
+    --------
+    >>> dlon, dlat = degree_margins(np.array([40.0]), np.array([40.0]), 2000.0)
+    >>> round(float(dlon[0]), 4), round(float(dlat[0]), 4)  # 2 km at 40° N
+    (0.0239, 0.0184)
+    """
+    lat_lo = np.asarray(lat_lo, dtype=float)
+    lat_hi = np.asarray(lat_hi, dtype=float)
+    dlat = metres / _M_PER_DEG_LAT * 1.02
+    max_abs_lat = np.minimum(np.maximum(np.abs(lat_lo), np.abs(lat_hi)) + dlat, 89.9)
+    dlon = metres / (_M_PER_DEG_LON_EQUATOR * np.cos(np.radians(max_abs_lat))) * 1.02
+    return dlon, np.broadcast_to(dlat, np.shape(dlon))
+
+
 def expand_bounds(bounds: np.ndarray, metres: float) -> tuple[np.ndarray, np.ndarray]:
     """Boxes around (minx, miny, maxx, maxy) rows, at least ``metres`` wider on every side, and a radius in degrees.
 
     Every point within ``metres`` of a row's geometry lies in its box and within the
-    returned number of degrees of it (the longitude span, the larger one).
+    returned number of degrees of it (the longitude span, the larger one): a
+    displacement of ``metres`` in any direction moves at most that far in degrees.
     """
     import shapely
 
     bounds = np.asarray(bounds, dtype=float).reshape(-1, 4)
-    dlat = metres / _M_PER_DEG_LAT * 1.02
-    max_abs_lat = np.minimum(np.maximum(np.abs(bounds[:, 1]), np.abs(bounds[:, 3])) + dlat, 89.9)
-    dlon = metres / (_M_PER_DEG_LON_EQUATOR * np.cos(np.radians(max_abs_lat))) * 1.02
+    dlon, dlat = degree_margins(bounds[:, 1], bounds[:, 3], metres)
     boxes = shapely.box(bounds[:, 0] - dlon, bounds[:, 1] - dlat, bounds[:, 2] + dlon, bounds[:, 3] + dlat)
     return boxes, np.maximum(dlon, dlat)
 

@@ -65,7 +65,7 @@ import pandas as pd
 import shapely
 
 from .boundaries import SCHEMA, country_name
-from .geodesy import EQUAL_AREA_EPSG, expand_bounds, project, utm_epsg
+from .geodesy import EQUAL_AREA_EPSG, degree_margins, expand_bounds, project, utm_epsg
 from .settings import TOLERANCE_M
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,6 +100,8 @@ class _Level:
     def __post_init__(self):
         shapely.prepare(self.geoms)
         self.tree = shapely.STRtree(self.geoms)
+        bounds = shapely.bounds(self.geoms)
+        self.envelope = (*np.nanmin(bounds[:, :2], axis=0), *np.nanmax(bounds[:, 2:], axis=0)) if len(bounds) else None
 
     def projected(self, epsg: int, needed: np.ndarray) -> np.ndarray:
         """Unit geometries in ``epsg`` (those in ``needed`` at least), cached per zone."""
@@ -156,10 +158,34 @@ class AdminIndex:
 
     # ------------------------------------------------------------------ placing
     def place(
-        self, geoms: np.ndarray, kind: np.ndarray, tolerance_m: float
+        self, geoms: np.ndarray, kind: np.ndarray, tolerance_m: float, bounds: np.ndarray | None = None
     ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        """For each level: (unit index or -1, distance in metres: 0 inside, NaN when none)."""
-        return {lvl: _place_level(lv, geoms, kind, tolerance_m) for lvl, lv in self.levels.items()}
+        """For each level: (unit index or -1, distance in metres: 0 inside, NaN when none).
+
+        ``bounds`` are the geometries' (minx, miny, maxx, maxy), when the caller has them.
+        """
+        points = _Points.of(kind, shapely.bounds(geoms) if bounds is None else bounds)
+        return {lvl: _place_level(lv, geoms, kind, points, tolerance_m) for lvl, lv in self.levels.items()}
+
+
+@dataclass
+class _Points:
+    """The point rows of a frame: their positions and coordinates, read once for every level."""
+
+    rows: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+
+    @classmethod
+    def of(cls, kind: np.ndarray, bounds: np.ndarray) -> _Points:
+        """The points among rows of ``kind``, their coordinates read from the rows' ``bounds`` (a point's are its own)."""
+        rows = np.flatnonzero(kind == _POINT)
+        if len(rows) == len(kind):  # the usual table, points only: no copies
+            return cls(rows, bounds[:, 0], bounds[:, 1])
+        return cls(rows, bounds[rows, 0], bounds[rows, 1])
+
+    def take(self, mask: np.ndarray) -> _Points:
+        return _Points(self.rows[mask], self.x[mask], self.y[mask])
 
 
 def _index_levels(boundaries) -> dict[int, _Level]:
@@ -190,25 +216,50 @@ def _first_per_row(rows: np.ndarray, *sort_keys: np.ndarray) -> np.ndarray:
     return order[first]
 
 
-def _place_level(lv: _Level, geoms: np.ndarray, kind: np.ndarray, tolerance_m: float):
+def _place_level(lv: _Level, geoms: np.ndarray, kind: np.ndarray, points: _Points, tolerance_m: float):
     """One level: each row's unit (index into ``lv``, -1 for none) and distance in metres (0 inside, NaN none)."""
     n = len(geoms)
     unit = np.full(n, -1, dtype="int64")
     dist = np.full(n, np.nan)
     if not len(lv.geoms) or not n:
         return unit, dist
-    # points by an exact point-in-polygon test, areas and lines by their largest overlap …
-    for of_kind, query in ((_POINT, _query_inside), (_OTHER, _query_overlap)):
-        rows = np.flatnonzero(kind == of_kind)
-        if len(rows):
-            at, units, d = query(lv, geoms[rows])
-            unit[rows[at]], dist[rows[at]] = units, d
-    # … then whatever is left (outside every unit) takes the nearest unit within the tolerance
-    todo = np.flatnonzero((unit < 0) & (kind != _MISSING))
-    if len(todo) and tolerance_m > 0:
-        at, units, d = _query_nearest(lv, geoms[todo], tolerance_m)
-        unit[todo[at]], dist[todo[at]] = units, d
+    # points: only those within reach of the units are looked at (a world-wide table mostly is not) …
+    near = points.take(_within_reach(lv, points, tolerance_m))
+    at, units, d = _query_points(lv, geoms[near.rows], near, tolerance_m)
+    unit[near.rows[at]], dist[near.rows[at]] = units, d
+    # … areas and lines by their largest overlap, then the nearest unit within the tolerance
+    rows = np.flatnonzero(kind == _OTHER)
+    if len(rows):
+        at, units, d = _query_overlap(lv, geoms[rows])
+        unit[rows[at]], dist[rows[at]] = units, d
+        todo = rows[unit[rows] < 0]
+        if len(todo) and tolerance_m > 0:
+            at, units, d = _query_nearest(lv, geoms[todo], tolerance_m)
+            unit[todo[at]], dist[todo[at]] = units, d
     return unit, dist
+
+
+def _within_reach(lv: _Level, points: _Points, tolerance_m: float) -> np.ndarray:
+    """Which points lie in the level's envelope grown by the tolerance: the only ones that can take a unit."""
+    minx, miny, maxx, maxy = lv.envelope
+    dlon, dlat = (float(v) for v in degree_margins(miny, maxy, tolerance_m)) if tolerance_m > 0 else (0.0, 0.0)
+    x, y = points.x, points.y
+    return (x >= minx - dlon) & (x <= maxx + dlon) & (y >= miny - dlat) & (y <= maxy + dlat)
+
+
+def _query_points(lv: _Level, pts: np.ndarray, at: _Points, tolerance_m: float):
+    """Points: the unit each lies in, else the nearest within the tolerance: (positions in ``pts``, units, metres)."""
+    if not len(pts):
+        return _nothing()
+    inside, units, _ = _query_inside(lv, pts, at.x, at.y)
+    if tolerance_m <= 0:
+        return inside, units, np.zeros(len(inside))
+    left = np.ones(len(pts), dtype=bool)
+    left[inside] = False
+    left = np.flatnonzero(left)
+    near, near_units, d = _query_nearest_points(lv, pts[left], at.x[left], at.y[left], tolerance_m)
+    rows = np.concatenate([inside, left[near]])
+    return rows, np.concatenate([units, near_units]), np.concatenate([np.zeros(len(inside)), d])
 
 
 def _nothing() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -216,12 +267,12 @@ def _nothing() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.empty(0, dtype="int64"), np.empty(0, dtype="int64"), np.empty(0)
 
 
-def _query_inside(lv: _Level, points: np.ndarray):
+def _query_inside(lv: _Level, points: np.ndarray, x: np.ndarray, y: np.ndarray):
     """Points inside (or on the edge of) a unit: (positions in ``points``, units, 0)."""
     qi, qj = lv.tree.query(points)  # envelopes only; the exact test uses the prepared polygons
     if not len(qi):
         return _nothing()
-    ok = shapely.intersects_xy(lv.geoms[qj], shapely.get_x(points)[qi], shapely.get_y(points)[qi])
+    ok = shapely.intersects_xy(lv.geoms[qj], x[qi], y[qi])
     qi, qj = qi[ok], qj[ok]
     best = np.full(len(points), _NO_UNIT, dtype="int64")
     np.minimum.at(best, qi, qj)  # on a shared edge, the first unit wins
@@ -241,17 +292,38 @@ def _query_overlap(lv: _Level, shapes: np.ndarray):
     return qi[pick], qj[pick], 0.0
 
 
+def _query_nearest_points(lv: _Level, pts: np.ndarray, x: np.ndarray, y: np.ndarray, tolerance_m: float):
+    """Points outside every unit: the nearest unit within ``tolerance_m`` metres, and how far it is.
+
+    The tree returns every unit within a radius in degrees that bounds the metres
+    (not only the nearest in degrees, which a degree of longitude — shorter than one
+    of latitude — can make a different unit from the nearest in metres); the metres
+    then decide.
+    """
+    if not len(pts):
+        return _nothing()
+    dlon, dlat = degree_margins(y, y, tolerance_m)
+    qi, qj = lv.tree.query(pts, predicate="dwithin", distance=np.maximum(dlon, dlat))
+    return _nearest_in_metres(lv, pts, x, y, qi, qj, tolerance_m)
+
+
 def _query_nearest(lv: _Level, geoms: np.ndarray, tolerance_m: float):
-    """Rows outside every unit: the nearest unit within ``tolerance_m`` metres, and how far it is."""
+    """Areas and lines outside every unit: the nearest unit within ``tolerance_m`` metres, and how far it is."""
     bounds = shapely.bounds(geoms)
     boxes, radius = expand_bounds(bounds, tolerance_m)
     qi, qj = lv.tree.query(boxes)
     if len(qi):  # a cheap first cut in degrees (prepared polygons), then metres for what is left
         near = shapely.dwithin(lv.geoms[qj], geoms[qi], radius[qi])
         qi, qj = qi[near], qj[near]
+    cx, cy = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
+    return _nearest_in_metres(lv, geoms, cx, cy, qi, qj, tolerance_m)
+
+
+def _nearest_in_metres(lv: _Level, geoms, cx, cy, qi: np.ndarray, qj: np.ndarray, tolerance_m: float):
+    """Of the candidate pairs (row ``qi``, unit ``qj``), each row's nearest unit within the tolerance, in metres."""
     if not len(qi):
         return _nothing()
-    d = _utm_distances(lv, geoms, bounds, qi, qj)
+    d = _utm_distances(lv, geoms, cx, cy, qi, qj)
     ok = d <= tolerance_m
     qi, qj, d = qi[ok], qj[ok], d[ok]
     if not len(qi):
@@ -260,11 +332,10 @@ def _query_nearest(lv: _Level, geoms: np.ndarray, tolerance_m: float):
     return qi[pick], qj[pick], d[pick]
 
 
-def _utm_distances(lv: _Level, geoms: np.ndarray, bounds: np.ndarray, qi: np.ndarray, qj: np.ndarray) -> np.ndarray:
-    """Metres between each pair (row ``qi``, unit ``qj``), measured in the UTM zone of the row's centre."""
-    epsg = utm_epsg((bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2)
+def _utm_distances(lv: _Level, geoms: np.ndarray, cx, cy, qi: np.ndarray, qj: np.ndarray) -> np.ndarray:
+    """Metres between each pair (row ``qi``, unit ``qj``), measured in the UTM zone of the row's centre (cx, cy)."""
+    pair_epsg = utm_epsg(cx[qi], cy[qi])
     d = np.empty(len(qi))
-    pair_epsg = epsg[qi]
     for e in np.unique(pair_epsg):  # rows and units projected once per zone (units cached on the level)
         m = pair_epsg == e
         rows = np.unique(qi[m])
@@ -321,26 +392,35 @@ def admin_index(boundaries) -> AdminIndex:
 
 
 # --------------------------------------------------------------------------- output
-def _take_text(values: np.ndarray, idx: np.ndarray, index) -> pd.Series:
-    """``values[idx]`` as a text column (``idx`` -1 = missing), built without a Python loop."""
+def _take_text(values: np.ndarray, idx, index) -> pd.Series:
+    """``values[idx]`` as a text column (``idx`` -1 = missing, or its :func:`_arrow_indices`), without a Python loop."""
     if _PANDAS3:
         import pyarrow as pa
 
-        dictionary = pa.array(list(values), type=pa.string())
-        taken = dictionary.take(pa.array(np.where(idx < 0, 0, idx), mask=idx < 0)) if len(values) else None
-        if taken is None:
-            taken = pa.nulls(len(idx), type=pa.string())
+        indices = idx if isinstance(idx, pa.Array) else _arrow_indices(idx)
+        if len(values):
+            taken = pa.array(list(values), type=pa.string()).take(indices)
+        else:
+            taken = pa.nulls(len(indices), type=pa.string())
         return pd.Series(pd.array(taken, dtype=pd.StringDtype("pyarrow", na_value=np.nan)), index=index)
     ext = np.append(np.asarray(values, dtype=object), None)
     return pd.Series(ext[np.where(idx < 0, len(values), idx)], index=index, dtype=object)
 
 
-def _kinds(geoms: np.ndarray) -> np.ndarray:
-    tid = shapely.get_type_id(geoms)
+def _arrow_indices(idx: np.ndarray):
+    """Unit positions (-1 = none) as the arrow indices :func:`_take_text` takes; made once for a name and its code."""
+    if not _PANDAS3:
+        return idx
+    import pyarrow as pa
+
+    return pa.array(np.maximum(idx, 0), mask=idx < 0)
+
+
+def _kinds(geoms: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Each row a point, another geometry or missing (no geometry, or an empty one: its ``bounds`` are NaN)."""
+    tid = shapely.get_type_id(geoms)  # -1 for a missing geometry
     kind = np.where(tid == 0, _POINT, _OTHER)
-    missing = shapely.is_missing(geoms)
-    kind[missing] = _MISSING
-    kind[~missing & shapely.is_empty(geoms)] = _MISSING
+    kind[(tid < 0) | np.isnan(bounds[:, 0])] = _MISSING
     return kind
 
 
@@ -361,12 +441,14 @@ def _join_frame(incidents, boundaries, tolerance_m: float):
     """The in-memory join of one frame (also each dask partition)."""
     index = admin_index(boundaries)
     geoms = _incident_geoms(incidents)
-    kind = _kinds(geoms)
-    placed = index.place(geoms, kind, float(tolerance_m))
+    bounds = shapely.bounds(geoms)  # one pass gives the points' coordinates and which geometries are empty
+    kind = _kinds(geoms, bounds)
+    placed = index.place(geoms, kind, float(tolerance_m), bounds)
     new = _admin_columns(index, placed, incidents.index)
-    new.update(_match_columns(index, placed, kind, incidents.index))
+    match, status = _match_columns(index, placed, kind, incidents.index)
+    new.update(match)
     out, renames = _attach(incidents, new)
-    out.attrs["admin_join"] = _summary(out, tolerance_m, renames)
+    out.attrs["admin_join"] = _summary(out, tolerance_m, renames, status)
     return out
 
 
@@ -403,13 +485,17 @@ def _admin_columns(index: AdminIndex, placed: dict, rows) -> dict[str, pd.Series
         else:  # level 0 from the units' country codes
             unit = _row_countries(index, placed, len(rows))
             names, codes = index.country_names, index.country_codes
-        new[f"admin{lvl}"] = _take_text(names, unit, rows)
-        new[f"admin{lvl}_code"] = _take_text(codes, unit, rows)
+        indices = _arrow_indices(unit)
+        new[f"admin{lvl}"] = _take_text(names, indices, rows)
+        new[f"admin{lvl}_code"] = _take_text(codes, indices, rows)
     return new
 
 
-def _match_columns(index: AdminIndex, placed: dict, kind: np.ndarray, rows) -> dict[str, pd.Series]:
-    """``admin_match`` (how each row was placed, over all levels) and ``admin_distance_m`` (the largest gap bridged)."""
+def _match_columns(index: AdminIndex, placed: dict, kind: np.ndarray, rows) -> tuple[dict[str, pd.Series], np.ndarray]:
+    """``admin_match`` (how each row was placed, over all levels) and ``admin_distance_m`` (the largest gap bridged).
+
+    Also returns the match as positions in :data:`MATCH_VALUES`, for the summary.
+    """
     n = len(kind)
     if index.given:
         units = np.column_stack([placed[lvl][0] for lvl in index.given])
@@ -426,10 +512,11 @@ def _match_columns(index: AdminIndex, placed: dict, kind: np.ndarray, rows) -> d
     with np.errstate(invalid="ignore"):
         distance = np.max(np.where(found, dists, -np.inf), axis=1, initial=-np.inf)
     distance[~found.any(axis=1)] = np.nan
-    return {
+    columns = {
         "admin_match": _take_text(np.array(MATCH_VALUES, dtype=object), status, rows),
         "admin_distance_m": pd.Series(distance, index=rows, dtype="float64"),
     }
+    return columns, status
 
 
 def _attach(incidents, new: dict[str, pd.Series]):
@@ -449,9 +536,15 @@ def _attach(incidents, new: dict[str, pd.Series]):
     return out, renames
 
 
-def _summary(out, tolerance_m: float, renames: dict[str, str]) -> dict:
-    """What the join did, for ``attrs``: rows per ``admin_match`` value, the tolerance, the renamed columns."""
-    counts = out["admin_match"].value_counts()
+def _summary(out, tolerance_m: float, renames: dict[str, str], status: np.ndarray | None = None) -> dict:
+    """What the join did, for ``attrs``: rows per ``admin_match`` value, the tolerance, the renamed columns.
+
+    ``status`` (positions in :data:`MATCH_VALUES`) counts without reading the text column back.
+    """
+    if status is None:
+        counts = out["admin_match"].value_counts()
+    else:
+        counts = dict(zip(MATCH_VALUES, np.bincount(status, minlength=len(MATCH_VALUES)).tolist()))
     return {
         "rows": len(out),
         **{k: int(counts.get(k, 0)) for k in MATCH_VALUES},
