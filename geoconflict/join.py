@@ -54,6 +54,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import weakref
@@ -95,6 +96,7 @@ class _Level:
     geoms: np.ndarray
     tree: Any = field(init=False)
     _projected: dict = field(default_factory=dict, init=False)
+    _reach: dict = field(default_factory=dict, init=False)
     _lock: Any = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self):
@@ -114,6 +116,14 @@ class _Level:
                 arr[todo] = project(self.geoms[todo], epsg)
         return arr
 
+    def reach(self, tolerance_m: float):
+        """A prepared area holding every point within ``tolerance_m`` metres of a unit (a little more), cached."""
+        with self._lock:
+            area = self._reach.get(tolerance_m)
+            if area is None:
+                area = self._reach[tolerance_m] = _reach_area(self.geoms, self.envelope, tolerance_m)
+        return area
+
     def __getstate__(self):  # the tree and prepared geometries are rebuilt where the object lands
         keep = ("level", "names", "codes", "parent_codes", "parent_names", "countries", "country_idx", "geoms")
         return {k: self.__dict__[k] for k in keep if k in self.__dict__}
@@ -121,8 +131,28 @@ class _Level:
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._projected = {}
+        self._reach = {}
         self._lock = threading.Lock()
         self.__post_init__()
+
+
+def _reach_area(geoms: np.ndarray, envelope, tolerance_m: float):
+    """The units grown by ``tolerance_m`` metres at least, in degrees, as one prepared area.
+
+    Outlines are simplified first (geoBoundaries' districts carry thousands of
+    vertices each, which makes growing them slow and testing points against them
+    slower): simplifying by half the radius moves an outline by at most that, so
+    growing by one and a half radii still covers the band, and dividing by the cosine
+    of half a buffer step covers the chords a buffer draws inside its arcs. The band
+    stays narrow (about 3 km for 2 km), so few points in it are measured for nothing.
+    """
+    dlon, dlat = degree_margins(envelope[1], envelope[3], tolerance_m)
+    radius = float(max(dlon, dlat))
+    simple = shapely.simplify(geoms, radius / 2)
+    grown = shapely.buffer(simple, 1.5 * radius / math.cos(math.pi / 16), quad_segs=4)
+    area = shapely.union_all(grown)
+    shapely.prepare(area)
+    return area
 
 
 class AdminIndex:
@@ -257,7 +287,9 @@ def _query_points(lv: _Level, pts: np.ndarray, at: _Points, tolerance_m: float):
     left = np.ones(len(pts), dtype=bool)
     left[inside] = False
     left = np.flatnonzero(left)
-    near, near_units, d = _query_nearest_points(lv, pts[left], at.x[left], at.y[left], tolerance_m)
+    # a point farther than the tolerance from every unit needs no distance: most in a bounding box are
+    left = left[shapely.intersects_xy(lv.reach(tolerance_m), at.x[left], at.y[left])]
+    near, near_units, d = _query_nearest(lv, pts[left], tolerance_m)
     rows = np.concatenate([inside, left[near]])
     return rows, np.concatenate([units, near_units]), np.concatenate([np.zeros(len(inside)), d])
 
@@ -292,23 +324,15 @@ def _query_overlap(lv: _Level, shapes: np.ndarray):
     return qi[pick], qj[pick], 0.0
 
 
-def _query_nearest_points(lv: _Level, pts: np.ndarray, x: np.ndarray, y: np.ndarray, tolerance_m: float):
-    """Points outside every unit: the nearest unit within ``tolerance_m`` metres, and how far it is.
-
-    The tree returns every unit within a radius in degrees that bounds the metres
-    (not only the nearest in degrees, which a degree of longitude — shorter than one
-    of latitude — can make a different unit from the nearest in metres); the metres
-    then decide.
-    """
-    if not len(pts):
-        return _nothing()
-    dlon, dlat = degree_margins(y, y, tolerance_m)
-    qi, qj = lv.tree.query(pts, predicate="dwithin", distance=np.maximum(dlon, dlat))
-    return _nearest_in_metres(lv, pts, x, y, qi, qj, tolerance_m)
-
-
 def _query_nearest(lv: _Level, geoms: np.ndarray, tolerance_m: float):
-    """Areas and lines outside every unit: the nearest unit within ``tolerance_m`` metres, and how far it is."""
+    """Rows outside every unit: the nearest unit within ``tolerance_m`` metres, and how far it is.
+
+    Every unit within a radius in degrees that bounds the metres is a candidate (not
+    only the nearest in degrees: a degree of longitude is shorter than one of
+    latitude, so that can be another unit than the nearest in metres); the metres
+    then decide. Points reach here only from the band around the units
+    (:meth:`_Level.reach`), so the boxes are few.
+    """
     bounds = shapely.bounds(geoms)
     boxes, radius = expand_bounds(bounds, tolerance_m)
     qi, qj = lv.tree.query(boxes)
@@ -416,11 +440,16 @@ def _arrow_indices(idx: np.ndarray):
     return pa.array(np.maximum(idx, 0), mask=idx < 0)
 
 
-def _kinds(geoms: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    """Each row a point, another geometry or missing (no geometry, or an empty one: its ``bounds`` are NaN)."""
-    tid = shapely.get_type_id(geoms)  # -1 for a missing geometry
-    kind = np.where(tid == 0, _POINT, _OTHER)
-    kind[(tid < 0) | np.isnan(bounds[:, 0])] = _MISSING
+def _kinds(bounds: np.ndarray) -> np.ndarray:
+    """Each row a point, another geometry or missing (none, or empty), read from its ``bounds`` alone.
+
+    A geometry with no extent is a point wherever it lies (a line from a place to
+    itself gets what a point there gets under either rule: the first unit it touches),
+    so the bounds say all the rules need, without a pass over the geometries' types.
+    """
+    minx, miny, maxx, maxy = bounds.T
+    kind = np.where((minx == maxx) & (miny == maxy), _POINT, _OTHER)
+    kind[np.isnan(minx)] = _MISSING  # a missing or empty geometry has NaN bounds
     return kind
 
 
@@ -437,12 +466,12 @@ def _renames(columns, taken: set[str]) -> dict[str, str]:
     return out
 
 
-def _join_frame(incidents, boundaries, tolerance_m: float):
-    """The in-memory join of one frame (also each dask partition)."""
-    index = admin_index(boundaries)
+def _join_frame(incidents, boundaries, tolerance_m: float, index: AdminIndex | None = None):
+    """The in-memory join of one frame (also each dask partition), with the boundaries' ``index`` if at hand."""
+    index = admin_index(boundaries) if index is None else index
     geoms = _incident_geoms(incidents)
     bounds = shapely.bounds(geoms)  # one pass gives the points' coordinates and which geometries are empty
-    kind = _kinds(geoms, bounds)
+    kind = _kinds(bounds)
     placed = index.place(geoms, kind, float(tolerance_m), bounds)
     new = _admin_columns(index, placed, incidents.index)
     match, status = _match_columns(index, placed, kind, incidents.index)
@@ -497,21 +526,23 @@ def _match_columns(index: AdminIndex, placed: dict, kind: np.ndarray, rows) -> t
     Also returns the match as positions in :data:`MATCH_VALUES`, for the summary.
     """
     n = len(kind)
-    if index.given:
-        units = np.column_stack([placed[lvl][0] for lvl in index.given])
-        dists = np.column_stack([placed[lvl][1] for lvl in index.given])
-    else:
-        units, dists = np.full((n, 1), -1), np.full((n, 1), np.nan)
-    found = units >= 0
+    found_all, found_any = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    distance = np.full(n, -np.inf)  # the largest distance bridged at a level that found a unit
+    for lvl in index.given:  # level by level, so no (rows × levels) table is built
+        unit, dist = placed[lvl]
+        found = unit >= 0
+        found_all &= found
+        found_any |= found
+        np.fmax(distance, np.where(found, dist, -np.inf), out=distance)
+    if not index.given:
+        found_all[:] = False
     # later rules override earlier ones: a missing geometry says more than "none", "none" more than "partial" …
     status = np.zeros(n, dtype="int64")  # positions in MATCH_VALUES
-    status[(np.where(found, dists, 0) > 0).any(axis=1)] = MATCH_VALUES.index("nearest")
-    status[~found.all(axis=1)] = MATCH_VALUES.index("partial")
-    status[~found.any(axis=1)] = MATCH_VALUES.index("none")
+    status[distance > 0] = MATCH_VALUES.index("nearest")
+    status[~found_all] = MATCH_VALUES.index("partial")
+    status[~found_any] = MATCH_VALUES.index("none")
     status[kind == _MISSING] = MATCH_VALUES.index("missing")
-    with np.errstate(invalid="ignore"):
-        distance = np.max(np.where(found, dists, -np.inf), axis=1, initial=-np.inf)
-    distance[~found.any(axis=1)] = np.nan
+    distance[~found_any] = np.nan
     columns = {
         "admin_match": _take_text(np.array(MATCH_VALUES, dtype=object), status, rows),
         "admin_distance_m": pd.Series(distance, index=rows, dtype="float64"),
@@ -524,13 +555,11 @@ def _attach(incidents, new: dict[str, pd.Series]):
     import geopandas as gpd
 
     renames = _renames(list(incidents.columns), set(new))
-    out = incidents.rename(columns=renames) if renames else incidents.copy()
+    # copy-on-write (pandas 3) makes a shallow copy a new frame that never writes through to the input
+    out = incidents.rename(columns=renames) if renames else incidents.copy(deep=not _PANDAS3)
     geometry_last = len(out.columns) and out.columns[-1] == out.geometry.name
-    for name, values in new.items():
-        out[name] = values.array  # by position: the input's index may repeat labels
-    if geometry_last:
-        gname = out.geometry.name
-        out = out[[c for c in out.columns if c != gname] + [gname]]
+    for name, values in new.items():  # before the geometry, when it came last: inserting moves no data
+        out.insert(len(out.columns) - 1 if geometry_last else len(out.columns), name, values.array)
     if not isinstance(out, gpd.GeoDataFrame):  # pragma: no cover - rename keeps the class
         out = gpd.GeoDataFrame(out, geometry=incidents.geometry.name, crs=incidents.crs)
     return out, renames
@@ -635,7 +664,7 @@ def join_admin(
     """
     _check_options(engine, tolerance_m)
     boundaries = _as_boundaries(boundaries)
-    admin_index(boundaries)  # build (or find) the index once, here, before any partition needs it
+    index = admin_index(boundaries)  # build (or find) the index once, here, before any partition needs it
     if _is_dask(incidents):
         if engine == "pandas":
             raise ValueError("a dask frame needs engine='dask' (or 'auto'); call .compute() for the in-memory join")
@@ -643,7 +672,7 @@ def join_admin(
     incidents = _as_incidents(incidents)
     if engine == "dask":
         return _join_via_dask(incidents, boundaries, tolerance_m, npartitions)
-    return _join_frame(incidents, boundaries, tolerance_m)
+    return _join_frame(incidents, boundaries, tolerance_m, index)
 
 
 def _check_options(engine: str, tolerance_m) -> None:
