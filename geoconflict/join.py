@@ -76,7 +76,8 @@ __all__ = ["MATCH_VALUES", "TOLERANCE_M", "join_admin"]
 
 MATCH_VALUES = ("inside", "nearest", "partial", "none", "missing")
 
-_POINT, _OTHER, _MISSING = 0, 1, 2
+# what a row is, for the rules: a point, another geometry, none (or empty), or one too far from every unit to matter
+_POINT, _OTHER, _MISSING, _FAR = 0, 1, 2, 3
 _ADMIN_COLUMN = re.compile(r"admin\d+(_code)?")
 _PANDAS3 = int(pd.__version__.split(".")[0]) >= 3
 _NO_UNIT = np.iinfo("int64").max  # "no unit yet" while taking the smallest unit index per row
@@ -182,6 +183,16 @@ class AdminIndex:
             v is not None for lv in self.levels.values() for v in lv.countries
         )
 
+    def reach_box(self, tolerance_m: float) -> tuple | None:
+        """(minx, miny, maxx, maxy) holding every level's units grown by ``tolerance_m`` metres; None without units."""
+        boxes = [lv.envelope for lv in self.levels.values() if lv.envelope is not None]
+        if not boxes:
+            return None
+        minx, miny = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        maxx, maxy = max(b[2] for b in boxes), max(b[3] for b in boxes)
+        dlon, dlat = (float(v) for v in degree_margins(miny, maxy, tolerance_m))
+        return minx - dlon, miny - dlat, maxx + dlon, maxy + dlat
+
     @property
     def output_levels(self) -> list[int]:
         return sorted(set(self.given) | set(self.derived_parent) | ({0} if self.derived_country else set()))
@@ -272,7 +283,7 @@ def _place_level(lv: _Level, geoms: np.ndarray, kind: np.ndarray, points: _Point
 def _within_reach(lv: _Level, points: _Points, tolerance_m: float) -> np.ndarray:
     """Which points lie in the level's envelope grown by the tolerance: the only ones that can take a unit."""
     minx, miny, maxx, maxy = lv.envelope
-    dlon, dlat = (float(v) for v in degree_margins(miny, maxy, tolerance_m)) if tolerance_m > 0 else (0.0, 0.0)
+    dlon, dlat = (float(v) for v in degree_margins(miny, maxy, tolerance_m))
     x, y = points.x, points.y
     return (x >= minx - dlon) & (x <= maxx + dlon) & (y >= miny - dlat) & (y <= maxy + dlat)
 
@@ -416,40 +427,43 @@ def admin_index(boundaries) -> AdminIndex:
 
 
 # --------------------------------------------------------------------------- output
-def _take_text(values: np.ndarray, idx, index) -> pd.Series:
-    """``values[idx]`` as a text column (``idx`` -1 = missing, or its :func:`_arrow_indices`), without a Python loop."""
+def _take_text(values: np.ndarray, idx: np.ndarray, index) -> pd.Series:
+    """``values[idx]`` as a text column (``idx`` -1 = missing, or already :func:`_slots`), without a Python loop."""
+    slots = _slots(idx, len(values)) if idx.min(initial=0) < 0 else idx
     if _PANDAS3:
         import pyarrow as pa
 
-        indices = idx if isinstance(idx, pa.Array) else _arrow_indices(idx)
-        if len(values):
-            taken = pa.array(list(values), type=pa.string()).take(indices)
-        else:
-            taken = pa.nulls(len(indices), type=pa.string())
+        # a null in the last slot takes the place of a mask; large_string is what pandas keeps, so nothing is cast
+        dictionary = pa.array([*values, None], type=pa.large_string())
+        taken = dictionary.take(pa.array(slots))
         return pd.Series(pd.array(taken, dtype=pd.StringDtype("pyarrow", na_value=np.nan)), index=index)
     ext = np.append(np.asarray(values, dtype=object), None)
-    return pd.Series(ext[np.where(idx < 0, len(values), idx)], index=index, dtype=object)
+    return pd.Series(ext[slots], index=index, dtype=object)
 
 
-def _arrow_indices(idx: np.ndarray):
-    """Unit positions (-1 = none) as the arrow indices :func:`_take_text` takes; made once for a name and its code."""
-    if not _PANDAS3:
-        return idx
-    import pyarrow as pa
-
-    return pa.array(np.maximum(idx, 0), mask=idx < 0)
+def _slots(idx: np.ndarray, size: int) -> np.ndarray:
+    """Unit positions with -1 (none) sent to ``size``, the null slot :func:`_take_text` appends; made once a level."""
+    return np.where(idx < 0, size, idx)
 
 
-def _kinds(bounds: np.ndarray) -> np.ndarray:
-    """Each row a point, another geometry or missing (none, or empty), read from its ``bounds`` alone.
+def _kinds(bounds: np.ndarray, reach: tuple | None) -> np.ndarray:
+    """Each row a point, another geometry, missing (none, or empty) or far, read from its ``bounds`` alone.
 
-    A geometry with no extent is a point wherever it lies (a line from a place to
-    itself gets what a point there gets under either rule: the first unit it touches),
-    so the bounds say all the rules need, without a pass over the geometries' types.
+    Rows whose bounds miss ``reach`` (every level's units grown by the tolerance) are
+    far: no rule can place them, and in a world-wide table that is nearly all of
+    them. A geometry with no extent is a point wherever it lies (a line from a place
+    to itself gets what a point there gets under either rule: the first unit it
+    touches), so the bounds say all the rules need, without a pass over the types.
     """
     minx, miny, maxx, maxy = bounds.T
-    kind = np.where((minx == maxx) & (miny == maxy), _POINT, _OTHER)
-    kind[np.isnan(minx)] = _MISSING  # a missing or empty geometry has NaN bounds
+    kind = np.full(len(bounds), _FAR, dtype="int8")
+    kind[np.isnan(minx)] = _MISSING  # a missing or empty geometry has NaN bounds, which no comparison passes
+    if reach is None:
+        return kind
+    x0, y0, x1, y1 = reach
+    near = np.flatnonzero((maxx >= x0) & (minx <= x1) & (maxy >= y0) & (miny <= y1))
+    b = bounds[near]
+    kind[near] = np.where((b[:, 0] == b[:, 2]) & (b[:, 1] == b[:, 3]), _POINT, _OTHER)
     return kind
 
 
@@ -471,7 +485,7 @@ def _join_frame(incidents, boundaries, tolerance_m: float, index: AdminIndex | N
     index = admin_index(boundaries) if index is None else index
     geoms = _incident_geoms(incidents)
     bounds = shapely.bounds(geoms)  # one pass gives the points' coordinates and which geometries are empty
-    kind = _kinds(bounds)
+    kind = _kinds(bounds, index.reach_box(float(tolerance_m)))
     placed = index.place(geoms, kind, float(tolerance_m), bounds)
     new = _admin_columns(index, placed, incidents.index)
     match, status = _match_columns(index, placed, kind, incidents.index)
@@ -493,12 +507,12 @@ def _incident_geoms(incidents) -> np.ndarray:
 
 def _row_countries(index: AdminIndex, placed: dict, n: int) -> np.ndarray:
     """Each row's country (position in ``index.country_codes``, -1 none): the finest level that placed it names it."""
-    country = np.full(n, -1, dtype="int64")
+    country = None
     for lvl in sorted(index.given, reverse=True):
         unit = placed[lvl][0]
-        found = np.where(unit >= 0, index.levels[lvl].country_idx[np.maximum(unit, 0)], -1)
-        country = np.where(country < 0, found, country)
-    return country
+        found = np.append(index.levels[lvl].country_idx, -1)[unit]  # unit -1 takes the appended -1
+        country = found if country is None else np.where(country < 0, found, country)
+    return np.full(n, -1, dtype="int64") if country is None else country
 
 
 def _admin_columns(index: AdminIndex, placed: dict, rows) -> dict[str, pd.Series]:
@@ -514,9 +528,9 @@ def _admin_columns(index: AdminIndex, placed: dict, rows) -> dict[str, pd.Series
         else:  # level 0 from the units' country codes
             unit = _row_countries(index, placed, len(rows))
             names, codes = index.country_names, index.country_codes
-        indices = _arrow_indices(unit)
-        new[f"admin{lvl}"] = _take_text(names, indices, rows)
-        new[f"admin{lvl}_code"] = _take_text(codes, indices, rows)
+        slots = _slots(unit, len(names))  # names and codes of a level line up
+        new[f"admin{lvl}"] = _take_text(names, slots, rows)
+        new[f"admin{lvl}_code"] = _take_text(codes, slots, rows)
     return new
 
 
