@@ -219,7 +219,7 @@ class _Points:
 
     @classmethod
     def of(cls, kind: np.ndarray, bounds: np.ndarray) -> _Points:
-        """The points among rows of ``kind``, their coordinates read from the rows' ``bounds`` (a point's are its own)."""
+        """The point rows of ``kind``, their coordinates read from the rows' ``bounds`` (a point's are its own)."""
         rows = np.flatnonzero(kind == _POINT)
         if len(rows) == len(kind):  # the usual table, points only: no copies
             return cls(rows, bounds[:, 0], bounds[:, 1])
@@ -587,7 +587,7 @@ def _summary(out, tolerance_m: float, renames: dict[str, str], status: np.ndarra
     if status is None:
         counts = out["admin_match"].value_counts()
     else:
-        counts = dict(zip(MATCH_VALUES, np.bincount(status, minlength=len(MATCH_VALUES)).tolist()))
+        counts = dict(zip(MATCH_VALUES, np.bincount(status, minlength=len(MATCH_VALUES)).tolist(), strict=True))
     return {
         "rows": len(out),
         **{k: int(counts.get(k, 0)) for k in MATCH_VALUES},

@@ -515,9 +515,10 @@ def _point_statuses(dist: np.ndarray, depth: np.ndarray, radius: np.ndarray, nea
     r = radius
     centroid = np.isnan(r)  # a country's centroid: nothing to stand on
     with np.errstate(invalid="ignore"):
-        st = np.where(dist == 0, 0, np.where(dist <= near, 1, 2))  # inside, near, outside
-        ok = np.where(st == 0, (r == 0) | (depth > r), np.where(st == 1, (dist - r > 0) & (dist + r <= near),
-                                                                dist - r > near))
+        st = np.where(dist == 0, 0, np.where(dist <= near, 1, 2))  # positions in ZONE_STATUSES
+        ok_inside = (r == 0) | (depth > r)
+        ok_near = (dist - r > 0) & (dist + r <= near)
+        ok = np.where(st == 0, ok_inside, np.where(st == 1, ok_near, dist - r > near))
         st = np.where((st == 2) & (dist - r <= 0), 1, st)  # the uncertainty reaches the zone: not "outside"
     st = np.where(centroid & (st != 0), 1, st)
     ok &= ~centroid
