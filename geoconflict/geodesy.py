@@ -30,6 +30,7 @@ __all__ = [
     "EARTH_RADIUS_KM",
     "EQUAL_AREA_EPSG",
     "aeqd_sphere_km",
+    "aeqd_sphere_lonlat",
     "degree_margins",
     "expand_bounds",
     "geodesic_buffer",
@@ -198,6 +199,27 @@ def aeqd_sphere_km(lon, lat, lon0: float, lat0: float) -> tuple[np.ndarray, np.n
     x = k * np.cos(p) * np.sin(dl) * (n / EARTH_RADIUS_KM)
     y = k * (math.cos(p0) * np.sin(p) - math.sin(p0) * np.cos(p) * np.cos(dl)) * (m / EARTH_RADIUS_KM)
     return x, y
+
+
+def aeqd_sphere_lonlat(x, y, lon0: float, lat0: float) -> tuple[np.ndarray, np.ndarray]:
+    """The inverse of :func:`aeqd_sphere_km`: longitude and latitude of plane points (km).
+
+    Examples
+    --------
+    >>> lon, lat = aeqd_sphere_lonlat(*aeqd_sphere_km(np.array([46.7]), np.array([39.8]), 46.0, 39.5), 46.0, 39.5)
+    >>> round(float(lon[0]), 9), round(float(lat[0]), 9)
+    (46.7, 39.8)
+    """
+    m, n = _radii_of_curvature_km(lat0)
+    u = np.asarray(x, dtype=float) * (EARTH_RADIUS_KM / n)
+    v = np.asarray(y, dtype=float) * (EARTH_RADIUS_KM / m)
+    rho = np.hypot(u, v)
+    c = rho / EARTH_RADIUS_KM
+    p0 = math.radians(lat0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sin_lat = np.cos(c) * math.sin(p0) + np.where(rho > 0, v * np.sin(c) * math.cos(p0) / rho, 0.0)
+        dl = np.arctan2(u * np.sin(c), rho * math.cos(p0) * np.cos(c) - v * math.sin(p0) * np.sin(c))
+    return lon0 + np.degrees(dl), np.degrees(np.arcsin(np.clip(sin_lat, -1.0, 1.0)))
 
 
 def _radii_of_curvature_km(lat: float) -> tuple[float, float]:
