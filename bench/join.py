@@ -147,28 +147,26 @@ def _world_partition(i: int, size: int, n: int):
     )
 
 
-def _start_peak_sampler():
-    """In a worker: sample this process's RSS every 20 ms into a module global (the peak since the last reset)."""
+def _start_peak_sampler(dask_worker):
+    """On a worker: sample the process's RSS every 20 ms into ``dask_worker`` (the peak since this call)."""
     import psutil
 
-    g = globals()
-    if g.get("_sampler") is None:
-        proc = psutil.Process()
-        g["_peak"] = proc.memory_info().rss
+    proc = psutil.Process()
+    dask_worker.bench_peak_rss = proc.memory_info().rss
+    if getattr(dask_worker, "bench_sampler", None) is None:
 
         def run():
             while True:
-                g["_peak"] = max(g["_peak"], proc.memory_info().rss)
+                dask_worker.bench_peak_rss = max(dask_worker.bench_peak_rss, proc.memory_info().rss)
                 time.sleep(0.02)
 
-        g["_sampler"] = threading.Thread(target=run, daemon=True)
-        g["_sampler"].start()
-    g["_peak"] = psutil.Process().memory_info().rss
-    return g["_peak"]
+        dask_worker.bench_sampler = threading.Thread(target=run, daemon=True)
+        dask_worker.bench_sampler.start()
+    return dask_worker.bench_peak_rss
 
 
-def _read_peak():
-    return globals().get("_peak", 0)
+def _read_peak(dask_worker):
+    return dask_worker.bench_peak_rss
 
 
 def _timed_on_cluster(client, build) -> tuple[float, int, dict]:
