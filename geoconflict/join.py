@@ -21,6 +21,14 @@ had under the output's names (ACLED's ``admin1``, ``admin2`` …) are kept, rena
 The boundaries' spatial index (an STRtree over prepared polygons) is built on the
 first call and reused by later calls with the same boundaries object.
 
+Most rows of a world-wide or regional table lie far from one country's units, and
+cost what a bare ``geopandas.sjoin`` costs: a row whose bounds miss the units'
+envelope grown by the tolerance is set aside on its bounds alone; a point outside
+every unit is measured for the nearest one only inside the band the tolerance draws
+around the units (the units simplified and grown, one prepared area, built once per
+tolerance); there every unit within a radius in degrees that bounds the metres is a
+candidate, and the metres decide.
+
 Scale
 -----
 In memory, a million points join in well under a second on a laptop; the limit is
