@@ -401,7 +401,7 @@ class ConflictZone:
 
     @property
     def _edge_grids(self) -> list[_EdgeGrid]:
-        """The fine and the coarse edge grid (:data:`_GRIDS`), built once; empty for a zone without rings."""
+        """The edge grids, finest first (:data:`_GRIDS`), built once; empty for a zone without rings."""
         if "_grid_cache" not in self.__dict__:
             grids = [_EdgeGrid.build(self.geometry, cell, reach) for cell, reach in _GRIDS]
             self.__dict__["_grid_cache"] = [g for g in grids if g is not None]
@@ -532,10 +532,12 @@ def _point_statuses(dist: np.ndarray, depth: np.ndarray, radius: np.ndarray, nea
 #: The edge grids, as (cell km, reach km past the outline): a point's candidate segments
 #: are those within two cell half-diagonals of the best one at its cell's centre, so
 #: cells are fine (1.25 km) within 60 km of the outline, where a coarse cell would hold
-#: dozens of segments, and coarse (5 km) out to 600 km (the region around
+#: dozens of segments, 2.5 km out to 250 km, and 5 km out to 600 km (the region around
 #: Nagorno-Karabakh: Tbilisi, Tabriz, Baku). A cell with more candidates than the last
-#: bucket, or a point beyond both grids, is measured exactly.
-_GRIDS = ((1.25, 60.0), (5.0, 600.0))
+#: bucket, or a point beyond every grid, is measured exactly. Cells are filled in when a
+#: point first falls in them: a table of towns touches a few hundred, a table spread over
+#: the whole region all of them (about 1 s, once per zone).
+_GRIDS = ((1.25, 60.0), (2.5, 250.0), (5.0, 600.0))
 _GRID_BUCKETS = (2, 4, 8, 16, 32, 64)
 _GRID_CHUNK = 65_536  # points per vectorised step (a chunk × 64 candidates × 8 bytes stays ~32 MB)
 
@@ -580,7 +582,7 @@ class _EdgeGrid:
         y0 = min(ay.min(), by.min()) - reach_km
         nx = int(np.ceil((max(ax.max(), bx.max()) + reach_km - x0) / cell_km))
         ny = int(np.ceil((max(ay.max(), by.max()) + reach_km - y0) / cell_km))
-        # cells are filled in when a point first falls in them (a table of towns touches a few hundred)
+        # cells are filled in when a point first falls in them (see _GRIDS)
         cand = np.full((nx * ny, _GRID_BUCKETS[-1]), -1, dtype="int32")
         count = np.full(nx * ny, -1, dtype="int64")  # -1: not filled in yet
         return cls(c.x, c.y, cell_km, seg, (x0, y0), (nx, ny), cand, count)
@@ -621,15 +623,15 @@ class _EdgeGrid:
         return d
 
     @property
-    def _parts(self) -> tuple[np.ndarray, ...]:
-        """Segment starts, directions and inverse squared lengths, as contiguous arrays (gathered per point)."""
+    def _parts(self) -> np.ndarray:
+        """(segments, 5): start x, start y, direction x, y, inverse squared length — one row gathered per candidate."""
         cached = self.__dict__.get("_parts_cache")
         if cached is None:
-            ax, ay, bx, by = (np.ascontiguousarray(v) for v in self.seg.T)
+            ax, ay, bx, by = self.seg.T
             dx, dy = bx - ax, by - ay
             length2 = dx * dx + dy * dy
             inv2 = np.divide(1.0, length2, out=np.zeros_like(length2), where=length2 > 0)  # a point: t = 0
-            cached = (ax, ay, dx, dy, inv2)
+            cached = np.column_stack([ax, ay, dx, dy, inv2])
             object.__setattr__(self, "_parts_cache", cached)
         return cached
 
@@ -638,7 +640,7 @@ class _EdgeGrid:
         from .geodesy import aeqd_sphere_lonlat, lambert_km
 
         j = np.maximum(cand, 0)
-        ax, ay, dx, dy, inv2 = (v[j] for v in self._parts)
+        ax, ay, dx, dy, inv2 = np.moveaxis(self._parts[j], -1, 0)  # one gather of whole rows
         px, py = ax, ay  # the starts, kept for the nearest point
         rx, ry = x[:, None] - ax, y[:, None] - ay
         t = np.clip((rx * dx + ry * dy) * inv2, 0.0, 1.0)
