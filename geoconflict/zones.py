@@ -538,8 +538,12 @@ def _point_statuses(dist: np.ndarray, depth: np.ndarray, radius: np.ndarray, nea
 #: point first falls in them: a table of towns touches a few hundred, a table spread over
 #: the whole region all of them (about 1 s, once per zone).
 _GRIDS = ((1.25, 60.0), (2.5, 250.0), (5.0, 600.0))
+#: A point is measured against its cell's candidates padded to the next of these (the cells
+#: of Natural Earth's Nagorno-Karabakh outline hold 1 to 54 segments).
 _GRID_BUCKETS = (2, 4, 8, 16, 32, 64)
-_GRID_CHUNK = 65_536  # points per vectorised step (a chunk × 64 candidates × 8 bytes stays ~32 MB)
+#: Point × candidate pairs per vectorised step: the (pairs × 5) gather of segment rows and
+#: the few temporaries beside it stay near 100 MB, whatever the bucket.
+_GRID_PAIRS = 1 << 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -616,8 +620,9 @@ class _EdgeGrid:
         low = 0
         for k in _GRID_BUCKETS:  # points with few candidates are measured against few
             rows = np.flatnonzero((count > low) & (count <= k))
-            for start in range(0, len(rows), _GRID_CHUNK):
-                r = rows[start : start + _GRID_CHUNK]
+            step = _GRID_PAIRS // k
+            for start in range(0, len(rows), step):
+                r = rows[start : start + step]
                 d[r] = self._nearest_km(lon[r], lat[r], x[r], y[r], self.cand[cell[r], :k])
             low = k
         return d
