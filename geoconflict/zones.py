@@ -300,11 +300,12 @@ class ConflictZone:
           An event whose uncertainty reaches the zone is called ``near``, never
           ``outside``; one coded to a whole country is ``near`` unless the country
           lies wholly away from the zone (then ``outside``) or within it.
-        * Speed: distances of many points are measured on a grid of candidate edge
-          segments with Lambert's ellipsoidal formula (within about a metre per 100
-          km of the exact geodesic); wherever that metre could change a status —
-          near the band's edge, the uncertainty radius or the zone's edge — and
-          beyond the grid (600 km out), the exact geodesic is measured.
+        * Speed: distances of many points are measured on grids of candidate edge
+          segments with Lambert's ellipsoidal formula (within a few metres of the
+          exact measurement: under 2 m per 100 km on Natural Earth's outline);
+          wherever those metres could change a status — near the band's edge, the
+          uncertainty radius or the zone's edge — and beyond the grids (600 km
+          out), the exact geodesic is measured, so statuses are the exact ones.
 
         Examples
         --------
@@ -488,10 +489,10 @@ def _unit_radii(out: np.ndarray, at: np.ndarray, level: int, names: np.ndarray, 
     out[rows[found]] = size[found]
 
 
-#: A grid distance may differ from the exact geodesic by Lambert's formula (under 1 m at
-#: 800 km) and by the nearest edge point being found in another plane (1.2 m at 570 km on
-#: Natural Earth's outline): points within 50 m plus 0.1 % of a threshold — forty times
-#: that and more — are measured exactly.
+#: A grid distance may differ from the exact measurement by Lambert's formula (under 1 m
+#: at 800 km) and by the nearest edge point being found in another plane (under 2 m per
+#: 100 km, 8 m at most, on Natural Earth's outline and points over the region): points
+#: within 50 m plus 0.1 % of a threshold — five times that and more — are measured exactly.
 _MARGIN_KM, _MARGIN_REL = 0.05, 1e-3
 
 

@@ -240,9 +240,9 @@ def test_classify_matches_the_straightforward_reference(ne_zone, grid, monkeypat
     statuses, certain, d = _reference_classify(ne_zone, pts)
     assert out["zone_status"].tolist() == statuses
     assert out["zone_status_certain"].tolist() == certain
-    # distances: exact where a status could hang on them, on the grid elsewhere (within a metre per 100 km)
+    # distances: exact where a status could hang on them, on the grid elsewhere (under 2 m per 100 km)
     ref = np.where(np.array(statuses, dtype=object) == "inside", 0.0, d)
-    assert np.nanmax(np.abs(out["zone_distance_km"].to_numpy() - ref) - 1e-5 * ref) <= 0.001
+    assert np.nanmax(np.abs(out["zone_distance_km"].to_numpy() - ref) - 2e-5 * ref) <= 0.001
     assert set(statuses) == {"inside", "near", "outside"}
 
 
