@@ -588,7 +588,8 @@ class _EdgeGrid:
         nx = int(np.ceil((max(ax.max(), bx.max()) + reach_km - x0) / cell_km))
         ny = int(np.ceil((max(ay.max(), by.max()) + reach_km - y0) / cell_km))
         # cells are filled in when a point first falls in them (see _GRIDS)
-        cand = np.full((nx * ny, _GRID_BUCKETS[-1]), -1, dtype="int32")
+        # rows are written only when filled (and read only then), so untouched ones take no memory
+        cand = np.empty((nx * ny, _GRID_BUCKETS[-1]), dtype="int32")
         count = np.full(nx * ny, -1, dtype="int64")  # -1: not filled in yet
         return cls(c.x, c.y, cell_km, seg, (x0, y0), (nx, ny), cand, count)
 
