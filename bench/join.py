@@ -222,8 +222,13 @@ def run_dask(args) -> list[dict]:
         client = distributed.Client(cluster)
     try:
         with dask.config.set({"dataframe.convert-string": False}):
-            base_t, base_counts, base_peaks = _timed_on_cluster(client, bare)
-            ours_t, counts, peaks = _timed_on_cluster(client, ours)
+            base_t = ours_t = float("inf")
+            base_peaks, peaks = {}, {}
+            for _ in range(args.dask_runs):  # alternating, best of N: the machine is shared
+                t, _counts_bare, p = _timed_on_cluster(client, bare)
+                base_t, base_peaks = min(base_t, t), {w: max(v, base_peaks.get(w, 0)) for w, v in p.items()}
+                t, counts, p = _timed_on_cluster(client, ours)
+                ours_t, peaks = min(ours_t, t), {w: max(v, peaks.get(w, 0)) for w, v in p.items()}
     finally:
         client.close()
         cluster.close()
@@ -263,6 +268,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3, help="timed runs of each (best is reported; one fewer at 1M)")
     ap.add_argument("--dask", type=int, default=10_000_000, help="points for the dask run (0 to skip)")
     ap.add_argument("--partition", type=int, default=500_000, help="points per dask partition")
+    ap.add_argument("--dask-runs", type=int, default=2, help="timed runs of each dask join (best is reported)")
     ap.add_argument("--worker-memory", default="2GiB", help="memory limit of each dask worker")
     ap.add_argument("--boundaries", default=str(DEFAULT_BOUNDARIES), help="the AZE ADM2 file (geoBoundaries)")
     ap.add_argument("--json", help="also write the figures to this JSON file")
@@ -284,7 +290,7 @@ def main() -> None:
 def run_dask_in_fresh_process(args) -> list[dict]:
     """:func:`run_dask` in a fresh interpreter (its workers start clean); printed, and the figures."""
     cmd = [sys.executable, __file__, "--dask-only", "--dask", str(args.dask), "--partition", str(args.partition)]
-    cmd += ["--boundaries", args.boundaries, "--worker-memory", args.worker_memory]
+    cmd += ["--boundaries", args.boundaries, "--worker-memory", args.worker_memory, "--dask-runs", str(args.dask_runs)]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rows = json.loads(out.strip().splitlines()[-1])
     for r in rows:
