@@ -326,6 +326,16 @@ def test_fast_path_gives_the_full_nearest_search_rows(aze_adm2, monkeypatch):
     assert (fast["admin2"].to_numpy()[points] == bare["name"].to_numpy()[points]).all()
 
 
+def test_text_columns_are_the_same_built_sparse_or_taken():
+    values = np.array(["Ordubad District", None, "Şərur District", ""], dtype=object)  # a unit without a parent
+    rng = np.random.default_rng(2)
+    for share in (0.0, 0.01, 0.5):  # the first two take the sparse path
+        idx = np.where(rng.random(5000) < share, rng.integers(0, 4, 5000), -1)
+        out = join_module._take_text(values, idx, pd.RangeIndex(5000))
+        expected = [None if i < 0 or values[i] is None else values[i] for i in idx]
+        assert [None if pd.isna(v) else v for v in out] == expected
+
+
 # --------------------------------------------------------------------- dask
 @pytest.fixture(scope="module")
 def dask_client():
