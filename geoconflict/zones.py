@@ -479,12 +479,16 @@ def _unit_radii(out: np.ndarray, at: np.ndarray, level: int, names: np.ndarray, 
         return
     country = pd.Series([c if isinstance(c, str) else None for c in cc[rows]], dtype=object)
     cc_code, cc_values = pd.factorize(country)  # -1: no country
-    pairs, inverse = np.unique(np.column_stack([name_code, cc_code]), axis=0, return_inverse=True)
+    width = len(cc_values) + 1  # (name, country) as one integer, factorised by hashing (no sort of the rows)
+    inverse, pairs = pd.factorize(name_code.astype("int64") * width + (cc_code + 1))
     sizes = np.array(
-        [_unit_radius_km(level, name_values[i], cc_values[j] if j >= 0 else None) or np.nan for i, j in pairs],
+        [
+            _unit_radius_km(level, name_values[k // width], cc_values[k % width - 1] if k % width else None) or np.nan
+            for k in pairs
+        ],
         dtype=float,
     )
-    size = sizes[inverse.ravel()]
+    size = sizes[inverse]
     found = np.isfinite(size)
     out[rows[found]] = size[found]
 
