@@ -21,6 +21,14 @@ had under the output's names (ACLED's ``admin1``, ``admin2`` …) are kept, rena
 The boundaries' spatial index (an STRtree over prepared polygons) is built on the
 first call and reused by later calls with the same boundaries object.
 
+Most rows of a world-wide or regional table lie far from one country's units, and
+cost what a bare ``geopandas.sjoin`` costs: a row whose bounds miss the units'
+envelope grown by the tolerance is set aside on its bounds alone; a point outside
+every unit is measured for the nearest one only inside the band the tolerance draws
+around the units (the units simplified and grown, one prepared area, built once per
+tolerance); there every unit within a radius in degrees that bounds the metres is a
+candidate, and the metres decide.
+
 Scale
 -----
 In memory, a million points join in well under a second on a laptop; the limit is
@@ -54,6 +62,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import weakref
@@ -65,7 +74,7 @@ import pandas as pd
 import shapely
 
 from .boundaries import SCHEMA, country_name
-from .geodesy import EQUAL_AREA_EPSG, expand_bounds, project, utm_epsg
+from .geodesy import EQUAL_AREA_EPSG, degree_margins, expand_bounds, project, utm_epsg
 from .settings import TOLERANCE_M
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -75,7 +84,8 @@ __all__ = ["MATCH_VALUES", "TOLERANCE_M", "join_admin"]
 
 MATCH_VALUES = ("inside", "nearest", "partial", "none", "missing")
 
-_POINT, _OTHER, _MISSING = 0, 1, 2
+# what a row is, for the rules: a point, another geometry, none (or empty), or one too far from every unit to matter
+_POINT, _OTHER, _MISSING, _FAR = 0, 1, 2, 3
 _ADMIN_COLUMN = re.compile(r"admin\d+(_code)?")
 _PANDAS3 = int(pd.__version__.split(".")[0]) >= 3
 _NO_UNIT = np.iinfo("int64").max  # "no unit yet" while taking the smallest unit index per row
@@ -95,11 +105,14 @@ class _Level:
     geoms: np.ndarray
     tree: Any = field(init=False)
     _projected: dict = field(default_factory=dict, init=False)
+    _reach: dict = field(default_factory=dict, init=False)
     _lock: Any = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self):
         shapely.prepare(self.geoms)
         self.tree = shapely.STRtree(self.geoms)
+        bounds = shapely.bounds(self.geoms)
+        self.envelope = (*np.nanmin(bounds[:, :2], axis=0), *np.nanmax(bounds[:, 2:], axis=0)) if len(bounds) else None
 
     def projected(self, epsg: int, needed: np.ndarray) -> np.ndarray:
         """Unit geometries in ``epsg`` (those in ``needed`` at least), cached per zone."""
@@ -112,6 +125,14 @@ class _Level:
                 arr[todo] = project(self.geoms[todo], epsg)
         return arr
 
+    def reach(self, tolerance_m: float):
+        """A prepared area holding every point within ``tolerance_m`` metres of a unit (a little more), cached."""
+        with self._lock:
+            area = self._reach.get(tolerance_m)
+            if area is None:
+                area = self._reach[tolerance_m] = _reach_area(self.geoms, self.envelope, tolerance_m)
+        return area
+
     def __getstate__(self):  # the tree and prepared geometries are rebuilt where the object lands
         keep = ("level", "names", "codes", "parent_codes", "parent_names", "countries", "country_idx", "geoms")
         return {k: self.__dict__[k] for k in keep if k in self.__dict__}
@@ -119,8 +140,28 @@ class _Level:
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._projected = {}
+        self._reach = {}
         self._lock = threading.Lock()
         self.__post_init__()
+
+
+def _reach_area(geoms: np.ndarray, envelope, tolerance_m: float):
+    """The units grown by ``tolerance_m`` metres at least, in degrees, as one prepared area.
+
+    Outlines are simplified first (geoBoundaries' districts carry thousands of
+    vertices each, which makes growing them slow and testing points against them
+    slower): simplifying by half the radius moves an outline by at most that, so
+    growing by one and a half radii still covers the band, and dividing by the cosine
+    of half a buffer step covers the chords a buffer draws inside its arcs. The band
+    stays narrow (about 3 km for 2 km), so few points in it are measured for nothing.
+    """
+    dlon, dlat = degree_margins(envelope[1], envelope[3], tolerance_m)
+    radius = float(max(dlon, dlat))
+    simple = shapely.simplify(geoms, radius / 2)
+    grown = shapely.buffer(simple, 1.5 * radius / math.cos(math.pi / 16), quad_segs=4)
+    area = shapely.union_all(grown)
+    shapely.prepare(area)
+    return area
 
 
 class AdminIndex:
@@ -150,16 +191,50 @@ class AdminIndex:
             v is not None for lv in self.levels.values() for v in lv.countries
         )
 
+    def reach_box(self, tolerance_m: float) -> tuple | None:
+        """(minx, miny, maxx, maxy) holding every level's units grown by ``tolerance_m`` metres; None without units."""
+        boxes = [lv.envelope for lv in self.levels.values() if lv.envelope is not None]
+        if not boxes:
+            return None
+        minx, miny = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        maxx, maxy = max(b[2] for b in boxes), max(b[3] for b in boxes)
+        dlon, dlat = (float(v) for v in degree_margins(miny, maxy, tolerance_m))
+        return minx - dlon, miny - dlat, maxx + dlon, maxy + dlat
+
     @property
     def output_levels(self) -> list[int]:
         return sorted(set(self.given) | set(self.derived_parent) | ({0} if self.derived_country else set()))
 
     # ------------------------------------------------------------------ placing
     def place(
-        self, geoms: np.ndarray, kind: np.ndarray, tolerance_m: float
+        self, geoms: np.ndarray, kind: np.ndarray, tolerance_m: float, bounds: np.ndarray | None = None
     ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        """For each level: (unit index or -1, distance in metres: 0 inside, NaN when none)."""
-        return {lvl: _place_level(lv, geoms, kind, tolerance_m) for lvl, lv in self.levels.items()}
+        """For each level: (unit index or -1, distance in metres: 0 inside, NaN when none).
+
+        ``bounds`` are the geometries' (minx, miny, maxx, maxy), when the caller has them.
+        """
+        points = _Points.of(kind, shapely.bounds(geoms) if bounds is None else bounds)
+        return {lvl: _place_level(lv, geoms, kind, points, tolerance_m) for lvl, lv in self.levels.items()}
+
+
+@dataclass
+class _Points:
+    """The point rows of a frame: their positions and coordinates, read once for every level."""
+
+    rows: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+
+    @classmethod
+    def of(cls, kind: np.ndarray, bounds: np.ndarray) -> _Points:
+        """The point rows of ``kind``, their coordinates read from the rows' ``bounds`` (a point's are its own)."""
+        rows = np.flatnonzero(kind == _POINT)
+        if len(rows) == len(kind):  # the usual table, points only: no copies
+            return cls(rows, bounds[:, 0], bounds[:, 1])
+        return cls(rows, bounds[rows, 0], bounds[rows, 1])
+
+    def take(self, mask: np.ndarray) -> _Points:
+        return _Points(self.rows[mask], self.x[mask], self.y[mask])
 
 
 def _index_levels(boundaries) -> dict[int, _Level]:
@@ -190,25 +265,52 @@ def _first_per_row(rows: np.ndarray, *sort_keys: np.ndarray) -> np.ndarray:
     return order[first]
 
 
-def _place_level(lv: _Level, geoms: np.ndarray, kind: np.ndarray, tolerance_m: float):
+def _place_level(lv: _Level, geoms: np.ndarray, kind: np.ndarray, points: _Points, tolerance_m: float):
     """One level: each row's unit (index into ``lv``, -1 for none) and distance in metres (0 inside, NaN none)."""
     n = len(geoms)
     unit = np.full(n, -1, dtype="int64")
     dist = np.full(n, np.nan)
     if not len(lv.geoms) or not n:
         return unit, dist
-    # points by an exact point-in-polygon test, areas and lines by their largest overlap …
-    for of_kind, query in ((_POINT, _query_inside), (_OTHER, _query_overlap)):
-        rows = np.flatnonzero(kind == of_kind)
-        if len(rows):
-            at, units, d = query(lv, geoms[rows])
-            unit[rows[at]], dist[rows[at]] = units, d
-    # … then whatever is left (outside every unit) takes the nearest unit within the tolerance
-    todo = np.flatnonzero((unit < 0) & (kind != _MISSING))
-    if len(todo) and tolerance_m > 0:
-        at, units, d = _query_nearest(lv, geoms[todo], tolerance_m)
-        unit[todo[at]], dist[todo[at]] = units, d
+    # points: only those within reach of the units are looked at (a world-wide table mostly is not) …
+    near = points.take(_within_reach(lv, points, tolerance_m))
+    at, units, d = _query_points(lv, geoms[near.rows], near, tolerance_m)
+    unit[near.rows[at]], dist[near.rows[at]] = units, d
+    # … areas and lines by their largest overlap, then the nearest unit within the tolerance
+    rows = np.flatnonzero(kind == _OTHER)
+    if len(rows):
+        at, units, d = _query_overlap(lv, geoms[rows])
+        unit[rows[at]], dist[rows[at]] = units, d
+        todo = rows[unit[rows] < 0]
+        if len(todo) and tolerance_m > 0:
+            at, units, d = _query_nearest(lv, geoms[todo], tolerance_m)
+            unit[todo[at]], dist[todo[at]] = units, d
     return unit, dist
+
+
+def _within_reach(lv: _Level, points: _Points, tolerance_m: float) -> np.ndarray:
+    """Which points lie in the level's envelope grown by the tolerance: the only ones that can take a unit."""
+    minx, miny, maxx, maxy = lv.envelope
+    dlon, dlat = (float(v) for v in degree_margins(miny, maxy, tolerance_m))
+    x, y = points.x, points.y
+    return (x >= minx - dlon) & (x <= maxx + dlon) & (y >= miny - dlat) & (y <= maxy + dlat)
+
+
+def _query_points(lv: _Level, pts: np.ndarray, at: _Points, tolerance_m: float):
+    """Points: the unit each lies in, else the nearest within the tolerance: (positions in ``pts``, units, metres)."""
+    if not len(pts):
+        return _nothing()
+    inside, units, _ = _query_inside(lv, pts, at.x, at.y)
+    if tolerance_m <= 0:
+        return inside, units, np.zeros(len(inside))
+    left = np.ones(len(pts), dtype=bool)
+    left[inside] = False
+    left = np.flatnonzero(left)
+    # a point farther than the tolerance from every unit needs no distance: most in a bounding box are
+    left = left[shapely.intersects_xy(lv.reach(tolerance_m), at.x[left], at.y[left])]
+    near, near_units, d = _query_nearest(lv, pts[left], tolerance_m)
+    rows = np.concatenate([inside, left[near]])
+    return rows, np.concatenate([units, near_units]), np.concatenate([np.zeros(len(inside)), d])
 
 
 def _nothing() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -216,12 +318,12 @@ def _nothing() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.empty(0, dtype="int64"), np.empty(0, dtype="int64"), np.empty(0)
 
 
-def _query_inside(lv: _Level, points: np.ndarray):
+def _query_inside(lv: _Level, points: np.ndarray, x: np.ndarray, y: np.ndarray):
     """Points inside (or on the edge of) a unit: (positions in ``points``, units, 0)."""
     qi, qj = lv.tree.query(points)  # envelopes only; the exact test uses the prepared polygons
     if not len(qi):
         return _nothing()
-    ok = shapely.intersects_xy(lv.geoms[qj], shapely.get_x(points)[qi], shapely.get_y(points)[qi])
+    ok = shapely.intersects_xy(lv.geoms[qj], x[qi], y[qi])
     qi, qj = qi[ok], qj[ok]
     best = np.full(len(points), _NO_UNIT, dtype="int64")
     np.minimum.at(best, qi, qj)  # on a shared edge, the first unit wins
@@ -242,16 +344,29 @@ def _query_overlap(lv: _Level, shapes: np.ndarray):
 
 
 def _query_nearest(lv: _Level, geoms: np.ndarray, tolerance_m: float):
-    """Rows outside every unit: the nearest unit within ``tolerance_m`` metres, and how far it is."""
+    """Rows outside every unit: the nearest unit within ``tolerance_m`` metres, and how far it is.
+
+    Every unit within a radius in degrees that bounds the metres is a candidate (not
+    only the nearest in degrees: a degree of longitude is shorter than one of
+    latitude, so that can be another unit than the nearest in metres); the metres
+    then decide. Points reach here only from the band around the units
+    (:meth:`_Level.reach`), so the boxes are few.
+    """
     bounds = shapely.bounds(geoms)
     boxes, radius = expand_bounds(bounds, tolerance_m)
     qi, qj = lv.tree.query(boxes)
     if len(qi):  # a cheap first cut in degrees (prepared polygons), then metres for what is left
         near = shapely.dwithin(lv.geoms[qj], geoms[qi], radius[qi])
         qi, qj = qi[near], qj[near]
+    cx, cy = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
+    return _nearest_in_metres(lv, geoms, cx, cy, qi, qj, tolerance_m)
+
+
+def _nearest_in_metres(lv: _Level, geoms, cx, cy, qi: np.ndarray, qj: np.ndarray, tolerance_m: float):
+    """Of the candidate pairs (row ``qi``, unit ``qj``), each row's nearest unit within the tolerance, in metres."""
     if not len(qi):
         return _nothing()
-    d = _utm_distances(lv, geoms, bounds, qi, qj)
+    d = _utm_distances(lv, geoms, cx, cy, qi, qj)
     ok = d <= tolerance_m
     qi, qj, d = qi[ok], qj[ok], d[ok]
     if not len(qi):
@@ -260,11 +375,10 @@ def _query_nearest(lv: _Level, geoms: np.ndarray, tolerance_m: float):
     return qi[pick], qj[pick], d[pick]
 
 
-def _utm_distances(lv: _Level, geoms: np.ndarray, bounds: np.ndarray, qi: np.ndarray, qj: np.ndarray) -> np.ndarray:
-    """Metres between each pair (row ``qi``, unit ``qj``), measured in the UTM zone of the row's centre."""
-    epsg = utm_epsg((bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2)
+def _utm_distances(lv: _Level, geoms: np.ndarray, cx, cy, qi: np.ndarray, qj: np.ndarray) -> np.ndarray:
+    """Metres between each pair (row ``qi``, unit ``qj``), measured in the UTM zone of the row's centre (cx, cy)."""
+    pair_epsg = utm_epsg(cx[qi], cy[qi])
     d = np.empty(len(qi))
-    pair_epsg = epsg[qi]
     for e in np.unique(pair_epsg):  # rows and units projected once per zone (units cached on the level)
         m = pair_epsg == e
         rows = np.unique(qi[m])
@@ -322,25 +436,70 @@ def admin_index(boundaries) -> AdminIndex:
 
 # --------------------------------------------------------------------------- output
 def _take_text(values: np.ndarray, idx: np.ndarray, index) -> pd.Series:
-    """``values[idx]`` as a text column (``idx`` -1 = missing), built without a Python loop."""
+    """``values[idx]`` as a text column (``idx`` -1 = missing, or already :func:`_slots`), without a Python loop."""
+    slots = _slots(idx, len(values)) if idx.min(initial=0) < 0 else idx
     if _PANDAS3:
         import pyarrow as pa
 
-        dictionary = pa.array(list(values), type=pa.string())
-        taken = dictionary.take(pa.array(np.where(idx < 0, 0, idx), mask=idx < 0)) if len(values) else None
-        if taken is None:
-            taken = pa.nulls(len(idx), type=pa.string())
+        placed = np.flatnonzero(slots < len(values))
+        if len(placed) * 16 < len(slots):  # a world-wide table: nearly every row empty
+            taken = _sparse_text(values, slots, placed)
+        else:  # a null in the last slot takes the place of a mask; large_string is what pandas keeps: no cast
+            taken = pa.array([*values, None], type=pa.large_string()).take(pa.array(slots))
         return pd.Series(pd.array(taken, dtype=pd.StringDtype("pyarrow", na_value=np.nan)), index=index)
     ext = np.append(np.asarray(values, dtype=object), None)
-    return pd.Series(ext[np.where(idx < 0, len(values), idx)], index=index, dtype=object)
+    return pd.Series(ext[slots], index=index, dtype=object)
 
 
-def _kinds(geoms: np.ndarray) -> np.ndarray:
-    tid = shapely.get_type_id(geoms)
-    kind = np.where(tid == 0, _POINT, _OTHER)
-    missing = shapely.is_missing(geoms)
-    kind[missing] = _MISSING
-    kind[~missing & shapely.is_empty(geoms)] = _MISSING
+def _sparse_text(values: np.ndarray, slots: np.ndarray, placed: np.ndarray):
+    """The arrow column of :func:`_take_text` built from its buffers when few rows (``placed``) hold a value.
+
+    Only the placed rows' bytes are gathered; the rest is an offset that does not
+    move and a validity bit, which costs a third of a ``take`` over a million rows.
+    """
+    import pyarrow as pa
+
+    encoded = [b"" if v is None else str(v).encode() for v in values]
+    lengths = np.array([len(e) for e in encoded], dtype="int64")
+    rows = slots[placed]
+    valid = np.zeros(len(slots), dtype=bool)
+    valid[placed] = np.array([v is not None for v in values], dtype=bool)[rows]  # a unit may lack a parent
+    offsets = np.zeros(len(slots) + 1, dtype="int64")
+    offsets[placed + 1] = lengths[rows]
+    np.cumsum(offsets, out=offsets)
+    starts = np.concatenate([[0], np.cumsum(lengths)])[rows]
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    total = int(offsets[-1])
+    picks = np.repeat(starts - offsets[placed], lengths[rows]) + np.arange(total) if total else np.empty(0, "int64")
+    bitmap = np.packbits(valid, bitorder="little")
+    return pa.LargeStringArray.from_buffers(
+        len(slots), pa.py_buffer(offsets), pa.py_buffer(data[picks]), pa.py_buffer(bitmap)
+    )
+
+
+def _slots(idx: np.ndarray, size: int) -> np.ndarray:
+    """Unit positions with -1 (none) sent to ``size``, the null slot :func:`_take_text` appends; made once a level."""
+    return np.where(idx < 0, size, idx)
+
+
+def _kinds(bounds: np.ndarray, reach: tuple | None) -> np.ndarray:
+    """Each row a point, another geometry, missing (none, or empty) or far, read from its ``bounds`` alone.
+
+    Rows whose bounds miss ``reach`` (every level's units grown by the tolerance) are
+    far: no rule can place them, and in a world-wide table that is nearly all of
+    them. A geometry with no extent is a point wherever it lies (a line from a place
+    to itself gets what a point there gets under either rule: the first unit it
+    touches), so the bounds say all the rules need, without a pass over the types.
+    """
+    minx, miny, maxx, maxy = bounds.T
+    kind = np.full(len(bounds), _FAR, dtype="int8")
+    kind[np.isnan(minx)] = _MISSING  # a missing or empty geometry has NaN bounds, which no comparison passes
+    if reach is None:
+        return kind
+    x0, y0, x1, y1 = reach
+    near = np.flatnonzero((maxx >= x0) & (minx <= x1) & (maxy >= y0) & (miny <= y1))
+    b = bounds[near]
+    kind[near] = np.where((b[:, 0] == b[:, 2]) & (b[:, 1] == b[:, 3]), _POINT, _OTHER)
     return kind
 
 
@@ -357,16 +516,18 @@ def _renames(columns, taken: set[str]) -> dict[str, str]:
     return out
 
 
-def _join_frame(incidents, boundaries, tolerance_m: float):
-    """The in-memory join of one frame (also each dask partition)."""
-    index = admin_index(boundaries)
+def _join_frame(incidents, boundaries, tolerance_m: float, index: AdminIndex | None = None):
+    """The in-memory join of one frame (also each dask partition), with the boundaries' ``index`` if at hand."""
+    index = admin_index(boundaries) if index is None else index
     geoms = _incident_geoms(incidents)
-    kind = _kinds(geoms)
-    placed = index.place(geoms, kind, float(tolerance_m))
+    bounds = shapely.bounds(geoms)  # one pass gives the points' coordinates and which geometries are empty
+    kind = _kinds(bounds, index.reach_box(float(tolerance_m)))
+    placed = index.place(geoms, kind, float(tolerance_m), bounds)
     new = _admin_columns(index, placed, incidents.index)
-    new.update(_match_columns(index, placed, kind, incidents.index))
+    match, status = _match_columns(index, placed, kind, incidents.index)
+    new.update(match)
     out, renames = _attach(incidents, new)
-    out.attrs["admin_join"] = _summary(out, tolerance_m, renames)
+    out.attrs["admin_join"] = _summary(out, tolerance_m, renames, status)
     return out
 
 
@@ -382,12 +543,12 @@ def _incident_geoms(incidents) -> np.ndarray:
 
 def _row_countries(index: AdminIndex, placed: dict, n: int) -> np.ndarray:
     """Each row's country (position in ``index.country_codes``, -1 none): the finest level that placed it names it."""
-    country = np.full(n, -1, dtype="int64")
+    country = None
     for lvl in sorted(index.given, reverse=True):
         unit = placed[lvl][0]
-        found = np.where(unit >= 0, index.levels[lvl].country_idx[np.maximum(unit, 0)], -1)
-        country = np.where(country < 0, found, country)
-    return country
+        found = np.append(index.levels[lvl].country_idx, -1)[unit]  # unit -1 takes the appended -1
+        country = found if country is None else np.where(country < 0, found, country)
+    return np.full(n, -1, dtype="int64") if country is None else country
 
 
 def _admin_columns(index: AdminIndex, placed: dict, rows) -> dict[str, pd.Series]:
@@ -403,33 +564,37 @@ def _admin_columns(index: AdminIndex, placed: dict, rows) -> dict[str, pd.Series
         else:  # level 0 from the units' country codes
             unit = _row_countries(index, placed, len(rows))
             names, codes = index.country_names, index.country_codes
-        new[f"admin{lvl}"] = _take_text(names, unit, rows)
-        new[f"admin{lvl}_code"] = _take_text(codes, unit, rows)
+        slots = _slots(unit, len(names))  # names and codes of a level line up
+        new[f"admin{lvl}"] = _take_text(names, slots, rows)
+        new[f"admin{lvl}_code"] = _take_text(codes, slots, rows)
     return new
 
 
-def _match_columns(index: AdminIndex, placed: dict, kind: np.ndarray, rows) -> dict[str, pd.Series]:
-    """``admin_match`` (how each row was placed, over all levels) and ``admin_distance_m`` (the largest gap bridged)."""
+def _match_columns(index: AdminIndex, placed: dict, kind: np.ndarray, rows) -> tuple[dict[str, pd.Series], np.ndarray]:
+    """``admin_match`` (how each row was placed, over all levels) and ``admin_distance_m`` (the largest gap bridged).
+
+    Also returns the match as positions in :data:`MATCH_VALUES`, for the summary.
+    """
     n = len(kind)
-    if index.given:
-        units = np.column_stack([placed[lvl][0] for lvl in index.given])
-        dists = np.column_stack([placed[lvl][1] for lvl in index.given])
-    else:
-        units, dists = np.full((n, 1), -1), np.full((n, 1), np.nan)
-    found = units >= 0
-    # later rules override earlier ones: a missing geometry says more than "none", "none" more than "partial" …
-    status = np.zeros(n, dtype="int64")  # positions in MATCH_VALUES
-    status[(np.where(found, dists, 0) > 0).any(axis=1)] = MATCH_VALUES.index("nearest")
-    status[~found.all(axis=1)] = MATCH_VALUES.index("partial")
-    status[~found.any(axis=1)] = MATCH_VALUES.index("none")
-    status[kind == _MISSING] = MATCH_VALUES.index("missing")
-    with np.errstate(invalid="ignore"):
-        distance = np.max(np.where(found, dists, -np.inf), axis=1, initial=-np.inf)
-    distance[~found.any(axis=1)] = np.nan
-    return {
+    distance = np.full(n, np.nan)  # the largest distance bridged at a level that found a unit (NaN: none did)
+    found_all = None
+    for lvl in index.given:  # level by level, so no (rows × levels) table is built
+        unit, dist = placed[lvl]  # dist is NaN where the level found nothing, which fmax passes over
+        np.fmax(distance, dist, out=distance)
+        found_all = unit >= 0 if found_all is None else found_all & (unit >= 0)
+    found_any = ~np.isnan(distance)
+    # a missing geometry says more than "none", "none" more than "partial", "partial" more than "nearest"
+    code = {v: np.int8(i) for i, v in enumerate(MATCH_VALUES)}
+    status = np.where(distance > 0, code["nearest"], code["inside"])
+    status = np.where(found_any, status, code["none"])
+    if found_all is not None and len(index.given) > 1:  # with one level, found at all levels = found at any
+        status[found_any & ~found_all] = code["partial"]
+    status[kind == _MISSING] = code["missing"]
+    columns = {
         "admin_match": _take_text(np.array(MATCH_VALUES, dtype=object), status, rows),
         "admin_distance_m": pd.Series(distance, index=rows, dtype="float64"),
     }
+    return columns, status
 
 
 def _attach(incidents, new: dict[str, pd.Series]):
@@ -437,21 +602,25 @@ def _attach(incidents, new: dict[str, pd.Series]):
     import geopandas as gpd
 
     renames = _renames(list(incidents.columns), set(new))
-    out = incidents.rename(columns=renames) if renames else incidents.copy()
+    # copy-on-write (pandas 3) makes a shallow copy a new frame that never writes through to the input
+    out = incidents.rename(columns=renames) if renames else incidents.copy(deep=not _PANDAS3)
     geometry_last = len(out.columns) and out.columns[-1] == out.geometry.name
-    for name, values in new.items():
-        out[name] = values.array  # by position: the input's index may repeat labels
-    if geometry_last:
-        gname = out.geometry.name
-        out = out[[c for c in out.columns if c != gname] + [gname]]
+    for name, values in new.items():  # before the geometry, when it came last: inserting moves no data
+        out.insert(len(out.columns) - 1 if geometry_last else len(out.columns), name, values.array)
     if not isinstance(out, gpd.GeoDataFrame):  # pragma: no cover - rename keeps the class
         out = gpd.GeoDataFrame(out, geometry=incidents.geometry.name, crs=incidents.crs)
     return out, renames
 
 
-def _summary(out, tolerance_m: float, renames: dict[str, str]) -> dict:
-    """What the join did, for ``attrs``: rows per ``admin_match`` value, the tolerance, the renamed columns."""
-    counts = out["admin_match"].value_counts()
+def _summary(out, tolerance_m: float, renames: dict[str, str], status: np.ndarray | None = None) -> dict:
+    """What the join did, for ``attrs``: rows per ``admin_match`` value, the tolerance, the renamed columns.
+
+    ``status`` (positions in :data:`MATCH_VALUES`) counts without reading the text column back.
+    """
+    if status is None:
+        counts = out["admin_match"].value_counts()
+    else:
+        counts = dict(zip(MATCH_VALUES, np.bincount(status, minlength=len(MATCH_VALUES)).tolist(), strict=True))
     return {
         "rows": len(out),
         **{k: int(counts.get(k, 0)) for k in MATCH_VALUES},
@@ -544,7 +713,7 @@ def join_admin(
     boundaries = _as_boundaries(boundaries)
     if not (boundaries.geometry.notna() & ~boundaries.geometry.is_empty).any():
         raise ValueError("no boundary unit has a geometry, so nothing can be joined: check the boundary file")
-    admin_index(boundaries)  # build (or find) the index once, here, before any partition needs it
+    index = admin_index(boundaries)  # build (or find) the index once, here, before any partition needs it
     if _is_dask(incidents):
         if engine == "pandas":
             raise ValueError("a dask frame needs engine='dask' (or 'auto'); call .compute() for the in-memory join")
@@ -552,7 +721,7 @@ def join_admin(
     incidents = _as_incidents(incidents)
     if engine == "dask":
         return _join_via_dask(incidents, boundaries, tolerance_m, npartitions)
-    return _join_frame(incidents, boundaries, tolerance_m)
+    return _join_frame(incidents, boundaries, tolerance_m, index)
 
 
 def _check_options(engine: str, tolerance_m) -> None:

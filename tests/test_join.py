@@ -288,6 +288,54 @@ def test_raw_boundary_frames_are_normalised(arm_adm1):
     assert (out["admin0"], out["admin1"], out["admin1_code"]) == ("Armenia", "Syunik", "AM-SU")
 
 
+def _far_near_inside(units, n, seed=0):
+    """Points inside the units, within a few km of their edges (both sides), over the region and the world."""
+    import shapely
+
+    rng = np.random.default_rng(seed)
+    edge = shapely.union_all(units.geometry.values).boundary
+    on = shapely.line_interpolate_point(edge, rng.uniform(0, 1, n), normalized=True)
+    scale = rng.choice([0.003, 0.01, 0.02, 0.03], n)  # degrees off the edge: ~300 m to ~3 km
+    x = shapely.get_x(on) + rng.normal(0, 1, n) * scale
+    y = shapely.get_y(on) + rng.normal(0, 1, n) * scale
+    region = rng.random(n) < 0.25
+    x[region], y[region] = rng.uniform(40, 52, region.sum()), rng.uniform(36, 44, region.sum())
+    world = rng.random(n) < 0.1
+    x[world], y[world] = rng.uniform(-180, 180, world.sum()), rng.uniform(-60, 70, world.sum())
+    geoms = np.asarray(gpd.points_from_xy(x, y), dtype=object)
+    geoms[:3] = [None, Point(), LineString([(46.0, 38.9), (46.0, 38.9)])]  # missing, empty, a line with no length
+    geoms[3] = box(46.0, 38.9, 46.05, 38.95)
+    return gpd.GeoDataFrame({"i": np.arange(n)}, geometry=list(geoms), crs=4326)
+
+
+def test_fast_path_gives_the_full_nearest_search_rows(aze_adm2, monkeypatch):
+    inc = _far_near_inside(aze_adm2, 4000)
+    fast = join_admin(inc, aze_adm2)
+    assert {"inside", "nearest", "none", "missing"} <= set(fast["admin_match"])
+    # the same join with every pre-filter switched off: every row is a candidate everywhere
+    everywhere = (-180.0, -90.0, 180.0, 90.0)
+    monkeypatch.setattr(join_module.AdminIndex, "reach_box", lambda self, tolerance_m: everywhere)
+    monkeypatch.setattr(join_module, "_within_reach", lambda lv, points, tolerance_m: np.ones(len(points.x), bool))
+    monkeypatch.setattr(join_module._Level, "reach", lambda self, tolerance_m: box(*everywhere))
+    full = join_admin(inc, aze_adm2.copy())  # a new object: a new index
+    assert_geodataframe_equal(fast, full)
+    # and where a bare point-in-polygon join finds a unit, it is the same unit
+    bare = gpd.sjoin(inc, aze_adm2[["name", "geometry"]], how="left", predicate="intersects")
+    bare = bare[~bare.index.duplicated()]
+    points = inc.geom_type.eq("Point").to_numpy() & bare["name"].notna().to_numpy()
+    assert (fast["admin2"].to_numpy()[points] == bare["name"].to_numpy()[points]).all()
+
+
+def test_text_columns_are_the_same_built_sparse_or_taken():
+    values = np.array(["Ordubad District", None, "Şərur District", ""], dtype=object)  # a unit without a parent
+    rng = np.random.default_rng(2)
+    for share in (0.0, 0.01, 0.5):  # the first two take the sparse path
+        idx = np.where(rng.random(5000) < share, rng.integers(0, 4, 5000), -1)
+        out = join_module._take_text(values, idx, pd.RangeIndex(5000))
+        expected = [None if i < 0 or values[i] is None else values[i] for i in idx]
+        assert [None if pd.isna(v) else v for v in out] == expected
+
+
 # --------------------------------------------------------------------- dask
 @pytest.fixture(scope="module")
 def dask_client():

@@ -213,3 +213,110 @@ def test_over_time_draws_on_a_map(timeline):
     assert m.incident_stats["status"] == {"inside": 1, "near": 0, "outside": 1, "unknown": 0}
     page = m.get_root().render()
     assert ".setZonePeriods([" in page and "from 2020-11-10" in page
+
+
+# --------------------------------------------------------------------- fast path = straightforward reference
+def _reference_radius(gdf):
+    """Each row's uncertainty radius (km, None for a centroid), row by row as the rules say."""
+    from geoconflict.schema import PRECISION_RADIUS_KM
+    from geoconflict.zones import _unit_radius_km
+
+    if "geo_precision" not in gdf.columns:
+        return [0.0] * len(gdf)
+    out = []
+    for i, p in enumerate(gdf["geo_precision"].to_numpy(dtype=object)):
+        try:
+            level = int(p)
+        except (TypeError, ValueError):
+            out.append(0.0)
+            continue
+        r = PRECISION_RADIUS_KM.get(level, 0.0)
+        col = {3: "admin2", 4: "admin1"}.get(level)
+        name = gdf[col].iloc[i] if col in gdf.columns else None
+        if isinstance(name, str) and name:
+            cc = gdf["country_code"].iloc[i] if "country_code" in gdf.columns else None
+            size = _unit_radius_km(level, name, cc if isinstance(cc, str) else None)
+            r = size or r
+        out.append(r)
+    return out
+
+
+def _reference_classify(zone, gdf, near=None):
+    """Status and certainty of points, one at a time, with the exact geodesic distance (``distance_km``)."""
+    near = zone.near_km if near is None else near
+    xs, ys = gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy()
+    d_all = zone.distance_km(xs, ys)
+    statuses, certain = [], []
+    for x, y, d, r in zip(xs, ys, d_all, _reference_radius(gdf), strict=True):
+        if not np.isfinite(d):
+            statuses.append(None)
+            certain.append(False)
+            continue
+        st = "inside" if d == 0 else ("near" if d <= near else "outside")
+        if r is None:
+            st, ok = ("near", False) if st != "inside" else ("inside", False)
+        elif st == "inside":
+            ok = r == 0 or zone._depth_km(Point(x, y)) > r
+        elif st == "near":
+            ok = d - r > 0 and d + r <= near
+        else:
+            ok = d - r > near
+            if d - r <= 0:
+                st = "near"
+        statuses.append(st)
+        certain.append(bool(ok))
+    return statuses, certain, d_all
+
+
+def _mixed_points(zone, n, seed=0):
+    """Points far, near and inside the zone, some on the thresholds' edges, with every kind of precision."""
+    import shapely
+
+    rng = np.random.default_rng(seed)
+    edge = zone.geometry.boundary
+    on = shapely.line_interpolate_point(edge, rng.uniform(0, 1, n), normalized=True)
+    scale = rng.choice([0.001, 0.01, 0.1, 0.5, 2.0], n)  # degrees off the edge: metres to hundreds of km
+    x = shapely.get_x(on) + rng.normal(0, 1, n) * scale
+    y = shapely.get_y(on) + rng.normal(0, 1, n) * scale
+    prec = rng.choice(np.array([1, 2, 3, 4, 5, 6, 7, None, "x", 2.0], dtype=object), n)
+    return gpd.GeoDataFrame({"geo_precision": prec}, geometry=gpd.points_from_xy(x, y), crs=4326)
+
+
+@pytest.mark.parametrize("grid", [True, False], ids=["edge-grid", "exact"])
+def test_classify_matches_the_straightforward_reference(ne_zone, grid, monkeypatch):
+    from geoconflict import zones
+
+    monkeypatch.setattr(zones, "_GRID_MIN_POINTS", 0 if grid else 10**12)
+    pts = _mixed_points(ne_zone, 6000)
+    out = ne_zone.classify(pts)
+    statuses, certain, d = _reference_classify(ne_zone, pts)
+    assert out["zone_status"].tolist() == statuses
+    assert out["zone_status_certain"].tolist() == certain
+    # distances: exact where a status could hang on them, on the grid elsewhere (under 2 m per 100 km)
+    ref = np.where(np.array(statuses, dtype=object) == "inside", 0.0, d)
+    assert np.nanmax(np.abs(out["zone_distance_km"].to_numpy() - ref) - 2e-5 * ref) <= 0.001
+    assert set(statuses) == {"inside", "near", "outside"}
+
+
+@pytest.mark.parametrize("grid", [True, False], ids=["edge-grid", "exact"])
+def test_acled_statuses_identical_to_the_reference(ne_zone, grid, monkeypatch):
+    from geoconflict import zones
+
+    monkeypatch.setattr(zones, "_GRID_MIN_POINTS", 0 if grid else 10**12)
+    acled = read_incidents(shared_file("events", "acled_hdx_conflict_data_arm.csv"), warn=False)
+    out = ne_zone.classify(acled)
+    statuses, certain, _ = _reference_classify(ne_zone, acled)
+    assert out["zone_status"].tolist() == statuses
+    assert out["zone_status_certain"].tolist() == certain
+
+
+def test_lambert_distance_is_within_a_metre_per_hundred_km():
+    from pyproj import Geod
+
+    from geoconflict.geodesy import lambert_km
+
+    rng = np.random.default_rng(1)
+    lat1, lon1 = rng.uniform(35, 45, 2000), rng.uniform(40, 52, 2000)
+    lat2, lon2 = lat1 + rng.normal(0, 2, 2000), lon1 + rng.normal(0, 2, 2000)
+    exact = Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)[2] / 1000
+    assert np.abs(lambert_km(lat1, lon1, lat2, lon2) - exact).max() <= 0.001 + 1e-5 * exact.max()
