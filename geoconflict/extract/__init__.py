@@ -225,13 +225,36 @@ def _mentions_by_sentence(
         more = find_mentions(text, gazetteer=gazetteer, mentions=context + extra)
         taken = set(extra)
         named = {m.match.country_code for m in found if m.match.match_type != "fuzzy"} - {""}
-        found += [m for m in more if (m.start, m.end) in taken and _confident(m, named)]
+        found = _widen(found, [m for m in more if (m.start, m.end) in taken and _confident(m, named)])
     starts = [a for a, _ in spans]
     by_sentence: dict[int, list[Mention]] = {}
     for m in sorted(found, key=lambda m: m.start):
         m.sentence = bisect.bisect_right(starts, m.start) - 1  # blanks may have moved the geoparser's sentences
         by_sentence.setdefault(m.sentence, []).append(m)
     return by_sentence
+
+
+def _widen(found: list[Mention], more: list[Mention]) -> list[Mention]:
+    """The detected mentions and the caller's spans resolved; a span holding detected names replaces them.
+
+    The geoparser may take the last part of a longer name ("Zor" of "Deir ez-Zor", resolved
+    to Az Zawr): the whole name, resolved as spelled or as it sounds, is the place. A fuzzy
+    whole, or one placed only through a part of it, does not beat the parts.
+    """
+    import bisect
+
+    found = sorted(found, key=lambda m: m.start)
+    starts = [m.start for m in found]
+    dropped: set[int] = set()
+    out = []
+    for m in more:
+        lo, hi = bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end)
+        inner = [k for k in range(lo, hi) if found[k].end <= m.end]
+        if inner and (m.match.match_type == "fuzzy" or m.via == "part"):
+            continue
+        dropped.update(inner)
+        out.append(m)
+    return [m for k, m in enumerate(found) if k not in dropped] + out
 
 
 #: A fuzzy match this good is a caller's span resolved, whatever else the text says. The gazetteer's

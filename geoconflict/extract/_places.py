@@ -267,15 +267,21 @@ def candidate_spans(
     text: str, found: list[Mention], sentences: list[tuple[int, int]], lines: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
     """Spans detection left out where the words say a place is named: after a locative word in one of
-    ``sentences`` (the attack sentences), and the datelines' places (``lines``)."""
+    ``sentences`` (the attack sentences), and the datelines' places (``lines``). A span may hold a
+    name detection found inside a longer one ("Maarat al-Numan", where it took "Numan")."""
     taken = sorted((m.start, m.end) for m in found)
     import bisect
 
     starts = [a for a, _ in taken]
 
     def free(a: int, b: int) -> bool:
-        k = bisect.bisect_right(starts, b) - 1
-        return k < 0 or taken[k][1] <= a
+        """No detected name straddles ``a:b``; one inside it is a part ("Zor" of "Deir ez-Zor")."""
+        k = bisect.bisect_left(starts, b) - 1
+        while k >= 0 and taken[k][1] > a:
+            if taken[k][0] < a or taken[k][1] > b or (taken[k][0], taken[k][1]) == (a, b):
+                return False
+            k -= 1
+        return True
 
     out = [(a, b) for a, b in lines if free(a, b)]
     for m in (m for s, e in sentences for m in _CANDIDATE.finditer(text, s, e)):
