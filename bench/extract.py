@@ -1,8 +1,9 @@
 """Incident-extraction benchmark: the dev set's scores, throughput and the linear-time check.
 
-Prints geoconflict's figures beside the baseline measured in the same run: main's
-``geoconflict/extract.py`` (``git show main:geoconflict/extract.py``, loaded as a module
-of this package, so both use the same gazetteer and geoparser).
+Prints geoconflict's figures beside the baseline measured in the same run: the
+extractor before the event frame, ``geoconflict/extract.py`` at :data:`BASELINE_REV`
+(read with ``git show``, loaded as a module of this package, so both use the same
+gazetteer and geoparser).
 
 1. data/extract/dev.json (paragraphs written for this project, gold incidents):
    located (a gold incident has an extracted row at its place: the gazetteer's name or
@@ -40,19 +41,34 @@ sys.path.insert(0, str(REPO))
 
 from geoconflict.names import normalize_variants  # noqa: E402
 
+#: the landed main the extraction issue was measured on (its single-module extract.py)
+BASELINE_REV = "f4e61af"
+
 
 def _baseline_module():
-    """main's extract.py as the module ``geoconflict._main_extract`` (None when git cannot show it)."""
+    """The single-module extract.py of :data:`BASELINE_REV` as ``geoconflict._main_extract`` (None without git)."""
     try:
         src = subprocess.run(
-            ["git", "-C", str(REPO), "show", "main:geoconflict/extract.py"], capture_output=True, check=True, text=True
+            ["git", "-C", str(REPO), "show", f"{BASELINE_REV}:geoconflict/extract.py"],
+            capture_output=True,
+            check=True,
+            text=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
+    from geoconflict.geoparse import sentence_spans
+
+    # the old module imported the sentence splitter by its old private name
+    src = src.replace(
+        "from .geoparse import Mention, _sentences, find_mentions", "from .geoparse import Mention, find_mentions"
+    )
+    src = src.replace("_sentences(", "gp_sentence_spans(")
+    gp_globals = {"gp_sentence_spans": sentence_spans}
     path = Path(tempfile.gettempdir()) / "geoconflict_main_extract.py"
     path.write_text(src, encoding="utf-8")
     spec = importlib.util.spec_from_file_location("geoconflict._main_extract", path)
     mod = importlib.util.module_from_spec(spec)
+    mod.__dict__.update(gp_globals)
     sys.modules[spec.name] = mod
     spec.loader.exec_module(mod)
     return mod
