@@ -70,8 +70,7 @@ def incident_map(
         Admin units already loaded (``geoconflict.load_boundaries(path)``; a path is a TypeError),
         coloured by their incident counts (``choropleth``) or outlined.
     tiles, basemap : str, xyzservices.TileProvider, list or None; bool
-        Tiles by xyzservices name (default ``"OpenStreetMap.Mapnik"``; None: none), over the
-        offline Natural Earth base map, which shows when tiles are off or fail to load.
+        Tiles by xyzservices name (None: none) over the offline Natural Earth base map (shown when tiles fail).
     assets : {"inline", "cdn"}
         All scripts and styles in the page, or Leaflet from its CDN with SRI (``offline=True``/``False`` also work).
     title, attribution, time_slider, search, fullscreen, legend, layer_control, download, density
@@ -84,8 +83,7 @@ def incident_map(
     Returns
     -------
     IncidentMap
-        ``incident_stats`` counts the rows drawn, by status, and those with no usable location (not drawn, with
-        a UserWarning); ``to_image`` prints the map.
+        ``incident_stats``: rows drawn by status, rows with no location (not drawn, warned); ``to_image`` prints.
 
     Examples
     --------
