@@ -182,3 +182,18 @@ def test_a_forbidden_arrow_is_seen(tmp_path):
     froms = [n for n in _imports(tree) if isinstance(n, ast.ImportFrom)]
     assert _resolve("geoconflict.maps.core", False, froms[0]) == "geoconflict.gazetteer._records"
     assert _resolve("geoconflict.maps", True, froms[1]) == "geoconflict.maps"
+
+
+#: the longest a function may be, in lines (signature and docstring included): past it, named steps
+MAX_FUNCTION_LINES = 80
+
+
+def test_no_function_over_80_lines():
+    long = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.name} ({lines} lines)")
+    assert not long, "\n".join(long)
