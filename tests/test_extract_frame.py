@@ -350,3 +350,10 @@ def test_a_facility_is_an_exact_target():
     plant = _mention(text, "Zaporizhzhia Nuclear Power Plant", "facility", 47.5, 34.6, "UA")
     places, _ = targets(text, 0, [plant], russian=False)
     assert len(places) == 1 and _precision(places[0]) == 1
+
+
+def test_the_verb_lie_is_no_denial():
+    from geoconflict.extract._speakers import denials
+
+    assert denials("The exclave borders Iran and Turkey, and lies far from the line of contact.") == []
+    assert [who for _, who in denials("Baku said the reports were lies.")] == ["Baku"]

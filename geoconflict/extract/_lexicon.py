@@ -126,7 +126,9 @@ DENIAL_VERB = re.compile(
 )
 #: Denials worded without a denial verb.
 DENIAL_WORDS = re.compile(
-    r"\b(?:disinformation|propaganda|fake news|not true|untrue|false claims?|fabricat\w+|baseless|groundless|lies"
+    # "lies" only as the noun ("these are lies"): "the town lies far from the front" is the verb
+    r"\b(?:disinformation|propaganda|fake news|not true|untrue|false claims?|fabricat\w+|baseless|groundless"
+    r"|(?:are|were|is|all|these|those|such|pure|outright|blatant|spreading|spread|of)\s+lies"
     r"|a lie|no (?:missiles?|rockets?"
     r"|shells?|drones?|strikes?|attacks?) (?:was|were|had been|has been))\b|(?<!\w)(?:фейк\w*|ложь|ложн\w*)",
 )
