@@ -124,6 +124,11 @@ def _no_path(text: str) -> str:
 
 def _zone_details(meta: dict) -> str:
     """The zone's longer notes (approximation, curator notes, licence) for the legend's disclosure."""
+    return " ".join(_curator_notes(meta))
+
+
+def _curator_notes(meta: dict) -> list[str]:
+    """What the metadata says of the outline besides its source: how it is approximate, notes, licence."""
     parts = []
     approx = meta.get("approximate")
     if isinstance(approx, str) and approx.strip():
@@ -132,7 +137,7 @@ def _zone_details(meta: dict) -> str:
         t = as_text(meta.get(key))
         if t:
             parts.append(t)
-    return " ".join(parts)
+    return parts
 
 
 def _periods(zone: Any) -> tuple[PeriodView, ...]:
@@ -194,16 +199,9 @@ def _zone_note(meta: dict) -> str:
     source = as_text(meta.get("source"))
     if source:
         parts.append(f"outline: {'; '.join(_no_path(part) for part in source.split('; '))}")
-    approx = meta.get("approximate")
-    if approx is True:
+    if meta.get("approximate") is True:
         parts.append("approximate")
-    elif isinstance(approx, str) and approx.strip():
-        parts.append(f"approximate: {approx.strip()}")
-    for key in ("note", "licence", "license", "attribution"):
-        t = as_text(meta.get(key))
-        if t:
-            parts.append(t)
-    return "; ".join(parts)
+    return "; ".join(parts + _curator_notes(meta))
 
 
 def _conflict_zone(geometry: Any, *, name: str, metadata: dict, near_km: float | None = None) -> Any:
