@@ -12,14 +12,14 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
     import pandas as pd
 
-__all__ = ["Secret", "as_tuple", "iso_date", "to_incidents"]
+__all__ = ["Secret", "all_rows", "as_tuple", "iso_date", "to_incidents"]
 
 
 class Secret:
@@ -55,6 +55,16 @@ def iso_date(value) -> str | None:
         return dt.date.fromisoformat(str(value)[:10]).isoformat()
     except ValueError:
         raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD)") from None
+
+
+def all_rows(pages: Iterable[tuple], progress: Callable[[int, int | None], None] | None = None) -> list[dict]:
+    """Every row of a client's ``(page, rows, total)`` pages, reporting (rows so far, total) after each page."""
+    rows: list[dict] = []
+    for _page, batch, total in pages:
+        rows += batch
+        if progress is not None:
+            progress(len(rows), total)
+    return rows
 
 
 def as_tuple(value) -> tuple:

@@ -43,7 +43,7 @@ from ..settings import (
     NETWORK_TIMEOUT_S,
 )
 from ._http import AccessDenied, AuthError, Http, Response, SourceError
-from ._rows import Secret, as_tuple, iso_date, to_incidents
+from ._rows import Secret, all_rows, as_tuple, iso_date, to_incidents
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
@@ -333,9 +333,5 @@ def fetch_acled(
     import pandas as pd
 
     client = ACLEDClient(username, password, token, base_url, timeout, retries, max_time)
-    rows: list[dict] = []
-    for _page, batch, total in client.pages(ACLEDQuery(country, iso, since, until, event_type), limit=limit):
-        rows += batch
-        if progress is not None:
-            progress(len(rows), total)
+    rows = all_rows(client.pages(ACLEDQuery(country, iso, since, until, event_type), limit=limit), progress)
     return to_incidents(pd.DataFrame(rows), keep=KEEP, numeric=NUMERIC, columns=COLUMNS, warn=warn)

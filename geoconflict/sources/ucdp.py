@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from ..settings import API_RETRIES, API_TOTAL_TIME_S, NETWORK_TIMEOUT_S, UCDP_TOKEN_ENV, UCDP_URL_ENV
 from ._http import AccessDenied, AuthError, Http, SourceError
-from ._rows import Secret, as_tuple, iso_date, to_incidents
+from ._rows import Secret, all_rows, as_tuple, iso_date, to_incidents
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
@@ -209,11 +209,6 @@ def fetch_ucdp(
     [[3, 4, 3, 6, '24.1']]
     """
     client = UCDPClient(token, base_url, timeout=timeout, retries=retries, max_time=max_time)
-    rows: list[dict] = []
-    for _page, batch, total in client.pages(
-        version, UCDPQuery(country, since, until, type_of_violence), page_size=page_size
-    ):
-        rows += batch
-        if progress is not None:
-            progress(len(rows), total)
+    query = UCDPQuery(country, since, until, type_of_violence)
+    rows = all_rows(client.pages(version, query, page_size=page_size), progress)
     return to_incidents(ucdp_frame(rows, version), keep=KEEP, numeric=NUMERIC, columns=COLUMNS, warn=warn)
