@@ -76,7 +76,8 @@ def clean_name(name: str | None) -> str:
     return s
 
 
-def _marine(path: Path) -> list[dict]:
+def _areas(path: Path, kind: str, alt_keys: tuple[str, ...]) -> list[dict]:
+    """The polygons of one layer grouped by cleaned name, with the alternate names ``alt_keys`` hold."""
     grouped: dict[str, dict] = {}
     for f in json.loads(path.read_text("utf-8"))["features"]:
         p = f["properties"]
@@ -84,24 +85,18 @@ def _marine(path: Path) -> list[dict]:
         if not name or not f.get("geometry"):
             continue
         g = grouped.setdefault(name, {"name": name, "alt": set(), "class": p.get("featurecla"), "geoms": []})
-        g["alt"].update(x for x in (clean_name(p.get("namealt")), clean_name(p.get("name_fr"))) if x)
+        g["alt"].update(x for x in (clean_name(p.get(k)) for k in alt_keys) if x)
         g["geoms"].append(shapely.make_valid(shape(f["geometry"])))
         g["rank"] = min(g.get("rank", 99), int(p.get("scalerank") or 9))
-    return [dict(g, kind="sea", layer="ne_10m_geography_marine_polys") for g in grouped.values()]
+    return [dict(g, kind=kind, layer=path.stem) for g in grouped.values()]
+
+
+def _marine(path: Path) -> list[dict]:
+    return _areas(path, "sea", ("namealt", "name_fr"))
 
 
 def _lakes(path: Path) -> list[dict]:
-    grouped: dict[str, dict] = {}
-    for f in json.loads(path.read_text("utf-8"))["features"]:
-        p = f["properties"]
-        name = clean_name(p.get("name"))
-        if not name or not f.get("geometry"):
-            continue
-        g = grouped.setdefault(name, {"name": name, "alt": set(), "class": p.get("featurecla"), "geoms": []})
-        g["alt"].update(x for x in (clean_name(p.get("name_alt")),) if x)
-        g["geoms"].append(shapely.make_valid(shape(f["geometry"])))
-        g["rank"] = min(g.get("rank", 99), int(p.get("scalerank") or 9))
-    return [dict(g, kind="lake", layer="ne_50m_lakes") for g in grouped.values()]
+    return _areas(path, "lake", ("name_alt",))
 
 
 #: Natural Earth labels each country's stretch of a river in that country's language; these
