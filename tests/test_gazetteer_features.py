@@ -151,3 +151,54 @@ def test_min_score_is_the_users_choice(gazetteer):
     assert gazetteer.resolve("Red Sea", min_score=0.99) is None
     assert "min_score" in gazetteer.reason("Red Sea")
     assert 0 < DEFAULT_MIN_SCORE < 0.8
+
+
+@pytest.mark.parametrize(
+    ("name", "cc"),
+    [
+        ("Qəza", "PS"),  # Azerbaijani for Gaza
+        ("Բեյրութ", "LB"),  # Armenian for Beirut
+        ("Моґадішо", "SO"),  # Ukrainian, with the letter ґ
+        ("الخرطوم", "SD"),  # Arabic for Khartoum, with the article fused
+        ("Էր Ռիադ", "SA"),  # Armenian for Riyadh, two words
+    ],
+)
+def test_city_exonyms_come_from_the_cldr_time_zone_cities(gazetteer, name, cc):
+    m = gazetteer.resolve(name)
+    assert m is not None and m.country_code == cc and m.feature_kind == "town" and m.population > 100_000, (name, m)
+
+
+def test_a_time_zone_city_is_its_countrys_most_populous_namesake():
+    from babel import Locale
+
+    from geoconflict.gazetteer._features import CLDR_CITY_MIN_POPULATION, _zone_cities
+    from geoconflict.gazetteer._records import PlaceRecord
+
+    def town(name, cc, pop):
+        rec = PlaceRecord(name=name, kind="town", country_code=cc, lat=0.0, lon=0.0, population=pop)
+        rec.add_name(name)
+        return rec
+
+    big, small, abroad = (
+        town("Damascus", "SY", 1_500_000),
+        town("Damascus", "SY", 30_000),
+        town("Damascus", "US", 90_000),
+    )
+    hamlet = town("Kabul", "AF", CLDR_CITY_MIN_POPULATION - 1)
+    zones = {"Asia/Damascus": "SY", "Asia/Kabul": "AF", "Etc/GMT+3": "001"}
+    found = _zone_cities([small, big, abroad, hamlet], zones, Locale.parse("en"))
+    assert found == {"Asia/Damascus": big}  # not the smaller namesake, not abroad, not a hamlet
+
+
+def test_stored_word_bits_are_the_word_lists(gazetteer):
+    from geoconflict.gazetteer._records import EVERYDAY, WORD
+
+    ix = gazetteer._ix
+    _pid, _dom, _flags, words = gazetteer._answers
+    probes = ["police", "market", "nice", "reading", "paris", "kapan", "ordubad", "border", "split"]
+    for key in probes:
+        kid = ix.exact.get(key)
+        assert kid is not None, key
+        want = (WORD if key in ix.words else 0) | (EVERYDAY if key in ix.everyday else 0)
+        assert words[kid] == want, key
+    assert any(words[ix.exact.get(k)] & EVERYDAY for k in probes)  # the probes hold everyday words

@@ -305,6 +305,7 @@ def collect_records(progress: Progress | None = None) -> tuple[list[PlaceRecord]
     by_cc = {c.country_code: c for c in nations}
     _country_aliases(by_cc, problems)
     feat.add_country_exonyms(by_cc)
+    feat.add_cldr_exonyms(towns, by_cc)
     regions = src.continents(by_cc) + src.un_subregions(by_cc) + _world_regions(by_cc, problems)
     _region_aliases(regions, problems)
     step("physical features and facilities")

@@ -11,7 +11,9 @@ Sources, all offline and read once when the index is built:
 * ``facilities.csv``: power plants, dams, ports, crossings, bases and buildings reports
   name as targets, each with its source;
 * country names in the languages of the conflict regions from pycountry's ISO 3166
-  translations (gettext catalogues shipped with the package).
+  translations (gettext catalogues shipped with the package) and from the Unicode CLDR
+  through Babel, which also gives the names of the cities its time zones are named after
+  (most capitals: "Şam" is Damascus in Turkish, "Qəza" Gaza in Azerbaijani).
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ NATURAL_EARTH_FILE = "naturalearth_physical.json"
 #: Languages whose country names are added (the news of the Caucasus, Ukraine, the Middle
 #: East and the Sahel is written in these besides English).
 EXONYM_LANGUAGES = ("az", "tr", "ru", "uk", "hy", "ar", "fa", "fr", "de", "ka")
+
+#: A time zone's city is the most populous GeoNames town of its name in its country; one
+#: smaller than this is not that city (CLDR names zones after cities of 100,000 and more,
+#: except a few islands and outposts, whose namesakes are better left alone).
+CLDR_CITY_MIN_POPULATION = 20_000
 
 #: Generic words a water body's name is also written with ("Sea of Azov" / "Azov Sea").
 _OF_FORMS = ("Sea of ", "Gulf of ", "Strait of ", "Straits of ", "Bay of ")
@@ -271,3 +278,62 @@ def add_country_exonyms(by_cc: dict[str, PlaceRecord]) -> None:
                 translated = cat.gettext(n)
                 if translated not in english:
                     rec.add_name(translated)
+
+
+def add_cldr_exonyms(towns: list[PlaceRecord], by_cc: dict[str, PlaceRecord]) -> int:
+    """City and country names in :data:`EXONYM_LANGUAGES` from the CLDR (Babel); how many were added.
+
+    Country names are CLDR's territory names; city names are the exemplar cities of the
+    time zones (``Asia/Damascus`` is "Şam" in Turkish, "Дамаск" in Russian), each given to
+    the most populous town of the zone's English name in the zone's country. Without
+    Babel nothing is added.
+    """
+    try:
+        from babel import Locale, UnknownLocaleError
+        from babel.core import get_global
+    except ImportError:
+        return 0
+    locales = []
+    for lang in EXONYM_LANGUAGES:
+        try:
+            locales.append(Locale.parse(lang))
+        except (UnknownLocaleError, ValueError):
+            continue
+    added = 0
+    for cc, rec in by_cc.items():
+        for loc in locales:
+            name = loc.territories.get(cc)
+            if name and name not in rec.names:
+                rec.add_name(name)
+                added += 1
+    cities = _zone_cities(towns, get_global("zone_territories"), Locale.parse("en"))
+    for zone, town in cities.items():
+        for loc in locales:
+            name = (loc.time_zones.get(zone) or {}).get("city")
+            if name and name not in town.names:
+                town.add_name(name)
+                added += 1
+    return added
+
+
+def _zone_cities(towns: list[PlaceRecord], territories: dict, english) -> dict[str, PlaceRecord]:
+    """Time zone → the GeoNames town it is named after (see :data:`CLDR_CITY_MIN_POPULATION`)."""
+    from ..names import normalize
+
+    wanted: dict[tuple[str, str], list[str]] = {}
+    for zone, cc in territories.items():
+        if "/" not in zone or not cc or cc == "001":
+            continue  # "Etc/GMT+3", "UTC": no city
+        city = (english.time_zones.get(zone) or {}).get("city") or zone.rsplit("/", 1)[1].replace("_", " ")
+        wanted.setdefault((cc, normalize(city)), []).append(zone)
+    best: dict[tuple[str, str], PlaceRecord] = {}
+    for t in towns:
+        if t.population < CLDR_CITY_MIN_POPULATION:
+            continue
+        for spelling in t.names:
+            if not spelling.isascii():
+                continue  # zones are named in English
+            k = (t.country_code, normalize(spelling))
+            if k in wanted and (k not in best or best[k].population < t.population):
+                best[k] = t
+    return {zone: best[k] for k, zones in wanted.items() if k in best for zone in zones}

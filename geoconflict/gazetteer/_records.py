@@ -14,6 +14,11 @@ DEMONYM = 4  # "Ukrainian", "Azerbaijani": names the place through its people
 CODE = 8  # an identifier ("ARM", "AZ-NX", airport codes): never matched in running text
 STRIPPED = 16  # the key lost an administrative suffix the place's kind does not carry ("Texas City" -> "texas")
 
+# What a key is as an English word, stored with its answer (``answer_words.npy``) so that
+# the commonest query skips two word-list lookups:
+WORD = 1  # in ``words.marisa``: an English word ("parties", "nice")
+EVERYDAY = 2  # in ``everyday.marisa``: an everyday word ("police", "market")
+
 #: Feature kinds, in the order their codes are stored. Physical features (seas and open
 #: water, rivers, lakes and reservoirs, ranges and heights, islands) and facilities
 #: (airports, plants, dams, ports, crossings, buildings) follow the areas of people.

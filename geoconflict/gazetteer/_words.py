@@ -7,6 +7,7 @@ the index fingerprint covers). The word lists are in the index (``words.marisa``
 
 from __future__ import annotations
 
+from ._records import EVERYDAY, WORD
 from .match import Match
 
 #: A one-word query that is an English word is read as the word unless the place is big:
@@ -21,8 +22,11 @@ WORD_PLACE_CAPITALISED = 100_000
 _WORD_KINDS = frozenset({"country", "continent", "sea"})
 
 
-def word_may_name(ix, name: str, m: Match) -> bool:
+def word_may_name(ix, name: str, m: Match, *, words: int | None = None) -> bool:
     """Whether the one-word query ``name``, which may be an English word, names the place ``m``.
+
+    ``words`` is what ``name.lower()`` is as a word (the ``WORD``/``EVERYDAY`` bits of
+    ``_records``) when the caller knows it; else the word lists are asked.
 
     Examples
     --------
@@ -33,12 +37,14 @@ def word_may_name(ix, name: str, m: Match) -> bool:
     """
     if m.match_type == "online" or name.isupper():
         return True
-    key = name.lower()
+    if words is None:
+        key = name.lower()
+        words = (WORD if key in ix.words else 0) | (EVERYDAY if key in ix.everyday else 0)
     if name.islower():
-        if key not in ix.words:
+        if not words & WORD:
             return True
         big = m.feature_kind in _WORD_KINDS or m.population >= WORD_PLACE_LOWER
         return big and m.is_own_name
-    if key not in ix.everyday or m.is_abbreviation:
+    if not words & EVERYDAY or m.is_abbreviation:
         return True
     return m.feature_kind in _WORD_KINDS or (m.population >= WORD_PLACE_CAPITALISED and m.is_own_name)
