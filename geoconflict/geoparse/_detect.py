@@ -326,12 +326,20 @@ def _person_or_institution(
     nxt = tokens[j] if j < len(tokens) and _adjacent(text, t, tokens[j]) and tokens[j].cap else None
     if nxt is None and is_surname(t.norm) and _surname_like(t, lower_words):
         k = given_name_before(text, tokens, i)
-        if k is not None and not (k > 0 and tokens[k - 1].cap and _adjacent(text, tokens[k - 1], tokens[k])):
+        if k is not None and not _name_goes_on_before(text, tokens, k):
             return True  # "Andrew Jordan", "Bill Holland", "Mario de Santiago": a surname after a given name
     if nxt is not None and m.feature_kind not in _AREAS and is_given_name(t.norm) and _surname_after(text, tokens, j):
         return True  # "Victoria Rowell", "Elizabeth Sullivan": a given name before a surname
     # a bare surname the text has written after a given name, here in a person's context ("Miranda tweeted")
     return t.norm in paired and (_speaks(text, t) or person_context(text, tokens, i, lang))
+
+
+def _name_goes_on_before(text: str, tokens: list[_Token], k: int) -> bool:
+    """A capitalised word before the given name at ``k`` that is no given name itself: a longer name
+    ("Port Andrew Jordan"?), not a person's double given name ("Lin-Manuel Miranda", "Mary Ann Jordan")."""
+    if k == 0 or not tokens[k - 1].cap or not _adjacent(text, tokens[k - 1], tokens[k]):
+        return False
+    return not is_given_name(tokens[k - 1].norm) and text[tokens[k - 1].end : tokens[k].start] != "-"
 
 
 def _surname_like(t: _Token, lower_words: frozenset[str]) -> bool:
