@@ -202,3 +202,39 @@ def test_stored_word_bits_are_the_word_lists(gazetteer):
         want = (WORD if key in ix.words else 0) | (EVERYDAY if key in ix.everyday else 0)
         assert words[kid] == want, key
     assert any(words[ix.exact.get(k)] & EVERYDAY for k in probes)  # the probes hold everyday words
+
+
+# ------------------------------------------------------------- names that are no place
+@pytest.mark.parametrize(
+    ("name", "lookalike"),
+    [
+        ("Hamas", "Hamm"),  # an old name of the German town in GeoNames
+        ("Iskander", "Iskandar"),  # the missile, not the Uzbek town
+        ("Bayraktar", "Karayazı"),
+        ("TASS", None),  # the agency, not the Hungarian village Tass
+        ("Taliban", None),
+        ("Katyusha", None),  # a misspelling match elsewhere
+    ],
+)
+def test_groups_weapons_and_agencies_are_no_place(gazetteer, name, lookalike):
+    assert gazetteer.resolve(name) is None
+    assert "not a place" in gazetteer.reason(name)
+    if lookalike is not None:
+        assert gazetteer.resolve(lookalike) is not None  # the town keeps its own name
+
+
+def test_a_town_named_like_a_group_needs_evidence(gazetteer):
+    assert gazetteer.resolve("Wagner") is None
+    m = gazetteer.resolve("Wagner", country="BR")
+    assert (m.name, m.country_code) == ("Wagner", "BR")
+    assert gazetteer.resolve("Tass", country="HU").country_code == "HU"
+    # areas and facilities keep their own names
+    assert gazetteer.resolve("White House").feature_kind == "facility"
+
+
+def test_geoparse_takes_no_group_or_weapon_for_a_place():
+    from geoconflict import geoparse
+
+    text = "Hamas said an Iskander missile fired by Russia hit Kharkiv, TASS reported, as Bayraktar drones flew."
+    assert set(geoparse(text)["name"]) <= {"Russian Federation", "Kharkiv"}
+    assert "Kharkiv" in set(geoparse(text)["name"])

@@ -45,6 +45,7 @@ OVERLAY_FILES = (
     "physical_aliases.csv",
     "facilities.csv",
     "airport_aliases.csv",
+    "not_places.csv",
 )
 
 #: km added around the hull of a division's member towns.
@@ -466,6 +467,22 @@ def read_csv(name: str) -> list[dict[str, str]]:
 
 def split_list(value: str) -> list[str]:
     return [v.strip() for v in (value or "").split("|") if v.strip()]
+
+
+def not_place_names() -> dict[str, tuple[str, str]]:
+    """Normalised key → (name, category) of what conflict reporting names that is no place.
+
+    From ``not_places.csv``: armed groups, weapons, news agencies and institutions whose
+    names GeoNames also lists for some town ("Hamas" is an old name of Hamm, "Iskander" of
+    Iskandar, "TASS" a Hungarian village), each with its source.
+    """
+    out = {}
+    for row in read_csv("not_places.csv"):
+        for spelling in (row["name"], *split_list(row.get("spellings", ""))):
+            key = normalize(spelling)
+            if key:
+                out.setdefault(key, (row["name"], row["category"].replace("_", " ")))
+    return out
 
 
 def data_fingerprint() -> list[tuple[str, int, int]]:

@@ -14,7 +14,7 @@ import numpy as np
 from ..geodesy import haversine_km
 from ..names import deletions, english_key, normalize_variants, normalize_with_hint, phonetic_key
 from . import _rank
-from ._records import ABBREV, CODE, EVERYDAY, KIND_CODE, KINDS, SOURCES, WORD
+from ._records import ABBREV, CODE, EVERYDAY, KIND_CODE, KINDS, PRIMARY, SOURCES, WORD
 from ._store import IndexFiles
 from ._words import word_may_name
 from .match import DEFAULT_MIN_SCORE, Match
@@ -365,6 +365,8 @@ class Gazetteer:
             )
             scored = [(t[0], t[1] * fk, *t[2:]) for t, fk in zip(scored, f.tolist(), strict=True)]
         scored = self._drop_lone_misspellings(scored, ev)
+        if key in self._not_places:
+            scored = self._drop_namesakes(scored, ev)
         best: dict[int, tuple[float, str, str, float, int]] = {}
         for pid, s, mtype, mkey, nf, fl in scored:
             if s > 0 and s > best.get(pid, (0.0,))[0]:
@@ -434,6 +436,32 @@ class Gazetteer:
                 and ix.population.item(pid) < FUZZY_SMALL_TOWN
                 and not ev.agrees(ix.lat.item(pid), ix.lon.item(pid), ix.cc.item(pid), FUZZY_EVIDENCE_KM)
             ):
+                continue
+            keep.append(t)
+        return keep
+
+    @cached_property
+    def _not_places(self) -> dict[str, tuple[str, str]]:
+        """Names conflict reporting gives to what is no place (``not_places.csv``): key → (name, category)."""
+        from ._sources import not_place_names
+
+        return not_place_names()
+
+    def _drop_namesakes(self, scored: list, ev: _rank.Evidence) -> list:
+        """The places a group, weapon or agency's name may still mean ("Hamas" is not Hamm).
+
+        Kept: areas and facilities by their own name, and towns by their own name that the
+        evidence supports (Wagner in Brazil when the text is about Brazil). Dropped: every
+        other spelling and misspelling match (GeoNames' old or foreign names of a town).
+        """
+        ix = self._ix
+        keep = []
+        for t in scored:
+            pid, mtype, fl = t[0], t[2], t[5]
+            kind = ix.kind.item(pid)
+            if mtype != "exact" or (not fl & PRIMARY and kind != _FACILITY):
+                continue
+            if kind == _TOWN and not ev.agrees(ix.lat.item(pid), ix.lon.item(pid), ix.cc.item(pid), FUZZY_EVIDENCE_KM):
                 continue
             keep.append(t)
         return keep
@@ -671,6 +699,13 @@ class Gazetteer:
     def _explain(self, name: str, key: str) -> str:
         if not key:
             return f"{name!r} holds no letters to look up"
+        if key in self._not_places:
+            what, category = self._not_places[key]
+            return (
+                f"{name!r} names {'an' if category[0] in 'aeiou' else 'a'} {category} in conflict reporting "
+                f"({what}), not a place; "
+                "a town of that name needs a country, a point or context"
+            )
         if not key.isascii():
             return f"no place named {name!r} (normalised {key!r}); fuzzy matching covers Latin-script names only"
         return f"no place named {name!r} (normalised {key!r}) and no spelling close enough"
@@ -703,7 +738,7 @@ def write_default_answers(out: Path, keys: list[str]) -> None:
         kid = trie[key]
         if english_key(key) is not None:
             continue
-        if direct[kid]:
+        if direct[kid] and key not in gaz._not_places:
             pid[kid], flags[kid], dom[kid] = ix.exact_place.item(first[kid]), fl[kid], 1.0
             continue
         if one[kid]:

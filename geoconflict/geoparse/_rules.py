@@ -195,8 +195,10 @@ def _keep(
     if j - i > 1:
         words = [text[t.start : t.end].lower() for t in tokens[i:j]]
         if all(w in CONNECTORS or _common_word(w, lang) for w in words):
-            # "Red Cross", "Central Park": everyday words; an area's own name stays ("South Korea's …")
-            return big and (not first.sentence_start or match.feature_kind in ("country", "admin1"))
+            # "Red Cross", "Central Park": everyday words; an area's own name stays ("South Korea's …"),
+            # and so does a building the curated table holds by that name ("outside the White House")
+            named = big or (match.feature_kind == "facility" and match.is_own_name)
+            return named and (not first.sentence_start or match.feature_kind in ("country", "admin1"))
         return True
     nxt = tokens[j] if j < len(tokens) and tokens[j].sentence == first.sentence else None
     return _keep_word(text, first, nxt, match, area, big, lower_words, gaz_keys, lang)
