@@ -732,18 +732,15 @@ def write_default_answers(out: Path, keys: list[str]) -> None:
     fl = np.asarray(ix.exact_flag)[np.minimum(first, len(ix.exact_flag) - 1)] if nkeys else np.zeros(0, np.uint8)
     direct = one & ((fl & CODE) == 0)
     trie = ix.exact
-    for key in keys:
-        if normalize_variants(key) != (key, key, None):
-            continue  # a key that reads as something else when asked for (a suffix, a prefix)
-        kid = trie[key]
-        if english_key(key) is not None:
-            continue
-        if direct[kid] and key not in gaz._not_places:
-            pid[kid], flags[kid], dom[kid] = ix.exact_place.item(first[kid]), fl[kid], 1.0
-            continue
-        if one[kid]:
-            continue  # an identifier alone: matched only when written as one
-        _key, ranked = gaz._rank(key, None, None, None, None, limit=8)
+    # direct answers in one go; the loop below only ranks the keys with several postings
+    kids = np.fromiter((trie[k] for k in keys), dtype=np.int64, count=nkeys)
+    asked = np.fromiter((_asked_as_itself(k) and k not in gaz._not_places for k in keys), dtype=bool, count=nkeys)
+    take = np.zeros(nkeys, dtype=bool)
+    take[kids[asked]] = True
+    now = take & direct
+    pid[now], flags[now], dom[now] = ix.exact_place[first[now]], fl[now], 1.0
+    for kid in np.flatnonzero(take & ~one).tolist():  # one posting and not direct: an identifier alone
+        _key, ranked = gaz._rank(trie.restore_key(kid), None, None, None, None, limit=8)
         if ranked and ranked[0][2] == "exact":
             pid[kid], flags[kid], dom[kid] = ranked[0][0], ranked[0][5], gaz._dominance(ranked)
     words = np.zeros(nkeys, dtype=np.uint8)
@@ -755,6 +752,14 @@ def write_default_answers(out: Path, keys: list[str]) -> None:
     # one file a column: contiguous arrays, which memoryviews index without numpy scalars
     for column, values in (("pid", pid), ("dom", dom), ("flags", flags), ("words", words)):
         np.save(out / f"answer_{column}.npy", values)
+
+
+def _asked_as_itself(key: str) -> bool:
+    """Whether a key, asked for as written, is looked up as itself, with no suffix, prefix or English spelling."""
+    if not (key.isascii() and key.isalpha() and key.islower()):  # else normalisation may read it otherwise
+        if normalize_variants(key) != (key, key, None):
+            return False  # a suffix, a prefix ("texas city"), or a letter that folds again
+    return english_key(key) is None
 
 
 def open_index(*, root: Path | None = None, rebuild: bool = False, builder=None) -> IndexFiles:
