@@ -73,19 +73,27 @@ def mentions_frame(rows: Sequence[tuple], geoms: Sequence[Any]) -> geopandas.Geo
     if arrays is None:  # a column whose type only pandas' inference can tell
         return _general_frame(rows, geoms)
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
+    from geopandas.array import from_shapely
 
-    geometry = gpd.GeoSeries(geoms, crs=_wgs84()).values
+    shapes = np.empty(len(geoms), dtype=object)
+    shapes[:] = geoms
     try:
-        # pandas' own constructor from arrays, without re-inferring their types: the public one
-        # makes a str column of every object array and costs 2 ms a frame
-        frame = pd.DataFrame._from_arrays(
-            [*arrays, geometry], columns=_columns(), index=pd.RangeIndex(len(rows)), verify_integrity=False
+        # pandas' constructor from arrays, which takes each array as it is: the public one makes a
+        # str column of every object array, and with geopandas' checks cost 2-5 ms a frame
+        gdf = gpd.GeoDataFrame._from_arrays(
+            [*arrays, from_shapely(shapes, crs=_wgs84())],
+            columns=_columns(),
+            index=pd.RangeIndex(len(rows)),
+            verify_integrity=False,
         )
     except (AttributeError, TypeError):  # pragma: no cover - a pandas without it
         return _general_frame(rows, geoms)
-    # the geometry named, not handed over: geopandas then skips a round of checks per frame
-    return gpd.GeoDataFrame(frame, geometry="geometry", copy=False)
+    # what geopandas does itself for a frame pandas built (GeoDataFrame._constructor_from_mgr):
+    # the column named "geometry" is the active one. A test checks this equals _general_frame.
+    gdf._geometry_column_name = "geometry"
+    return gdf
 
 
 def _arrays(rows: Sequence[tuple]) -> list | None:
