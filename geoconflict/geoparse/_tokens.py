@@ -161,11 +161,16 @@ def _tokenize(text: str, sentences: list[tuple[int, int]], lang: str = "en") -> 
     keep_lower = _KEEP_LOWER
     n = len(text)
     all_words = lang in CASELESS_LANGS
+    finditer = _TOKEN_RE.finditer
     for si, (a, b) in enumerate(sentences):
         first = True
-        for m in _TOKEN_RE.finditer(text, a, b):
+        for m in finditer(text, a, b):
             word = m.group()
-            start, end = m.start(), m.end()
+            c0 = word[0]
+            if c0.islower() and "'" not in word and "’" not in word and word.rstrip(".").lower() not in keep_lower:
+                first = False  # most words: lower case, no connector, suffix or title ("of", "province")
+                continue
+            start, end = m.span()
             if "'" in word or "’" in word:
                 bare = strip_elision(word)  # "d'Alep", "l'Ukraine", "L'Azerbaïdjan"
                 if bare is not word and bare[:1].isupper():
