@@ -171,12 +171,13 @@ def _tokenize(text: str, sentences: list[tuple[int, int]], lang: str = "en") -> 
                 first = False  # most words: lower case, no connector, suffix or title ("of", "province")
                 continue
             start, end = m.span()
-            if "'" in word or "’" in word:
+            apostrophe = "'" in word or "’" in word
+            if apostrophe:
                 bare = strip_elision(word)  # "d'Alep", "l'Ukraine", "L'Azerbaïdjan"
                 if bare is not word and bare[:1].isupper():
                     start, word = start + len(word) - len(bare), bare
-            c0 = word[0]
-            caseless = _caseless_candidate(word, all_words, keep_lower)
+                c0 = word[0]
+            caseless = False if c0.isupper() else _caseless_candidate(word, all_words, keep_lower)
             if caseless is None:
                 first = False
                 continue
@@ -184,7 +185,7 @@ def _tokenize(text: str, sentences: list[tuple[int, int]], lang: str = "en") -> 
             if dot:
                 word, end = word[:-1], end - 1
             possessive = False
-            if "'" in word or "’" in word:
+            if apostrophe and ("'" in word or "’" in word):
                 for p in _POSSESSIVE:
                     if word.endswith(p) and len(word) > len(p) + 1:
                         word, end, possessive = word[: -len(p)], end - len(p), True
