@@ -206,6 +206,42 @@ def test_empty_and_placeless_texts():
         assert list(g.columns) == [*COLUMNS, "geometry"]
 
 
+def test_frame_is_what_the_general_constructor_builds():
+    """The frame built from arrays has the columns, dtypes, index and values pandas' own constructor gives."""
+    import datetime
+
+    import pandas as pd
+
+    from geoconflict.geoparse._frame import _general_frame
+
+    text = "Shelling hit Goris and Kapan; talks in Moscow and Armenia went on. Baku denied it."
+    for date in (None, "2020-10-01", pd.Timestamp("2020-10-01"), datetime.date(2020, 10, 1)):
+        g = geoparse(text, date=date, source="wire")
+        rows = [tuple(r) for r in g.drop(columns="geometry").itertuples(index=False)]
+        general = _general_frame(rows, list(g.geometry))
+        pd.testing.assert_frame_equal(g, general, check_exact=True)
+        pd.testing.assert_index_equal(g.columns, general.columns, exact=True)
+        pd.testing.assert_index_equal(g.index, general.index, exact=True)
+        assert g.crs == general.crs and g.active_geometry_name == "geometry"
+    assert geoparse(text)["date"].dtype == object
+    assert str(geoparse(text, date="2020-10-01")["date"].dtype) == "str"
+
+
+def test_empty_frames_are_independent():
+    """The empty frame is built once and copied: what a caller does to one does not reach the next."""
+    import pandas as pd
+
+    from geoconflict.geoparse._frame import _general_frame
+
+    a = geoparse("Nothing here names a place at all.")
+    pd.testing.assert_frame_equal(a, _general_frame([], []), check_exact=True)
+    a["extra"] = 1
+    a.attrs["unresolved"].append("x")
+    b = geoparse("Nothing here names a place either.")
+    assert list(b.columns) == [*COLUMNS, "geometry"] and b.attrs["unresolved"] == []
+    assert b.crs.to_epsg() == 4326
+
+
 def test_not_a_string():
     with pytest.raises(TypeError):
         geoparse(b"Yerevan")

@@ -99,7 +99,7 @@ class _Detector:
 
 def _lowercase_words(text: str) -> frozenset[str]:
     """The words the text writes in lower case (in any cased script): no sign of a place when capitalised."""
-    return frozenset(w for w in _WORD_RE.findall(text) if w[0].islower())
+    return frozenset(w for w in set(_WORD_RE.findall(text)) if w[0].islower())  # each distinct word once
 
 
 #: What follows a dateline's place: a comma and a state, "(AP)", a dash, a colon.

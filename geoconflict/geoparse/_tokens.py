@@ -161,17 +161,23 @@ def _tokenize(text: str, sentences: list[tuple[int, int]], lang: str = "en") -> 
     keep_lower = _KEEP_LOWER
     n = len(text)
     all_words = lang in CASELESS_LANGS
+    finditer = _TOKEN_RE.finditer
     for si, (a, b) in enumerate(sentences):
         first = True
-        for m in _TOKEN_RE.finditer(text, a, b):
+        for m in finditer(text, a, b):
             word = m.group()
-            start, end = m.start(), m.end()
-            if "'" in word or "’" in word:
+            c0 = word[0]
+            if c0.islower() and "'" not in word and "’" not in word and word.rstrip(".").lower() not in keep_lower:
+                first = False  # most words: lower case, no connector, suffix or title ("of", "province")
+                continue
+            start, end = m.span()
+            apostrophe = "'" in word or "’" in word
+            if apostrophe:
                 bare = strip_elision(word)  # "d'Alep", "l'Ukraine", "L'Azerbaïdjan"
                 if bare is not word and bare[:1].isupper():
                     start, word = start + len(word) - len(bare), bare
-            c0 = word[0]
-            caseless = _caseless_candidate(word, all_words, keep_lower)
+                c0 = word[0]
+            caseless = False if c0.isupper() else _caseless_candidate(word, all_words, keep_lower)
             if caseless is None:
                 first = False
                 continue
@@ -179,7 +185,7 @@ def _tokenize(text: str, sentences: list[tuple[int, int]], lang: str = "en") -> 
             if dot:
                 word, end = word[:-1], end - 1
             possessive = False
-            if "'" in word or "’" in word:
+            if apostrophe and ("'" in word or "’" in word):
                 for p in _POSSESSIVE:
                     if word.endswith(p) and len(word) > len(p) + 1:
                         word, end, possessive = word[: -len(p)], end - len(p), True
