@@ -75,25 +75,18 @@ def mentions_frame(rows: Sequence[tuple], geoms: Sequence[Any]) -> geopandas.Geo
     import geopandas as gpd
     import numpy as np
     import pandas as pd
-    from geopandas.array import from_shapely
 
+    index = pd.RangeIndex(len(rows))
     shapes = np.empty(len(geoms), dtype=object)
     shapes[:] = geoms
-    try:
-        # pandas' constructor from arrays, which takes each array as it is: the public one makes a
-        # str column of every object array, and with geopandas' checks cost 2-5 ms a frame
-        gdf = gpd.GeoDataFrame._from_arrays(
-            [*arrays, from_shapely(shapes, crs=_wgs84())],
-            columns=_columns(),
-            index=pd.RangeIndex(len(rows)),
-            verify_integrity=False,
-        )
-    except (AttributeError, TypeError):  # pragma: no cover - a pandas without it
-        return _general_frame(rows, geoms)
-    # what geopandas does itself for a frame pandas built (GeoDataFrame._constructor_from_mgr):
-    # the column named "geometry" is the active one. A test checks this equals _general_frame.
-    gdf._geometry_column_name = "geometry"
-    return gdf
+    # public constructors only: each column handed over with its type (text as object Series, so
+    # pandas infers no str dtype), the geometry as one array with its CRS
+    columns = {
+        c: pd.Series(a, index=index, dtype=object, copy=False) if a.dtype == object else a
+        for c, a in zip(COLUMNS, arrays, strict=True)
+    }
+    columns["geometry"] = gpd.GeoSeries(shapes, index=index, crs=_wgs84())
+    return gpd.GeoDataFrame(columns, index=index, geometry="geometry", copy=False)
 
 
 def _arrays(rows: Sequence[tuple]) -> list | None:
@@ -116,13 +109,6 @@ def _arrays(rows: Sequence[tuple]) -> list | None:
             return None  # a date: pandas decides its type (a string, a timestamp, a date)
         out.append(a)
     return out
-
-
-@lru_cache(maxsize=1)
-def _columns():
-    import pandas as pd
-
-    return pd.Index([*COLUMNS, "geometry"])
 
 
 def _general_frame(rows: Sequence[tuple], geoms: Sequence[Any]) -> geopandas.GeoDataFrame:
