@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from ._records import ABBREV, CODE, DEMONYM, PRIMARY
+
 #: Matches scoring below this are not answers by default (``Gazetteer.resolve(min_score=…)``).
 #: Chosen on the labelled sets of ``bench/gazetteer.py``: below it a misspelling match is
 #: as often a lookalike as the place meant ("Arcach" for Urganch scored 0.40).
@@ -107,29 +109,21 @@ class Match:
     @property
     def is_demonym(self) -> bool:
         """The name matched as a demonym ("Ukrainian" for Ukraine)."""
-        from ._records import DEMONYM
-
         return bool(self.name_flags & DEMONYM)
 
     @property
     def is_abbreviation(self) -> bool:
         """The name matched as an abbreviation ("UK", "Calif.")."""
-        from ._records import ABBREV
-
         return bool(self.name_flags & ABBREV)
 
     @property
     def is_code(self) -> bool:
         """The name matched as an identifier ("ARM", "AZ-NX", an airport code), never a name in running text."""
-        from ._records import CODE
-
         return bool(self.name_flags & CODE)
 
     @property
     def is_own_name(self) -> bool:
         """The name matched is the place's own name (or its plain-ASCII form), not an alternate spelling."""
-        from ._records import PRIMARY
-
         return bool(self.name_flags & PRIMARY)
 
     def to_dict(self, *, geometry: bool = False) -> dict[str, Any]:
