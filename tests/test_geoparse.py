@@ -269,3 +269,33 @@ def test_geoparse_many_keeps_each_text_apart():
     assert g["mention"].tolist() == ["Kapan", "Gyumri", "Vanadzor"]
     assert set(g["source"]) == {"wire"}
     assert g.crs.to_epsg() == 4326
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "kind"),
+    [
+        ("Drones struck an oil depot in Russia's Belgorod region.", "Belgorod region", "admin1"),
+        ("Shelling hit villages in the Donetsk region overnight.", "Donetsk region", "admin1"),
+        ("Fighting raged in Chin State after the junta's airstrikes.", "Chin State", "admin1"),
+        ("Troops crossed the Aras river at dawn.", "Aras river", "river"),
+    ],
+)
+def test_a_kind_word_after_a_name_chooses_the_kind(text, mention, kind):
+    g = geoparse(text)
+    row = g[g["mention"] == mention]
+    assert len(row) == 1 and row["feature_kind"].iloc[0] == kind, g[["mention", "name", "feature_kind"]]
+
+
+@pytest.mark.parametrize(
+    "text", ["No U.S. city has such a policy.", "A grant from the U.S. Department of Transportation arrived."]
+)
+def test_a_country_before_a_kind_word_stays_the_country(text):
+    g = geoparse(text)
+    assert list(g["country_code"]) == ["US"] and list(g["feature_kind"]) == ["country"], g[["mention", "name"]]
+
+
+def test_a_name_may_begin_with_an_article():
+    g = geoparse("The RSF seized El Fasher as floods hit Des Moines and strikes hit Al Hudaydah.")
+    assert {"SD", "US", "YE"} <= set(g["country_code"])
+    assert set(g["mention"]) == {"El Fasher", "Des Moines", "Al Hudaydah"}
+    assert geoparse("El presidente habló ayer.").empty  # an article alone is no name

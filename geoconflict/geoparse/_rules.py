@@ -47,12 +47,12 @@ class _Detector:
         i, n = 0, len(tokens)
         while i < n:
             t = tokens[i]
-            if not t.cap or t.norm in CONNECTORS:
+            if not t.cap or (t.norm in CONNECTORS and t.norm not in LEADING_ARTICLES):
                 i += 1
                 continue
             found = self._longest(text, tokens, i)
-            if found is None:
-                i += 1
+            if found is None or (t.norm in CONNECTORS and found[0] - i < 2):
+                i += 1  # an article alone is no name ("El", "La")
                 continue
             out.append((i, *found))
             i = found[0]
@@ -80,7 +80,7 @@ class _Detector:
             if not partials:
                 if nxt.norm not in SUFFIX_WORDS:
                     break
-                partials = [f"{p} {nxt.norm}" for p in grown[:1]]
+                partials = grown[:1]  # "Belgorod region": the name and its kind word, which ``_hit`` weighs
             j += 1
         return best
 
@@ -144,6 +144,11 @@ NAME_PART_WORDS = frozenset(
     district region province oblast raion rayon governorate highway corridor airbase market mosque
     church cathedral monastery museum centre center hotel park plant factory refinery pipeline""".split()
 )
+
+
+#: Articles a name may begin with, capitalised: "El Fasher", "Al Hudaydah", "La Paz", "Le Havre",
+#: "Des Moines", "Da Nang", "Den Haag" (the whole must be a name the gazetteer holds).
+LEADING_ARTICLES = frozenset("al el la le les des del de den der da do dos das di du".split())
 
 
 def _keep(
