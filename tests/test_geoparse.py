@@ -299,3 +299,19 @@ def test_a_name_may_begin_with_an_article():
     assert {"SD", "US", "YE"} <= set(g["country_code"])
     assert set(g["mention"]) == {"El Fasher", "Des Moines", "Al Hudaydah"}
     assert geoparse("El presidente habló ayer.").empty  # an article alone is no name
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "cc"),
+    [
+        ("The Taliban seized Bagram air base as foreign troops left.", "Bagram air base", "AF"),
+        ("Russian forces blew up the Kakhovka dam overnight.", "Kakhovka dam", "UA"),
+        ("A drone struck the Zaporizhzhia nuclear power plant.", "Zaporizhzhia nuclear power plant", "UA"),
+        ("Missiles hit grain silos at the Odesa port.", "Odesa port", "UA"),
+    ],
+)
+def test_a_facility_is_found_with_its_lower_case_words(text, mention, cc):
+    g = geoparse(text)
+    row = g[g["mention"] == mention]
+    assert len(row) == 1, g[["mention", "name"]]
+    assert (row["feature_kind"].iloc[0], row["country_code"].iloc[0]) == ("facility", cc)

@@ -10,6 +10,7 @@ from ._lang import is_common_word
 from ._tokens import (
     COMPASS,
     CONNECTORS,
+    FACILITY_WORDS,
     MAX_TOKENS,
     SUFFIX_WORDS,
     TITLES,
@@ -73,7 +74,8 @@ class _Detector:
             if j >= n or j - i >= MAX_TOKENS:
                 break
             nxt = tokens[j]
-            if not _adjacent(text, last, nxt) or not (nxt.cap or nxt.norm in CONNECTORS or nxt.norm in SUFFIX_WORDS):
+            grows = nxt.cap or nxt.norm in CONNECTORS or nxt.norm in SUFFIX_WORDS or nxt.norm in FACILITY_WORDS
+            if not _adjacent(text, last, nxt) or not grows:
                 break
             grown = [f"{p} {w}" for p in partials for w in (nxt.norm, *nxt.forms)]
             partials = [k for k in grown if next(trie.iterkeys(k), None) is not None][:MAX_PARTIALS]

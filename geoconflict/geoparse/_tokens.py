@@ -31,8 +31,15 @@ COMPASS = frozenset(
     """north south east west northern southern eastern western central upper lower greater northeast
     northwest southeast southwest northeastern northwestern southeastern southwestern""".split()
 )
+#: Lower-case words a facility's name goes on with: "Kabul airport", "Bagram air base", "the port of
+#: Odesa", "the Kakhovka dam", "the Zaporizhzhia nuclear power plant" (the whole must be a name the
+#: gazetteer holds; "Bagram" alone is a village in Iran).
+FACILITY_WORDS = frozenset(
+    """airport airfield air base port seaport harbour harbor dam bridge nuclear power plant station
+    refinery terminal crossing checkpoint""".split()
+)
 MAX_TOKENS = 6
-_KEEP_LOWER = CONNECTORS | SUFFIX_WORDS | TITLES
+_KEEP_LOWER = CONNECTORS | SUFFIX_WORDS | TITLES | FACILITY_WORDS
 
 #: A word: letters joined by apostrophes, dots (U.S.) or the Persian zero-width non-joiner. A hyphen
 #: ends a word: "Nelson-Creston", "Kent-based", "Nigeria-Ukrainian" name places in their parts, and
