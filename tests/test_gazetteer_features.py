@@ -238,3 +238,16 @@ def test_geoparse_takes_no_group_or_weapon_for_a_place():
     text = "Hamas said an Iskander missile fired by Russia hit Kharkiv, TASS reported, as Bayraktar drones flew."
     assert set(geoparse(text)["name"]) <= {"Russian Federation", "Kharkiv"}
     assert "Kharkiv" in set(geoparse(text)["name"])
+
+
+def test_the_texts_places_choose_between_namesake_countries(gazetteer):
+    goma, bukavu = gazetteer.resolve("Goma"), gazetteer.resolve("Bukavu")
+    assert gazetteer.resolve("Congo", context=[goma, bukavu]).country_code == "CD"
+    assert gazetteer.resolve("Congo", context=[gazetteer.resolve("Brazzaville")]).country_code == "CG"
+
+
+def test_another_spelling_of_a_hamlet_far_from_the_evidence_is_no_answer(gazetteer):
+    kunduz = gazetteer.resolve("Kunduz")
+    assert gazetteer.resolve("Bagram").country_code == "IR"  # asked alone: the only place of that name
+    assert gazetteer.resolve("Bagram", context=[kunduz, "AF"]) is None  # a text about Afghanistan
+    assert gazetteer.resolve("Bagram Air Base", context=[kunduz, "AF"]).country_code == "AF"

@@ -425,13 +425,17 @@ class Gazetteer:
         return scored
 
     def _drop_lone_misspellings(self, scored: list, ev: _rank.Evidence) -> list:
-        """Misspelling matches on small towns that no evidence supports are not answers."""
+        """Misspelling matches on small towns that no evidence supports are not answers.
+
+        With evidence, neither is another spelling of such a town far from it: "Bagram" is a
+        name of a village in Iran too, and a text about Kunduz and Helmand does not mean it.
+        """
         ix = self._ix
         keep = []
         for t in scored:
             pid = t[0]
             if (
-                t[2] == "fuzzy"
+                (t[2] == "fuzzy" or (not ev.empty and not t[5] & PRIMARY))
                 and ix.kind.item(pid) == _TOWN
                 and ix.population.item(pid) < FUZZY_SMALL_TOWN
                 and not ev.agrees(ix.lat.item(pid), ix.lon.item(pid), ix.cc.item(pid), FUZZY_EVIDENCE_KM)
