@@ -315,3 +315,12 @@ def test_a_facility_is_found_with_its_lower_case_words(text, mention, cc):
     row = g[g["mention"] == mention]
     assert len(row) == 1, g[["mention", "name"]]
     assert (row["feature_kind"].iloc[0], row["country_code"].iloc[0]) == ("facility", cc)
+
+
+def test_arabic_names_with_a_hyphenated_article():
+    g = geoparse("Strikes hit Deir ez-Zor and Jisr ash-Shughur, and residents of as-Suwayda protested.")
+    assert list(g["country_code"]) == ["SY", "SY", "SY"], g[["mention", "name"]]
+    assert "Deir ez-Zor" in set(g["mention"])
+    # a head or a tail of a longer name the gazetteer lacks is no town of its own
+    assert geoparse("Kurdish forces left Ras al-Ain.").empty  # not Ras, India
+    assert list(geoparse("HTS attacked Saraqib and Maarat al-Numan.")["country_code"]) == ["SY"]  # not Numan, Nigeria

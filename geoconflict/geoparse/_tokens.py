@@ -38,6 +38,9 @@ FACILITY_WORDS = frozenset(
     """airport airfield air base port seaport harbour harbor dam bridge nuclear power plant station
     refinery terminal crossing checkpoint""".split()
 )
+#: Arabic articles joined to the next word by a hyphen, inside names: "Deir ez-Zor", "Jisr
+#: ash-Shughur", "Ras al-Ain" (a name goes on through one, see :func:`_hyphen_article`).
+HYPHEN_ARTICLES = frozenset("al el ad an ar as ash at az ath ed en er es et ez ul ud".split())
 MAX_TOKENS = 6
 _KEEP_LOWER = CONNECTORS | SUFFIX_WORDS | TITLES | FACILITY_WORDS
 
@@ -158,6 +161,11 @@ def _bounded(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
     spans.append((a, b))
 
 
+def _hyphen_article(word: str, text: str, end: int) -> bool:
+    """``word`` is an Arabic article joined by a hyphen to what follows ("ez-Zor")."""
+    return word in HYPHEN_ARTICLES and text.startswith("-", end)
+
+
 def _tokenize(text: str, sentences: list[tuple[int, int]], lang: str = "en") -> list[_Token]:
     """The tokens detection looks at: capitalised words and the small words that join or follow names.
 
@@ -174,7 +182,13 @@ def _tokenize(text: str, sentences: list[tuple[int, int]], lang: str = "en") -> 
         for m in finditer(text, a, b):
             word = m.group()
             c0 = word[0]
-            if c0.islower() and "'" not in word and "’" not in word and word.rstrip(".").lower() not in keep_lower:
+            if (
+                c0.islower()
+                and "'" not in word
+                and "’" not in word
+                and word.rstrip(".").lower() not in keep_lower
+                and not _hyphen_article(word, text, m.end())
+            ):
                 first = False  # most words: lower case, no connector, suffix or title ("of", "province")
                 continue
             start, end = m.span()
@@ -184,7 +198,8 @@ def _tokenize(text: str, sentences: list[tuple[int, int]], lang: str = "en") -> 
                 if bare is not word and bare[:1].isupper():
                     start, word = start + len(word) - len(bare), bare
                 c0 = word[0]
-            caseless = False if c0.isupper() else _caseless_candidate(word, all_words, keep_lower)
+            article = c0.islower() and _hyphen_article(word, text, end)
+            caseless = False if c0.isupper() or article else _caseless_candidate(word, all_words, keep_lower)
             if caseless is None:
                 first = False
                 continue
