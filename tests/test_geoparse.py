@@ -324,3 +324,10 @@ def test_arabic_names_with_a_hyphenated_article():
     # a head or a tail of a longer name the gazetteer lacks is no town of its own
     assert geoparse("Kurdish forces left Ras al-Ain.").empty  # not Ras, India
     assert list(geoparse("HTS attacked Saraqib and Maarat al-Numan.")["country_code"]) == ["SY"]  # not Numan, Nigeria
+
+
+def test_a_close_spelling_of_a_city_after_a_preposition_of_place():
+    g = geoparse("A tanker was attacked off Hodeidah, the UKMTO said.")
+    assert list(g["country_code"]) == ["YE"] and "close spelling" in g["reason"].iloc[0]
+    # a person's name, an English word or a hamlet's lookalike is not taken
+    assert geoparse("The minister met Nauert in private.").empty

@@ -18,7 +18,17 @@ from ..names import KIND_HINTS
 from ._lang import country_names
 from ._people import FIRM_NOUNS, KIN_NOUNS, given_name_before, is_given_name, is_surname, person_context, said_before
 from ._rules import _AREAS, _SPEAKS_RE, NAME_PART_WORDS, SUFFIX_WORDS, _Detector, _keep, _lowercase_words
-from ._tokens import COMPASS, CONNECTORS, TITLES, _adjacent, _fold_token, _Token, _tokenize, _zipf
+from ._tokens import (
+    COMPASS,
+    CONNECTORS,
+    TITLES,
+    _adjacent,
+    _english_word,
+    _fold_token,
+    _Token,
+    _tokenize,
+    _zipf,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..gazetteer import Gazetteer, Match
@@ -78,6 +88,44 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
             mention.reason += "; the text writes it after a preposition of place elsewhere"
         if i > 0 and tokens[i - 1].possessive and tokens[i - 1].sentence == tokens[i].sentence:
             mention.context_hint["possessive"] = text[tokens[i - 1].start : tokens[i - 1].end]
+        out.append(mention)
+    if lang == "en":
+        out += _close_spellings(gaz, text, tokens, out, people, mention_type)
+    return out
+
+
+#: The least score of a spelling variant taken in running text (``Gazetteer.resolve``'s scores:
+#: a transliteration 0.93, a one-letter slip on a city about 0.74).
+CLOSE_SPELLING_SCORE = 0.7
+#: The prepositions of place before such a word: those of :data:`_LOCATIVE_RE`, and the ones of
+#: movement and the sea ("off Hodeidah", "towards Bakhmut").
+_TOWARDS_RE = re.compile(r"(?:^|\s)(?:in|at|near|outside|from|into|across|around|off|towards?|through)\s+$")
+
+
+def _close_spellings(gaz: Gazetteer, text: str, tokens: list[_Token], found: list, people, mention_type) -> list:
+    """Capitalised words after a preposition of place that spell a big place the index writes otherwise.
+
+    "attacked off Hodeidah" (GeoNames: Al Hudaydah, Hodeida): no exact name, but a close spelling
+    of a city or an area, where the text says a place follows. English words, people and
+    small towns are left alone: a slip's lookalike is not worth a wrong point.
+    """
+    taken = {m.start for m in found}
+    out = []
+    for t in tokens:
+        if not t.cap or t.upper or t.caseless or t.start in taken or t.norm in people or t.norm in CALENDAR:
+            continue
+        if not _TOWARDS_RE.search(text, max(0, t.start - 10), t.start) or _english_word(t.norm):
+            continue
+        if is_given_name(t.norm) or is_surname(t.norm) or (t.end < len(text) and text[t.end : t.end + 1].isalnum()):
+            continue
+        m = gaz.resolve(text[t.start : t.end])
+        if m is None or m.match_type not in ("phonetic", "fuzzy") or m.score < CLOSE_SPELLING_SCORE:
+            continue
+        if m.feature_kind not in _AREAS and m.population < _BIG:
+            continue
+        mention = mention_type(t.start, t.end, text[t.start : t.end], t.sentence, m)
+        mention.kind = "place"
+        mention.reason = f"after a preposition of place, a close spelling ({m.match_type}) of {m.name}"
         out.append(mention)
     return out
 
