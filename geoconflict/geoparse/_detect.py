@@ -55,7 +55,7 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
     for i, j, key in _Detector(gaz, countries).spans(text, tokens):
         a, b = tokens[i].start, tokens[j - 1].end
         name = text[a:b]
-        lookup = name if key == _fold_token(name) else key
+        lookup = name if key == _fold_token(name) else _cased(key, name)
         m = gaz.resolve(lookup)
         if (m is None or m.feature_kind != "country") and key in countries:
             country = gaz.country(countries[key])  # matched on its code: resolve its name instead
@@ -79,6 +79,17 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
             mention.context_hint["possessive"] = text[tokens[i - 1].start : tokens[i - 1].end]
         out.append(mention)
     return out
+
+
+def _cased(key: str, name: str) -> str:
+    """A dictionary form written with the capitals of the name it came from.
+
+    The gazetteer reads a lower-case word as the word it is in English ("doha", "kiev", "sam"
+    are words there): "Doha'da", "Kiev'e", "Şam'da" are capitalised names, and so is their stem.
+    """
+    if not name[:1].isupper():
+        return key
+    return " ".join(w[:1].upper() + w[1:] for w in key.split(" "))
 
 
 def _dropped(m: Match, key: str, size: int, surnames: frozenset[str], located: frozenset[str]) -> bool:
