@@ -142,6 +142,10 @@ def country_names(lang: str) -> dict[str, str]:
 #: Languages whose "X Federation" puts the country's noun first ("Rusya Federasyonu", "روسیه فدرال");
 #: elsewhere the first word is an adjective ("Российская", "Russische") or "Fédération".
 _NOUN_FIRST = frozenset({"tr", "az", "hy", "fa", "ar"})
+#: Of those, the languages that write that noun in the genitive ("Ռուսաստանի Դաշնություն"), to be
+#: stripped; Turkish and Azerbaijani write it bare ("Rusya", "Rusiya"), and stripping their endings
+#: leaves "Rus", the demonym, and "Rusi", neither a country's name.
+_GENITIVE_HEAD = frozenset({"hy"})
 
 
 def _short_forms(english: str, local: str, lang: str) -> list[str]:
@@ -159,7 +163,8 @@ def _short_forms(english: str, local: str, lang: str) -> list[str]:
         head = local.split()[0]
     if head:
         forms.append(_key(head))
-        forms += list(word_forms(head, lang))
+        if lang in _GENITIVE_HEAD:
+            forms += list(word_forms(head, lang))
     return [f for f in forms if f]
 
 
