@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ._lang import country_names
+from ._lang import country_names, is_adjective_of
 from ._people import FIRM_NOUNS, KIN_NOUNS, given_name_before, is_given_name, is_surname, person_context, said_before
 from ._rules import _AREAS, _SPEAKS_RE, NAME_PART_WORDS, SUFFIX_WORDS, _Detector, _keep, _lowercase_words
 from ._tokens import COMPASS, CONNECTORS, TITLES, _adjacent, _fold_token, _Token, _tokenize, _zipf
@@ -73,6 +73,8 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
                 continue
         mention = mention_type(a, b, name, tokens[i].sentence, m, lookup=lookup)
         mention.kind, mention.reason = _kind_and_reason(tokens, i, j, m, name, lookup)
+        if j - i == 1 and is_adjective_of(name, key, lang):
+            mention.kind, mention.reason = "demonym", f"adjective of {m.name}"
         if rescued:
             mention.reason += "; the text writes it after a preposition of place elsewhere"
         if i > 0 and tokens[i - 1].possessive and tokens[i - 1].sentence == tokens[i].sentence:

@@ -23,7 +23,16 @@ from functools import lru_cache
 
 from ..names import normalize_variants
 
-__all__ = ["CASELESS_LANGS", "LANGS", "country_names", "detect_language", "is_caseless", "is_common_word", "word_forms"]
+__all__ = [
+    "CASELESS_LANGS",
+    "LANGS",
+    "country_names",
+    "detect_language",
+    "is_adjective_of",
+    "is_caseless",
+    "is_common_word",
+    "word_forms",
+]
 
 #: The languages detection knows how to read (issue 12: the languages the wars this
 #: project maps are reported in); a text in another language is read as English is.
@@ -231,6 +240,27 @@ _ELISION_RE = re.compile(r"^(?:d|l|qu|jusqu|lorsqu|dell|nell|all|sull)['’](?=\
 _ARTICLE_RE = re.compile(r"^(?:al|el|ad|ar|as|ash|az|an|at)[-‐]", re.IGNORECASE)
 #: Shortest stem a rule may leave: three letters ("Bakı" → "Bak" is not a name, "Baku" is).
 _MIN_STEM = 3
+
+
+#: Letters after which a Persian ی is the ezafe ("اروپای شرقی", eastern Europe; "آسیای میانه"),
+#: not the adjective of origin it is after a consonant ("اسرائیلی" Israeli, "افغانستانی" Afghan).
+_EZAFE_AFTER = ("ا", "و")
+
+
+def is_adjective_of(word: str, key: str, lang: str) -> bool:
+    """True for a Persian adjective of origin (nisba) that is ``key``, a name, and the ی.
+
+    "نیروهای اسرائیلی" are Israeli forces, not forces in Israel: the word is a demonym.
+
+    Examples
+    --------
+    >>> is_adjective_of("اوکراینی", "اوکراین", "fa"), is_adjective_of("اروپای", "اروپا", "fa")
+    (True, False)
+    """
+    if lang != "fa" or not word.endswith("ی"):
+        return False
+    stem = word[:-1]
+    return not stem.endswith(_EZAFE_AFTER) and _key(stem) == key
 
 
 def strip_elision(word: str) -> str:
