@@ -228,8 +228,25 @@ _SLAVIC_ENDINGS = (
     ("у", "а"),
     ("ю", "я"),
 )
-#: Armenian case endings and articles ("Երևանում" in Yerevan, "Գորիսի" of Goris, "Շուշիից" from Shushi).
-_ARMENIAN_SUFFIXES = ("ներում", "ներից", "ում", "ից", "ով", "ին", "ի", "ը", "ն", "ց")
+#: Armenian case endings and articles ("Երևանում" in Yerevan, "Գորիսի" of Goris, "Շուշիից" from Shushi);
+#: after a vowel the ending takes a glide յ ("Ուկրաինայի" of Ukraine, "Գազայում" in Gaza, "Սիրիայից").
+_ARMENIAN_SUFFIXES = (
+    "ներում",
+    "ներից",
+    "յում",
+    "յից",
+    "յով",
+    "յին",
+    "յի",
+    "ում",
+    "ից",
+    "ով",
+    "ին",
+    "ի",
+    "ը",
+    "ն",
+    "ց",
+)
 #: Arabic proclitics fused to a name: and, by/in, for, as, so, and the article ("وبالخرطوم").
 _ARABIC_PREFIXES = ("وبال", "وال", "بال", "لل", "فال", "كال", "ال", "و", "ب", "ل", "ف", "ك")
 #: Persian suffixes after a name: the ezafe ye and plural or object markers.
