@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ._lang import country_names, is_adjective_of
 from ._people import FIRM_NOUNS, KIN_NOUNS, given_name_before, is_given_name, is_surname, person_context, said_before
-from ._rules import _AREAS, _SPEAKS_RE, NAME_PART_WORDS, SUFFIX_WORDS, _Detector, _keep, _lowercase_words
+from ._rules import _AREAS, _SPEAKS_RE, NAME_PART_WORDS, SUFFIX_WORDS, _case_marked, _Detector, _keep, _lowercase_words
 from ._tokens import COMPASS, CONNECTORS, TITLES, _adjacent, _fold_token, _Token, _tokenize, _zipf
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -226,6 +226,8 @@ def _surnames(
             continue  # "Bank of America Tower", "Sheryl Sandberg Foundation": a longer name
         if u.norm in NAME_PART_WORDS or u.norm in lower_words:
             continue  # "Loyola University", "Thames Valley": a name's common noun, no surname
+        if _case_marked(u, keys, lang) and not is_given_name(t.norm):
+            continue  # "Ərdoğan Ankarada", "Zelenskiy'i İstanbul'da": a place in its case, after a name
         if _salient(gaz, text, t, keys, _BIG) or _salient(gaz, text, u, keys, None):
             continue  # "Moscow Kremlin", "Texas Rangers", "Miami Florida": places, not a person
         out.add(u.norm)

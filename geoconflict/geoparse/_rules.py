@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ._lang import is_common_word
+from ._people import is_given_name
 from ._tokens import (
     COMPASS,
     CONNECTORS,
@@ -186,6 +187,7 @@ def _keep(
         and prev.cap
         and not area
         and not opener
+        and not (j - i == 1 and _case_marked(first, gaz_keys, lang) and not is_given_name(prev.norm))
         and not prev.caseless
         and _adjacent(text, prev, first)
         and prev.norm not in COMPASS
@@ -226,6 +228,17 @@ def _no_name_part(text: str, token: _Token, gaz_keys, lang: str) -> bool:
     if lang in ("ru", "uk"):
         return is_common_word(word, lang)
     return _zipf(word.lower(), lang) >= _EVERYDAY_ZIPF
+
+
+#: Languages that write a case ending on a noun phrase's last word only ("Rəcəb Tayyib Ərdoğan
+#: Ankarada", "Նիկոլ Փաշինյանը Բրյուսելում"): a name read through its ending ends its phrase, and
+#: the capitalised word before it (a person's name) is no first half of it.
+_PHRASE_FINAL_CASE = frozenset({"tr", "az", "hy"})
+
+
+def _case_marked(token: _Token, gaz_keys, lang: str) -> bool:
+    """A word that is no name as written and whose stem, its case ending stripped, is ("Ankarada")."""
+    return lang in _PHRASE_FINAL_CASE and token.norm not in gaz_keys and any(f in gaz_keys for f in token.forms)
 
 
 #: Outside English a capitalised word this common before a name is a word, not part of the name
@@ -277,7 +290,7 @@ def _keep_word(
         return match.is_abbreviation
     if match.is_abbreviation and not token.upper and not token.dot_after:
         return False  # "Calif." and "Ill." are written with their dot; "Ill" alone is a word
-    if not area and _is_first_name(text, token, nxt, match, gaz_keys, lower_words):
+    if not area and _is_first_name(text, token, nxt, match, gaz_keys, lower_words, lang):
         return False
     if lang == "en" and not big and _plural_of_word(word):
         return False  # "not just for Newcomers": a plural noun capitalised as a title, a hamlet's name
@@ -287,10 +300,20 @@ def _keep_word(
 
 
 def _is_first_name(
-    text: str, token: _Token, nxt: _Token | None, match: Match, gaz_keys: frozenset[str], lower_words=frozenset()
+    text: str,
+    token: _Token,
+    nxt: _Token | None,
+    match: Match,
+    gaz_keys: frozenset[str],
+    lower_words=frozenset(),
+    lang: str = "en",
 ) -> bool:
     """A town's name written as a person's first name, followed by a capitalised word of that name."""
     if nxt is None or not nxt.cap or not _adjacent(text, token, nxt) or nxt.norm in SUFFIX_WORDS:
+        return False
+    if lang != "en" and (_case_marked(token, gaz_keys, lang) or not is_given_name(token.norm)):
+        # outside English most places are named by a translation ("Gazze Şeridi'ne", "Bakıdan
+        # Naxçıvana"), and a first name is a given name of the lexicon that takes no case ending
         return False
     if not match.is_own_name:
         return True  # "David Smith": a first name that is some town's other name
