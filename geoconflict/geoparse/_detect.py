@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ._lang import country_names, is_adjective_of
+from ._lang import calendar_words, country_names, is_adjective_of
 from ._people import FIRM_NOUNS, KIN_NOUNS, given_name_before, is_given_name, is_surname, person_context, said_before
 from ._rules import _AREAS, _SPEAKS_RE, NAME_PART_WORDS, SUFFIX_WORDS, _case_marked, _Detector, _keep, _lowercase_words
 from ._tokens import COMPASS, CONNECTORS, TITLES, _adjacent, _fold_token, _Token, _tokenize, _zipf
@@ -60,7 +60,7 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
         if (m is None or m.feature_kind != "country") and key in countries:
             country = gaz.country(countries[key])  # matched on its code: resolve its name instead
             m = gaz.resolve(country.name) if country is not None else m
-        if m is None or _dropped(m, key, j - i, surnames | people, located):
+        if m is None or _dropped(m, key, j - i, surnames | people, located) or _date(tokens[i], j - i, m, lang):
             continue
         if m.feature_kind not in _AREAS and _in_person_name(text, tokens, i, j, surnames):
             continue
@@ -99,6 +99,20 @@ def _dropped(m: Match, key: str, size: int, surnames: frozenset[str], located: f
     if key in ORGANISATIONS:
         return True
     return size == 1 and key in surnames and key not in located and m.feature_kind not in _AREAS
+
+
+def _date(t: _Token, size: int, m: Match, lang: str) -> bool:
+    """A month or a weekday ("Mart ayında", "Am Montag", "Մարտի 5-ին") where a town has its name.
+
+    An area or a capital keeps its name: Persian writes Monday and Dushanbe alike ("دوشنبه"),
+    and the capital, in the news of the region, is as likely as the day.
+    """
+    if size != 1 or m.feature_kind in _AREAS:
+        return False
+    days = calendar_words(lang)
+    if t.norm not in days and not any(f in days for f in t.forms):
+        return False
+    return _fold_token(m.name) not in _capitals()
 
 
 def _salient(gaz: Gazetteer, text: str, t: _Token, keys: _Names, big: int | None) -> bool:

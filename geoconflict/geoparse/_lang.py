@@ -26,6 +26,7 @@ from ..names import normalize_variants
 __all__ = [
     "CASELESS_LANGS",
     "LANGS",
+    "calendar_words",
     "country_names",
     "detect_language",
     "is_adjective_of",
@@ -146,6 +147,34 @@ def country_names(lang: str) -> dict[str, str]:
             for form in _short_forms(name, local, lang):
                 out.setdefault(form, c.alpha_2)
     return out
+
+
+@lru_cache(maxsize=16)
+def calendar_words(lang: str) -> frozenset[str]:
+    """The names of the months and weekdays in ``lang`` (normalised), from the CLDR through Babel.
+
+    Turkish, Azerbaijani and German capitalise them ("Mart ayında", "am Montag"), and every
+    language does at a sentence's start; many are some town's name too (Mart, Texas; Mai, Kenya;
+    Pazar, Rize). Both the format forms ("марта", "մարտի") and the stand-alone ones are taken.
+
+    Examples
+    --------
+    >>> sorted(w for w in calendar_words("tr") if w.startswith("ma"))
+    ['mart', 'mayis']
+    """
+    if lang == "en":
+        return frozenset()
+    from babel import UnknownLocaleError
+    from babel.dates import get_day_names, get_month_names
+
+    out: set[str] = set()
+    try:
+        for context in ("format", "stand-alone"):
+            for names in (get_month_names("wide", context, lang), get_day_names("wide", context, lang)):
+                out.update(_key(n) for n in names.values())
+    except (UnknownLocaleError, ValueError):
+        return frozenset()
+    return frozenset(out)
 
 
 #: Languages whose "X Federation" puts the country's noun first ("Rusya Federasyonu", "روسیه فدرال");
