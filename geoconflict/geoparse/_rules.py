@@ -160,7 +160,7 @@ def _keep(
     """The rules that keep common words, people and titles from becoming places."""
     first = tokens[i]
     if first.caseless and j - i == 1:
-        return _keep_caseless(first, match, lang)
+        return _keep_caseless(text[first.start : first.end], first.norm in gaz_keys, match, lang)
     if all(t.norm in COMPASS for t in tokens[i:j]):
         return False  # "Western partners", "South Central Ambulance Service": a direction, no place
     if all(t.upper for t in tokens[i:j]) and len(text[first.start : tokens[j - 1].end]) > 3:
@@ -255,14 +255,20 @@ _SHORT_WORD_ZIPF = 5.0
 _CASELESS_ZIPF = 3.5
 
 
-def _keep_caseless(token: _Token, match: Match, lang: str) -> bool:
-    """A one-word name in a script without capitals: areas and big places, or words the language rarely uses."""
+def _keep_caseless(word: str, as_written: bool, match: Match, lang: str) -> bool:
+    """A one-word name in a script without capitals: areas and big places, or words the language rarely uses.
+
+    How common the word is is asked of the word as written ("الفصائل", factions), not of its
+    normalised form (the hamza folded: "الفصايل", rare). A big place read through a clitic
+    stripped (``as_written`` false) must be a rare word too: "السلطات" (the authorities) is
+    Zipf 5, and its stem "سلطات" a name of Settat.
+    """
     if match.is_code or match.is_abbreviation:
         return False
     if match.feature_kind in _AREAS:
         return True
-    zipf = _zipf(token.norm, lang)
-    if match.population >= 100_000:
+    zipf = _zipf(word, lang)
+    if match.population >= 100_000 and as_written:
         return True  # capitals are their languages' commonest words in the news ("غزة", "تهران")
     # a town may be as common a word as it is big: Saravan (60,000) is Zipf 4.1 in Persian news
     return match.population >= 1_000 and zipf < _CASELESS_ZIPF + math.log10(match.population) / 4 - 0.5
