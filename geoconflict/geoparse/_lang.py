@@ -178,8 +178,9 @@ def calendar_words(lang: str) -> frozenset[str]:
 
 
 #: Languages whose "X Federation" puts the country's noun first ("Rusya Federasyonu", "روسیه فدرال");
-#: elsewhere the first word is an adjective ("Российская", "Russische") or "Fédération".
-_NOUN_FIRST = frozenset({"tr", "az", "hy", "fa", "ar"})
+#: elsewhere the first word is an adjective ("Российская", "Russische") or the federation itself
+#: ("Fédération", Arabic "الاتّحاد الرّوسي": "الاتحاد" is any union, "الاتحاد الأفريقي" too).
+_NOUN_FIRST = frozenset({"tr", "az", "hy", "fa"})
 #: Of those, the languages that write that noun in the genitive ("Ռուսաստանի Դաշնություն"), to be
 #: stripped; Turkish and Azerbaijani write it bare ("Rusya", "Rusiya"), and stripping their endings
 #: leaves "Rus", the demonym, and "Rusi", neither a country's name.
