@@ -365,8 +365,27 @@ def _raw_forms(word: str, lang: str) -> list[str]:
     elif lang in ("ar", "fa") or _ARABIC_RE.match(word):
         forms += _strip_prefixes(word, _ARABIC_PREFIXES)
         forms += _strip_suffixes(word, _PERSIAN_SUFFIXES)
-    elif lang == "de" and word.endswith("s"):
-        forms.append(word[:-1])  # the genitive: "Charkiws", "Gazas"
+    elif lang == "de":
+        forms += _german_forms(word)
+    return forms
+
+
+#: German compass words written on to a place's name: "in der Ostukraine", "im Nordirak",
+#: "Nordostsyrien" (longest first); what is left is the place the region lies in.
+_GERMAN_COMPASS = ("nordost", "nordwest", "südost", "südwest", "zentral", "nord", "süd", "ost", "west")
+#: The shortest name left after a compass word: "Ostsee", "Nordsee" are seas, no "See".
+_MIN_COMPASS_REST = 4
+
+
+def _german_forms(word: str) -> list[str]:
+    """The genitive's s stripped ("Charkiws", "Gazas"); a compass word stripped ("Ostukraine")."""
+    forms = [word[:-1]] if word.endswith("s") else []
+    low = word.lower()
+    for c in _GERMAN_COMPASS:
+        if low.startswith(c) and len(word) - len(c) >= _MIN_COMPASS_REST:
+            rest = word[len(c) :]
+            forms += [rest, rest[:-1]] if rest.endswith("s") else [rest]  # "Nordsyriens"
+            break
     return forms
 
 
