@@ -292,8 +292,9 @@ def _keep_word(
     if match.is_code and not match.is_abbreviation:  # an identifier, not a name
         return False
     if token.upper and len(word) <= 3:
-        # "US", "UK", "EU" are abbreviations; "AM", "OK" are not places
-        return match.is_abbreviation
+        # "US", "UK", "EU" are abbreviations; "AM", "OK" are not places. Outside the Latin script
+        # no country has a code: a short all-capital name of one is its abbreviation ("США", "ԱՄՆ")
+        return match.is_abbreviation or (match.feature_kind == "country" and not word.isascii())
     if match.is_abbreviation and not token.upper and not token.dot_after:
         return False  # "Calif." and "Ill." are written with their dot; "Ill" alone is a word
     if not area and _is_first_name(text, token, nxt, match, gaz_keys, lower_words, lang):
