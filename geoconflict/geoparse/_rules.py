@@ -48,7 +48,8 @@ class _Detector:
         i, n = 0, len(tokens)
         while i < n:
             t = tokens[i]
-            if not t.cap or t.norm in CONNECTORS:
+            # a connector begins no name, but an article hyphened on to one does ("El-Fasher", "Al-Hasakah")
+            if not t.cap or (t.norm in CONNECTORS and text[t.end : t.end + 1] != "-"):
                 i += 1
                 continue
             found = self._longest(text, tokens, i)
