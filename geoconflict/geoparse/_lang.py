@@ -285,7 +285,8 @@ _PERSIAN_SUFFIXES = ("‌ها", "ها", "‌ای", "ی", "را")
 _ELISION_RE = re.compile(r"^(?:d|l|qu|jusqu|lorsqu|dell|nell|all|sull)['’](?=\w)", re.IGNORECASE)
 #: An article written on to a name in Latin script ("al-Fashir", "el-Obeid").
 _ARTICLE_RE = re.compile(r"^(?:al|el|ad|ar|as|ash|az|an|at)[-‐]", re.IGNORECASE)
-#: Shortest stem a rule may leave: three letters ("Bakı" → "Bak" is not a name, "Baku" is).
+#: Shortest stem a rule may leave: three letters ("Bakı" → "Bak" is not a name, "Baku" is). A
+#: dictionary's lemma may be shorter: "Яру" is "Яр", of "Часів Яр" (found as "Часового Яру").
 _MIN_STEM = 3
 
 
@@ -335,11 +336,18 @@ def word_forms(word: str, lang: str) -> tuple[str, ...]:
     """
     own = _key(word)
     raw = _raw_forms(word, lang)
-    out = []
+    out: list[str] = []
+    short: frozenset[str] | None = None
     for form in raw:
         k = _key(form)
-        if k and k != own and len(k) >= _MIN_STEM and k not in out:
-            out.append(k)
+        if not k or k == own or k in out:
+            continue
+        if len(k) < _MIN_STEM:
+            if short is None:  # rare: a two-letter form, kept when the dictionary vouches for it
+                short = frozenset(_key(x) for x in _lemmas(word, lang)) if lang in ("ru", "uk") else frozenset()
+            if k not in short:
+                continue
+        out.append(k)
     return tuple(out)
 
 
