@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING
 
 from ._lang import calendar_words, country_names, is_adjective_of
 from ._people import FIRM_NOUNS, KIN_NOUNS, given_name_before, is_given_name, is_surname, person_context, said_before
-from ._rules import _AREAS, _SPEAKS_RE, NAME_PART_WORDS, SUFFIX_WORDS, _case_marked, _Detector, _keep, _lowercase_words
+from ._rules import (
+    _AREAS,
+    _SPEAKS_RE,
+    NAME_PART_WORDS,
+    PHRASE_FINAL_CASE,
+    SUFFIX_WORDS,
+    _case_marked,
+    _Detector,
+    _keep,
+    _lowercase_words,
+)
 from ._tokens import COMPASS, CONNECTORS, TITLES, _adjacent, _fold_token, _Token, _tokenize, _zipf
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -72,7 +82,7 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
             if not rescued:
                 continue
         mention = mention_type(a, b, name, tokens[i].sentence, m, lookup=lookup)
-        mention.kind, mention.reason = _kind_and_reason(tokens, i, j, m, name, lookup)
+        mention.kind, mention.reason = _kind_and_reason(tokens, i, j, m, name, lookup, lang)
         if j - i == 1 and is_adjective_of(name, key, lang):
             mention.kind, mention.reason = "demonym", f"adjective of {m.name}"
         if rescued:
@@ -248,8 +258,14 @@ def _surnames(
     return frozenset(out)
 
 
-def _kind_and_reason(tokens: list[_Token], i: int, j: int, m: Match, name: str, lookup: str) -> tuple[str, str]:
-    """The mention's kind (place / demonym / in_name) and why detection took it."""
+def _kind_and_reason(
+    tokens: list[_Token], i: int, j: int, m: Match, name: str, lookup: str, lang: str = "en"
+) -> tuple[str, str]:
+    """The mention's kind (place / demonym / in_name) and why detection took it.
+
+    A name read through its case ending in Turkish, Azerbaijani or Armenian ends its phrase
+    ("Bakıdan Gəncəyə"): the capitalised word after it begins another, it is in no longer name.
+    """
     if m.is_demonym:
         return "demonym", f"demonym of {m.name}"
     first = tokens[i]
@@ -264,6 +280,7 @@ def _kind_and_reason(tokens: list[_Token], i: int, j: int, m: Match, name: str, 
     nxt = tokens[j] if j < len(tokens) else None
     if (
         nxt is not None
+        and not (lookup != name and lang in PHRASE_FINAL_CASE)
         and nxt.cap
         and not nxt.caseless
         and nxt.sentence == first.sentence

@@ -234,12 +234,12 @@ def _no_name_part(text: str, token: _Token, gaz_keys, lang: str) -> bool:
 #: Languages that write a case ending on a noun phrase's last word only ("Rəcəb Tayyib Ərdoğan
 #: Ankarada", "Նիկոլ Փաշինյանը Բրյուսելում"): a name read through its ending ends its phrase, and
 #: the capitalised word before it (a person's name) is no first half of it.
-_PHRASE_FINAL_CASE = frozenset({"tr", "az", "hy"})
+PHRASE_FINAL_CASE = frozenset({"tr", "az", "hy"})
 
 
 def _case_marked(token: _Token, gaz_keys, lang: str) -> bool:
     """A word that is no name as written and whose stem, its case ending stripped, is ("Ankarada")."""
-    return lang in _PHRASE_FINAL_CASE and token.norm not in gaz_keys and any(f in gaz_keys for f in token.forms)
+    return lang in PHRASE_FINAL_CASE and token.norm not in gaz_keys and any(f in gaz_keys for f in token.forms)
 
 
 #: Outside English a capitalised word this common before a name is a word, not part of the name
