@@ -65,7 +65,7 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
     for i, j, key in _Detector(gaz, countries).spans(text, tokens):
         a, b = tokens[i].start, tokens[j - 1].end
         name = text[a:b]
-        lookup = name if key == _fold_token(name) else _cased(key, name)
+        lookup = name if key == _fold_token(name) else _as_written(key, name)
         m = gaz.resolve(lookup)
         if (m is None or m.feature_kind != "country") and key in countries:
             country = gaz.country(countries[key])  # matched on its code: resolve its name instead
@@ -91,6 +91,17 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
             mention.context_hint["possessive"] = text[tokens[i - 1].start : tokens[i - 1].end]
         out.append(mention)
     return out
+
+
+def _as_written(key: str, name: str) -> str:
+    """The dictionary form as the text writes it: its stem when the form is one ("Şuşada" → "Şuşa").
+
+    Folded, "şuşa" is "susa", a name of Sousse too; the letters as written tell Shusha apart.
+    """
+    stem = name[: len(key)]
+    if _fold_token(stem) == key:
+        return stem
+    return _cased(key, name)
 
 
 def _cased(key: str, name: str) -> str:

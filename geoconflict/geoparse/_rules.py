@@ -238,8 +238,12 @@ PHRASE_FINAL_CASE = frozenset({"tr", "az", "hy"})
 
 
 def _case_marked(token: _Token, gaz_keys, lang: str) -> bool:
-    """A word that is no name as written and whose stem, its case ending stripped, is ("Ankarada")."""
-    return lang in PHRASE_FINAL_CASE and token.norm not in gaz_keys and any(f in gaz_keys for f in token.forms)
+    """A word with a case ending after a name: "İstanbul'da" (the apostrophe's), "Ankarada" (a stem that is one)."""
+    if lang not in PHRASE_FINAL_CASE:
+        return False
+    if token.norm in token.forms:  # the token reads the name before its apostrophe, a suffix after it
+        return True
+    return token.norm not in gaz_keys and any(f in gaz_keys for f in token.forms)
 
 
 #: Outside English a capitalised word this common before a name is a word, not part of the name
