@@ -231,8 +231,12 @@ _TURKIC_SUFFIXES = tuple(
     )
 )
 #: Russian and Ukrainian case endings and the nominative they come from, for the towns the
-#: dictionaries lack ("Покровська" → "Покровськ", "Гянджі" → "Гянджа", "Авдіївці" → "Авдіївка").
+#: dictionaries lack ("Покровська" → "Покровськ", "Гянджі" → "Гянджа", "Авдіївці" → "Авдіївка");
+#: the instrumental of a possessive adjective's short form: "под Часовым Яром" (Часов Яр),
+#: "під Покровським".
 _SLAVIC_ENDINGS = (
+    ("ым", ""),
+    ("им", ""),
     ("ою", "а"),
     ("ою", "я"),
     ("ой", "а"),
