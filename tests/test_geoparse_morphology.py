@@ -76,6 +76,18 @@ def test_persian_adjective_of_origin_is_a_demonym():
     assert ("سوریه", "Syria", "place") in rows
 
 
+@pytest.mark.parametrize(
+    ("text", "demonym", "place"),
+    [
+        ("Suriyeli mülteciler Gaziantep'te yaşıyor.", "Syria", "Gaziantep"),
+        ("Rus ve Ukraynalı yetkililer İstanbul'da buluştu.", "Ukraine", "Istanbul"),
+    ],
+)
+def test_turkish_suffix_of_origin_is_a_demonym(text, demonym, place):
+    rows = [(n, k) for _, n, k in _places(text)]
+    assert rows == [(demonym, "demonym"), (place, "place")]
+
+
 # --- Armenian endings after a vowel take the glide յ
 
 

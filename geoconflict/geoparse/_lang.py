@@ -225,7 +225,7 @@ _TURKIC_SUFFIXES = tuple(
     sorted(
         """da de ta te dan den tan ten nda nde ndan nden na ne ya ye a e ı i u ü yı yi yu yü nın nin nun nün ın in
         un ün la le yla yle daki deki taki teki dakı ndakı ndaki lı li lu lü ə yə də dən nə nın dakı ya ye ki
-        dır dir""".split(),
+        dır dir lılar liler lular lüler""".split(),
         key=len,
         reverse=True,
     )
@@ -299,16 +299,27 @@ _MIN_STEM = 3
 _EZAFE_AFTER = ("ا", "و")
 
 
-def is_adjective_of(word: str, key: str, lang: str) -> bool:
-    """True for a Persian adjective of origin (nisba) that is ``key``, a name, and the ی.
+#: The Turkish and Azerbaijani suffix of origin: "Suriyeli mülteciler" (Syrian refugees),
+#: "Ukraynalı yetkililer", "Ankaralı"; with the plural, "Suriyeliler".
+_TURKIC_ORIGIN = ("lılar", "liler", "lular", "lüler", "lılər", "lilər", "lı", "li", "lu", "lü")
 
-    "نیروهای اسرائیلی" are Israeli forces, not forces in Israel: the word is a demonym.
+
+def is_adjective_of(word: str, key: str, lang: str) -> bool:
+    """True for an adjective of origin that is ``key``, a name, and its suffix: a demonym.
+
+    Persian writes the nisba ی ("نیروهای اسرائیلی", Israeli forces, not forces in Israel),
+    Turkish and Azerbaijani -lı/-li/-lu/-lü ("Suriyeli mülteciler", Syrian refugees).
 
     Examples
     --------
     >>> is_adjective_of("اوکراینی", "اوکراین", "fa"), is_adjective_of("اروپای", "اروپا", "fa")
     (True, False)
+    >>> is_adjective_of("Suriyeli", "suriye", "tr"), is_adjective_of("Suriye'de", "suriye", "tr")
+    (True, False)
     """
+    if lang in ("tr", "az"):
+        low = word.lower()
+        return any(low.endswith(s) and _key(word[: -len(s)]) == key for s in _TURKIC_ORIGIN)
     if lang != "fa" or not word.endswith("ی"):
         return False
     stem = word[:-1]
