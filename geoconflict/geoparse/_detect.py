@@ -15,9 +15,19 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..names import KIND_HINTS
-from ._lang import country_names
+from ._lang import calendar_words, country_names, is_adjective_of
 from ._people import FIRM_NOUNS, KIN_NOUNS, given_name_before, is_given_name, is_surname, person_context, said_before
-from ._rules import _AREAS, _SPEAKS_RE, NAME_PART_WORDS, SUFFIX_WORDS, _Detector, _keep, _lowercase_words
+from ._rules import (
+    _AREAS,
+    _SPEAKS_RE,
+    NAME_PART_WORDS,
+    PHRASE_FINAL_CASE,
+    SUFFIX_WORDS,
+    _case_marked,
+    _Detector,
+    _keep,
+    _lowercase_words,
+)
 from ._tokens import (
     COMPASS,
     CONNECTORS,
@@ -67,11 +77,12 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
         j, key, m = _with_kind_word(gaz, text, tokens, i, j, key)
         a, b = tokens[i].start, tokens[j - 1].end
         name = text[a:b]
-        lookup = name if key == _fold_token(name) else key
+        lookup = name if key == _fold_token(name) else _as_written(key, name)
+        m = gaz.resolve(lookup)  # cached: the kind-word step asked it already
         if (m is None or m.feature_kind != "country") and key in countries:
             country = gaz.country(countries[key])  # matched on its code: resolve its name instead
             m = gaz.resolve(country.name) if country is not None else m
-        if m is None or _dropped(m, key, j - i, surnames | people, located):
+        if m is None or _dropped(m, key, j - i, surnames | people, located) or _date(tokens[i], j - i, m, lang):
             continue
         if m.feature_kind not in _AREAS and _in_person_name(text, tokens, i, j, surnames):
             continue
@@ -83,7 +94,9 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
             if not rescued:
                 continue
         mention = mention_type(a, b, name, tokens[i].sentence, m, lookup=lookup)
-        mention.kind, mention.reason = _kind_and_reason(tokens, i, j, m, name, lookup)
+        mention.kind, mention.reason = _kind_and_reason(tokens, i, j, m, name, lookup, lang)
+        if j - i == 1 and is_adjective_of(name, key, lang):
+            mention.kind, mention.reason = "demonym", f"adjective of {m.name}"
         if rescued:
             mention.reason += "; the text writes it after a preposition of place elsewhere"
         if i > 0 and tokens[i - 1].possessive and tokens[i - 1].sentence == tokens[i].sentence:
@@ -130,11 +143,47 @@ def _close_spellings(gaz: Gazetteer, text: str, tokens: list[_Token], found: lis
     return out
 
 
+def _as_written(key: str, name: str) -> str:
+    """The dictionary form as the text writes it: its stem when the form is one ("Şuşada" → "Şuşa").
+
+    Folded, "şuşa" is "susa", a name of Sousse too; the letters as written tell Shusha apart.
+    """
+    stem = name[: len(key)]
+    if _fold_token(stem) == key:
+        return stem
+    return _cased(key, name)
+
+
+def _cased(key: str, name: str) -> str:
+    """A dictionary form written with the capitals of the name it came from.
+
+    The gazetteer reads a lower-case word as the word it is in English ("doha", "kiev", "sam"
+    are words there): "Doha'da", "Kiev'e", "Şam'da" are capitalised names, and so is their stem.
+    """
+    if not name[:1].isupper():
+        return key
+    return " ".join(w[:1].upper() + w[1:] for w in key.split(" "))
+
+
 def _dropped(m: Match, key: str, size: int, surnames: frozenset[str], located: frozenset[str]) -> bool:
     """An organisation's name, or a one-word name this document uses as a person's surname (and never as a place)."""
     if key in ORGANISATIONS:
         return True
     return size == 1 and key in surnames and key not in located and m.feature_kind not in _AREAS
+
+
+def _date(t: _Token, size: int, m: Match, lang: str) -> bool:
+    """A month or a weekday ("Mart ayında", "Am Montag", "Մարտի 5-ին") where a town has its name.
+
+    An area or a capital keeps its name: Persian writes Monday and Dushanbe alike ("دوشنبه"),
+    and the capital, in the news of the region, is as likely as the day.
+    """
+    if size != 1 or m.feature_kind in _AREAS:
+        return False
+    days = calendar_words(lang)
+    if t.norm not in days and not any(f in days for f in t.forms):
+        return False
+    return _fold_token(m.name) not in _capitals()
 
 
 def _salient(gaz: Gazetteer, text: str, t: _Token, keys: _Names, big: int | None) -> bool:
@@ -196,7 +245,7 @@ def _with_kind_word(gaz: Gazetteer, text: str, tokens: list[_Token], i: int, j: 
     state of Ohio" no state: a country before a kind word describes what follows.
     """
     name = text[tokens[i].start : tokens[j - 1].end]
-    m = gaz.resolve(name if key == _fold_token(name) else key)
+    m = gaz.resolve(name if key == _fold_token(name) else _as_written(key, name))
     last = tokens[j - 1]
     hint = KIND_HINTS.get(last.norm) if j - i > 1 else None
     if hint is None or key in gaz.name_keys:
@@ -290,14 +339,22 @@ def _surnames(
             continue  # "Bank of America Tower", "Sheryl Sandberg Foundation": a longer name
         if u.norm in NAME_PART_WORDS or u.norm in lower_words:
             continue  # "Loyola University", "Thames Valley": a name's common noun, no surname
+        if _case_marked(u, keys, lang) and not is_given_name(t.norm):
+            continue  # "Ərdoğan Ankarada", "Zelenskiy'i İstanbul'da": a place in its case, after a name
         if _salient(gaz, text, t, keys, _BIG) or _salient(gaz, text, u, keys, None):
             continue  # "Moscow Kremlin", "Texas Rangers", "Miami Florida": places, not a person
         out.add(u.norm)
     return frozenset(out)
 
 
-def _kind_and_reason(tokens: list[_Token], i: int, j: int, m: Match, name: str, lookup: str) -> tuple[str, str]:
-    """The mention's kind (place / demonym / in_name) and why detection took it."""
+def _kind_and_reason(
+    tokens: list[_Token], i: int, j: int, m: Match, name: str, lookup: str, lang: str = "en"
+) -> tuple[str, str]:
+    """The mention's kind (place / demonym / in_name) and why detection took it.
+
+    A name read through its case ending in Turkish, Azerbaijani or Armenian ends its phrase
+    ("Bakıdan Gəncəyə"): the capitalised word after it begins another, it is in no longer name.
+    """
     if m.is_demonym:
         return "demonym", f"demonym of {m.name}"
     first = tokens[i]
@@ -312,6 +369,7 @@ def _kind_and_reason(tokens: list[_Token], i: int, j: int, m: Match, name: str, 
     nxt = tokens[j] if j < len(tokens) else None
     if (
         nxt is not None
+        and not (lookup != name and lang in PHRASE_FINAL_CASE)
         and nxt.cap
         and not nxt.caseless
         and nxt.sentence == first.sentence

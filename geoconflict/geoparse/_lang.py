@@ -23,7 +23,17 @@ from functools import lru_cache
 
 from ..names import normalize_variants
 
-__all__ = ["CASELESS_LANGS", "LANGS", "country_names", "detect_language", "is_caseless", "is_common_word", "word_forms"]
+__all__ = [
+    "CASELESS_LANGS",
+    "LANGS",
+    "calendar_words",
+    "country_names",
+    "detect_language",
+    "is_adjective_of",
+    "is_caseless",
+    "is_common_word",
+    "word_forms",
+]
 
 #: The languages detection knows how to read (issue 12: the languages the wars this
 #: project maps are reported in); a text in another language is read as English is.
@@ -139,9 +149,42 @@ def country_names(lang: str) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=16)
+def calendar_words(lang: str) -> frozenset[str]:
+    """The names of the months and weekdays in ``lang`` (normalised), from the CLDR through Babel.
+
+    Turkish, Azerbaijani and German capitalise them ("Mart ayında", "am Montag"), and every
+    language does at a sentence's start; many are some town's name too (Mart, Texas; Mai, Kenya;
+    Pazar, Rize). Both the format forms ("марта", "մարտի") and the stand-alone ones are taken.
+
+    Examples
+    --------
+    >>> sorted(w for w in calendar_words("tr") if w.startswith("ma"))
+    ['mart', 'mayis']
+    """
+    if lang == "en":
+        return frozenset()
+    from babel import UnknownLocaleError
+    from babel.dates import get_day_names, get_month_names
+
+    out: set[str] = set()
+    try:
+        for context in ("format", "stand-alone"):
+            for names in (get_month_names("wide", context, lang), get_day_names("wide", context, lang)):
+                out.update(_key(n) for n in names.values())
+    except (UnknownLocaleError, ValueError):
+        return frozenset()
+    return frozenset(out)
+
+
 #: Languages whose "X Federation" puts the country's noun first ("Rusya Federasyonu", "روسیه فدرال");
-#: elsewhere the first word is an adjective ("Российская", "Russische") or "Fédération".
-_NOUN_FIRST = frozenset({"tr", "az", "hy", "fa", "ar"})
+#: elsewhere the first word is an adjective ("Российская", "Russische") or the federation itself
+#: ("Fédération", Arabic "الاتّحاد الرّوسي": "الاتحاد" is any union, "الاتحاد الأفريقي" too).
+_NOUN_FIRST = frozenset({"tr", "az", "hy", "fa"})
+#: Of those, the languages that write that noun in the genitive ("Ռուսաստանի Դաշնություն"), to be
+#: stripped; Turkish and Azerbaijani write it bare ("Rusya", "Rusiya"), and stripping their endings
+#: leaves "Rus", the demonym, and "Rusi", neither a country's name.
+_GENITIVE_HEAD = frozenset({"hy"})
 
 
 def _short_forms(english: str, local: str, lang: str) -> list[str]:
@@ -159,7 +202,8 @@ def _short_forms(english: str, local: str, lang: str) -> list[str]:
         head = local.split()[0]
     if head:
         forms.append(_key(head))
-        forms += list(word_forms(head, lang))
+        if lang in _GENITIVE_HEAD:
+            forms += list(word_forms(head, lang))
     return [f for f in forms if f]
 
 
@@ -181,14 +225,18 @@ _TURKIC_SUFFIXES = tuple(
     sorted(
         """da de ta te dan den tan ten nda nde ndan nden na ne ya ye a e ı i u ü yı yi yu yü nın nin nun nün ın in
         un ün la le yla yle daki deki taki teki dakı ndakı ndaki lı li lu lü ə yə də dən nə nın dakı ya ye ki
-        dır dir""".split(),
+        dır dir lılar liler lular lüler""".split(),
         key=len,
         reverse=True,
     )
 )
 #: Russian and Ukrainian case endings and the nominative they come from, for the towns the
-#: dictionaries lack ("Покровська" → "Покровськ", "Гянджі" → "Гянджа", "Авдіївці" → "Авдіївка").
+#: dictionaries lack ("Покровська" → "Покровськ", "Гянджі" → "Гянджа", "Авдіївці" → "Авдіївка");
+#: the instrumental of a possessive adjective's short form: "под Часовым Яром" (Часов Яр),
+#: "під Покровським".
 _SLAVIC_ENDINGS = (
+    ("ым", ""),
+    ("им", ""),
     ("ою", "а"),
     ("ою", "я"),
     ("ой", "а"),
@@ -214,8 +262,25 @@ _SLAVIC_ENDINGS = (
     ("у", "а"),
     ("ю", "я"),
 )
-#: Armenian case endings and articles ("Երևանում" in Yerevan, "Գորիսի" of Goris, "Շուշիից" from Shushi).
-_ARMENIAN_SUFFIXES = ("ներում", "ներից", "ում", "ից", "ով", "ին", "ի", "ը", "ն", "ց")
+#: Armenian case endings and articles ("Երևանում" in Yerevan, "Գորիսի" of Goris, "Շուշիից" from Shushi);
+#: after a vowel the ending takes a glide յ ("Ուկրաինայի" of Ukraine, "Գազայում" in Gaza, "Սիրիայից").
+_ARMENIAN_SUFFIXES = (
+    "ներում",
+    "ներից",
+    "յում",
+    "յից",
+    "յով",
+    "յին",
+    "յի",
+    "ում",
+    "ից",
+    "ով",
+    "ին",
+    "ի",
+    "ը",
+    "ն",
+    "ց",
+)
 #: Arabic proclitics fused to a name: and, by/in, for, as, so, and the article ("وبالخرطوم").
 _ARABIC_PREFIXES = ("وبال", "وال", "بال", "لل", "فال", "كال", "ال", "و", "ب", "ل", "ف", "ك")
 #: Persian suffixes after a name: the ezafe ye and plural or object markers.
@@ -224,8 +289,41 @@ _PERSIAN_SUFFIXES = ("‌ها", "ها", "‌ای", "ی", "را")
 _ELISION_RE = re.compile(r"^(?:d|l|qu|jusqu|lorsqu|dell|nell|all|sull)['’](?=\w)", re.IGNORECASE)
 #: An article written on to a name in Latin script ("al-Fashir", "el-Obeid").
 _ARTICLE_RE = re.compile(r"^(?:al|el|ad|ar|as|ash|az|an|at)[-‐]", re.IGNORECASE)
-#: Shortest stem a rule may leave: three letters ("Bakı" → "Bak" is not a name, "Baku" is).
+#: Shortest stem a rule may leave: three letters ("Bakı" → "Bak" is not a name, "Baku" is). A
+#: dictionary's lemma may be shorter: "Яру" is "Яр", of "Часів Яр" (found as "Часового Яру").
 _MIN_STEM = 3
+
+
+#: Letters after which a Persian ی is the ezafe ("اروپای شرقی", eastern Europe; "آسیای میانه"),
+#: not the adjective of origin it is after a consonant ("اسرائیلی" Israeli, "افغانستانی" Afghan).
+_EZAFE_AFTER = ("ا", "و")
+
+
+#: The Turkish and Azerbaijani suffix of origin: "Suriyeli mülteciler" (Syrian refugees),
+#: "Ukraynalı yetkililer", "Ankaralı"; with the plural, "Suriyeliler".
+_TURKIC_ORIGIN = ("lılar", "liler", "lular", "lüler", "lılər", "lilər", "lı", "li", "lu", "lü")
+
+
+def is_adjective_of(word: str, key: str, lang: str) -> bool:
+    """True for an adjective of origin that is ``key``, a name, and its suffix: a demonym.
+
+    Persian writes the nisba ی ("نیروهای اسرائیلی", Israeli forces, not forces in Israel),
+    Turkish and Azerbaijani -lı/-li/-lu/-lü ("Suriyeli mülteciler", Syrian refugees).
+
+    Examples
+    --------
+    >>> is_adjective_of("اوکراینی", "اوکراین", "fa"), is_adjective_of("اروپای", "اروپا", "fa")
+    (True, False)
+    >>> is_adjective_of("Suriyeli", "suriye", "tr"), is_adjective_of("Suriye'de", "suriye", "tr")
+    (True, False)
+    """
+    if lang in ("tr", "az"):
+        low = word.lower()
+        return any(low.endswith(s) and _key(word[: -len(s)]) == key for s in _TURKIC_ORIGIN)
+    if lang != "fa" or not word.endswith("ی"):
+        return False
+    stem = word[:-1]
+    return not stem.endswith(_EZAFE_AFTER) and _key(stem) == key
 
 
 def strip_elision(word: str) -> str:
@@ -253,11 +351,18 @@ def word_forms(word: str, lang: str) -> tuple[str, ...]:
     """
     own = _key(word)
     raw = _raw_forms(word, lang)
-    out = []
+    out: list[str] = []
+    short: frozenset[str] | None = None
     for form in raw:
         k = _key(form)
-        if k and k != own and len(k) >= _MIN_STEM and k not in out:
-            out.append(k)
+        if not k or k == own or k in out:
+            continue
+        if len(k) < _MIN_STEM:
+            if short is None:  # rare: a two-letter form, kept when the dictionary vouches for it
+                short = frozenset(_key(x) for x in _lemmas(word, lang)) if lang in ("ru", "uk") else frozenset()
+            if k not in short:
+                continue
+        out.append(k)
     return tuple(out)
 
 
@@ -283,8 +388,27 @@ def _raw_forms(word: str, lang: str) -> list[str]:
     elif lang in ("ar", "fa") or _ARABIC_RE.match(word):
         forms += _strip_prefixes(word, _ARABIC_PREFIXES)
         forms += _strip_suffixes(word, _PERSIAN_SUFFIXES)
-    elif lang == "de" and word.endswith("s"):
-        forms.append(word[:-1])  # the genitive: "Charkiws", "Gazas"
+    elif lang == "de":
+        forms += _german_forms(word)
+    return forms
+
+
+#: German compass words written on to a place's name: "in der Ostukraine", "im Nordirak",
+#: "Nordostsyrien" (longest first); what is left is the place the region lies in.
+_GERMAN_COMPASS = ("nordost", "nordwest", "südost", "südwest", "zentral", "nord", "süd", "ost", "west")
+#: The shortest name left after a compass word: "Ostsee", "Nordsee" are seas, no "See".
+_MIN_COMPASS_REST = 4
+
+
+def _german_forms(word: str) -> list[str]:
+    """The genitive's s stripped ("Charkiws", "Gazas"); a compass word stripped ("Ostukraine")."""
+    forms = [word[:-1]] if word.endswith("s") else []
+    low = word.lower()
+    for c in _GERMAN_COMPASS:
+        if low.startswith(c) and len(word) - len(c) >= _MIN_COMPASS_REST:
+            rest = word[len(c) :]
+            forms += [rest, rest[:-1]] if rest.endswith("s") else [rest]  # "Nordsyriens"
+            break
     return forms
 
 

@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ._lang import is_common_word
+from ._people import is_given_name
 from ._tokens import (
     COMPASS,
     CONNECTORS,
@@ -49,7 +50,11 @@ class _Detector:
         i, n = 0, len(tokens)
         while i < n:
             t = tokens[i]
-            if not t.cap or (t.norm in CONNECTORS and t.norm not in LEADING_ARTICLES):
+            # a connector begins no name, but an article does, capitalised or hyphened on to one
+            # ("El Fasher", "El-Fasher", "Al-Hasakah")
+            if not t.cap or (
+                t.norm in CONNECTORS and t.norm not in LEADING_ARTICLES and text[t.end : t.end + 1] != "-"
+            ):
                 i += 1
                 continue
             found = self._longest(text, tokens, i)
@@ -181,7 +186,7 @@ def _keep(
     """The rules that keep common words, people and titles from becoming places."""
     first = tokens[i]
     if first.caseless and j - i == 1:
-        return _keep_caseless(first, match, lang)
+        return _keep_caseless(text[first.start : first.end], first.norm in gaz_keys, match, lang)
     if all(t.norm in COMPASS for t in tokens[i:j]):
         return False  # "Western partners", "South Central Ambulance Service": a direction, no place
     if all(t.upper for t in tokens[i:j]) and len(text[first.start : tokens[j - 1].end]) > 3:
@@ -213,6 +218,7 @@ def _keep(
         and prev.cap
         and not area
         and not opener
+        and not (j - i == 1 and _case_marked(first, gaz_keys, lang) and not is_given_name(prev.norm))
         and not prev.caseless
         and _adjacent(text, prev, first)
         and prev.norm not in COMPASS
@@ -255,6 +261,21 @@ def _no_name_part(text: str, token: _Token, gaz_keys, lang: str) -> bool:
     return _zipf(word.lower(), lang) >= _EVERYDAY_ZIPF
 
 
+#: Languages that write a case ending on a noun phrase's last word only ("Rəcəb Tayyib Ərdoğan
+#: Ankarada", "Նիկոլ Փաշինյանը Բրյուսելում"): a name read through its ending ends its phrase, and
+#: the capitalised word before it (a person's name) is no first half of it.
+PHRASE_FINAL_CASE = frozenset({"tr", "az", "hy"})
+
+
+def _case_marked(token: _Token, gaz_keys, lang: str) -> bool:
+    """A word with a case ending after a name: "İstanbul'da" (the apostrophe's), "Ankarada" (a stem that is one)."""
+    if lang not in PHRASE_FINAL_CASE:
+        return False
+    if token.norm in token.forms:  # the token reads the name before its apostrophe, a suffix after it
+        return True
+    return token.norm not in gaz_keys and any(f in gaz_keys for f in token.forms)
+
+
 #: Outside English a capitalised word this common before a name is a word, not part of the name
 #: (German nouns: "Stadt", "Hafen"; Turkish titles: "Bakanı").
 _EVERYDAY_ZIPF = 3.5
@@ -269,14 +290,20 @@ _SHORT_WORD_ZIPF = 5.0
 _CASELESS_ZIPF = 3.5
 
 
-def _keep_caseless(token: _Token, match: Match, lang: str) -> bool:
-    """A one-word name in a script without capitals: areas and big places, or words the language rarely uses."""
+def _keep_caseless(word: str, as_written: bool, match: Match, lang: str) -> bool:
+    """A one-word name in a script without capitals: areas and big places, or words the language rarely uses.
+
+    How common the word is is asked of the word as written ("الفصائل", factions), not of its
+    normalised form (the hamza folded: "الفصايل", rare). A big place read through a clitic
+    stripped (``as_written`` false) must be a rare word too: "السلطات" (the authorities) is
+    Zipf 5, and its stem "سلطات" a name of Settat.
+    """
     if match.is_code or match.is_abbreviation:
         return False
     if match.feature_kind in _AREAS:
         return True
-    zipf = _zipf(token.norm, lang)
-    if match.population >= 100_000:
+    zipf = _zipf(word, lang)
+    if match.population >= 100_000 and as_written:
         return True  # capitals are their languages' commonest words in the news ("غزة", "تهران")
     # a town may be as common a word as it is big: Saravan (60,000) is Zipf 4.1 in Persian news
     return match.population >= 1_000 and zipf < _CASELESS_ZIPF + math.log10(match.population) / 4 - 0.5
@@ -300,11 +327,12 @@ def _keep_word(
     if match.is_code and not match.is_abbreviation:  # an identifier, not a name
         return False
     if token.upper and len(word) <= 3:
-        # "US", "UK", "EU" are abbreviations; "AM", "OK" are not places
-        return match.is_abbreviation
+        # "US", "UK", "EU" are abbreviations; "AM", "OK" are not places. Outside the Latin script
+        # no country has a code: a short all-capital name of one is its abbreviation ("США", "ԱՄՆ")
+        return match.is_abbreviation or (match.feature_kind == "country" and not word.isascii())
     if match.is_abbreviation and not token.upper and not token.dot_after:
         return False  # "Calif." and "Ill." are written with their dot; "Ill" alone is a word
-    if not area and _is_first_name(text, token, nxt, match, gaz_keys, lower_words):
+    if not area and _is_first_name(text, token, nxt, match, gaz_keys, lower_words, lang):
         return False
     if lang == "en" and not big and _plural_of_word(word):
         return False  # "not just for Newcomers": a plural noun capitalised as a title, a hamlet's name
@@ -314,10 +342,20 @@ def _keep_word(
 
 
 def _is_first_name(
-    text: str, token: _Token, nxt: _Token | None, match: Match, gaz_keys: frozenset[str], lower_words=frozenset()
+    text: str,
+    token: _Token,
+    nxt: _Token | None,
+    match: Match,
+    gaz_keys: frozenset[str],
+    lower_words=frozenset(),
+    lang: str = "en",
 ) -> bool:
     """A town's name written as a person's first name, followed by a capitalised word of that name."""
     if nxt is None or not nxt.cap or not _adjacent(text, token, nxt) or nxt.norm in SUFFIX_WORDS:
+        return False
+    if lang != "en" and (_case_marked(token, gaz_keys, lang) or not is_given_name(token.norm)):
+        # outside English most places are named by a translation ("Gazze Şeridi'ne", "Bakıdan
+        # Naxçıvana"), and a first name is a given name of the lexicon that takes no case ending
         return False
     if not match.is_own_name:
         return True  # "David Smith": a first name that is some town's other name

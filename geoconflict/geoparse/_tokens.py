@@ -218,7 +218,7 @@ def _tokenize(text: str, sentences: list[tuple[int, int]], lang: str = "en") -> 
                 _Token(
                     start,
                     end,
-                    _fold_token(word),
+                    _fold_token(_name_part(word, lang)),
                     c0.isupper() or caseless,
                     len(word) > 1 and word.isupper(),
                     dot or (end < n and text[end] == "."),
@@ -231,6 +231,19 @@ def _tokenize(text: str, sentences: list[tuple[int, int]], lang: str = "en") -> 
             )
             first = False
     return tokens
+
+
+#: Languages whose apostrophe always ends a proper name: what follows is its suffix ("Van'da" is
+#: in Van, not "Vanda", Vantaa's Swedish name; "Bakü'yü", "Kahramanmaraş'ın").
+_APOSTROPHE_ENDS_NAME = frozenset({"tr", "az"})
+
+
+def _name_part(word: str, lang: str) -> str:
+    """The word, or in Turkish and Azerbaijani the name before its apostrophe."""
+    if lang in _APOSTROPHE_ENDS_NAME and ("'" in word or "’" in word):
+        head = re.split(r"['’]", word, maxsplit=1)[0]
+        return head or word
+    return word
 
 
 def _caseless_candidate(word: str, all_words: bool, keep_lower: frozenset[str]) -> bool | None:
