@@ -251,3 +251,32 @@ def test_another_spelling_of_a_hamlet_far_from_the_evidence_is_no_answer(gazette
     assert gazetteer.resolve("Bagram").country_code == "IR"  # asked alone: the only place of that name
     assert gazetteer.resolve("Bagram", context=[kunduz, "AF"]) is None  # a text about Afghanistan
     assert gazetteer.resolve("Bagram Air Base", context=[kunduz, "AF"]).country_code == "AF"
+
+
+@pytest.mark.parametrize(
+    ("name", "cc"),
+    [
+        ("Запорожская область", "UA"),  # Russian, from pycountry's ISO 3166-2 translations
+        ("Запорізька область", "UA"),  # Ukrainian
+        ("Херсонская область", "UA"),
+        ("Запорожский область", "UA"),  # the adjective's dictionary form, as an inflected phrase is looked up
+    ],
+)
+def test_divisions_have_their_names_in_other_languages(gazetteer, name, cc):
+    m = gazetteer.resolve(name)
+    assert m is not None and (m.feature_kind, m.country_code) == ("admin1", cc), (name, m)
+
+
+def test_a_geonames_division_finds_its_iso_code_by_a_close_name():
+    import pycountry
+
+    from geoconflict.gazetteer._features import _link_iso_subdivisions
+    from geoconflict.gazetteer._records import PlaceRecord
+
+    def unit(name, cc):
+        return PlaceRecord(name=name, kind="admin1", country_code=cc, lat=0.0, lon=0.0, source_id=f"{cc}.01")
+
+    north, zap, nowhere = unit("Northern Darfur", "SD"), unit("Zaporizhia", "UA"), unit("Atlantis", "UA")
+    linked = dict((r.name, s.code) for r, s in _link_iso_subdivisions([north, zap, nowhere], pycountry))
+    assert linked == {"Northern Darfur": "SD-DN", "Zaporizhia": "UA-23"}
+    assert "UA-23" in zap.source_id and "Zaporizka oblast" in zap.names

@@ -300,6 +300,7 @@ def collect_records(progress: Progress | None = None) -> tuple[list[PlaceRecord]
     towns = src.geonames_towns()
     step(f"{len(towns):,} towns; divisions")
     admin1 = src.admin_units(towns)
+    feat.add_subdivision_exonyms(admin1)
     step("countries")
     nations = src.countries(towns)
     by_cc = {c.country_code: c for c in nations}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import defaultdict
 
 from ._records import ABBREV, CODE, PRIMARY, PlaceRecord
 from ._sources import DATA_DIR, place_point, read_csv, split_list
@@ -28,7 +29,7 @@ NATURAL_EARTH_FILE = "naturalearth_physical.json"
 
 #: Languages whose country names are added (the news of the Caucasus, Ukraine, the Middle
 #: East and the Sahel is written in these besides English).
-EXONYM_LANGUAGES = ("az", "tr", "ru", "uk", "hy", "ar", "fa", "fr", "de", "ka")
+EXONYM_LANGUAGES = ("az", "tr", "ru", "uk", "hy", "ar", "fa", "fr", "de", "es", "ka")
 
 #: A time zone's city is the most populous GeoNames town of its name in its country; one
 #: smaller than this is not that city (CLDR names zones after cities of 100,000 and more,
@@ -337,3 +338,103 @@ def _zone_cities(towns: list[PlaceRecord], territories: dict, english) -> dict[s
             if k in wanted and (k not in best or best[k].population < t.population):
                 best[k] = t
     return {zone: best[k] for k, zones in wanted.items() if k in best for zone in zones}
+
+
+#: How alike (rapidfuzz ratio, 0-100) a GeoNames first-level division's name and an ISO 3166-2
+#: name must be, without their kind words, to be one division ("Zaporizhia" and "Zaporizka
+#: oblast": 84), and by how much the best must beat the next ("Northern Darfur" is North, not
+#: South Darfur).
+ISO_LINK_RATIO = 75
+ISO_LINK_MARGIN = 8
+
+
+def add_subdivision_exonyms(units: list[PlaceRecord]) -> int:
+    """First-level divisions' names in :data:`EXONYM_LANGUAGES`, from pycountry's ISO 3166-2 translations.
+
+    A GeoNames division the exact-name step left without its ISO code is matched to its ISO
+    name by similarity first. Russian and Ukrainian names made of an adjective ("Запорожская
+    область") also get the adjective's dictionary form (pymorphy3), which is what an inflected
+    phrase ("в Запорожской области") is looked up as. Returns the number of names added.
+    """
+    import gettext
+
+    import pycountry
+
+    admin1 = [u for u in units if u.kind == "admin1"]
+    codes = _link_iso_subdivisions(admin1, pycountry)
+    catalogues = []
+    for lang in EXONYM_LANGUAGES:
+        try:
+            catalogues.append((lang, gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang])))
+        except OSError:
+            continue
+    lemma = _adjective_lemmas()
+    added = 0
+    for rec, sub in codes:
+        for lang, cat in catalogues:
+            translated = cat.gettext(sub.name)
+            if translated == sub.name:
+                continue
+            for name in (translated, *lemma(lang, translated)):
+                if name not in rec.names:
+                    rec.add_name(name)
+                    added += 1
+    return added
+
+
+def _link_iso_subdivisions(admin1: list[PlaceRecord], pycountry) -> list[tuple[PlaceRecord, object]]:
+    """(division, its pycountry subdivision) for every division an ISO code can be found for."""
+    from rapidfuzz import fuzz, process
+
+    from ..names import normalize_variants
+
+    by_code = {s.code: s for s in pycountry.subdivisions if not getattr(s, "parent_code", None)}
+    out, free = [], defaultdict(list)
+    linked = {u.source_id.split("|", 1)[1] for u in admin1 if "|" in u.source_id}
+    for s in by_code.values():
+        if s.code not in linked:
+            free[s.country_code].append(s)
+    for u in admin1:
+        if "|" in u.source_id:
+            out.append((u, by_code[u.source_id.split("|", 1)[1]]))
+            continue
+        cands = free.get(u.country_code)
+        if not cands:
+            continue
+        found = process.extract(
+            normalize_variants(u.name)[1], [normalize_variants(s.name)[1] for s in cands], scorer=fuzz.ratio, limit=2
+        )
+        second = found[1][1] if len(found) > 1 else 0.0
+        if found and found[0][1] >= ISO_LINK_RATIO and found[0][1] - second >= ISO_LINK_MARGIN:
+            sub = cands[found[0][2]]
+            u.add_name(sub.name)
+            u.add_name(sub.code, CODE)
+            u.source_id += f"|{sub.code}"
+            out.append((u, sub))
+    return out
+
+
+def _adjective_lemmas():
+    """``lemma(lang, name)``: a Russian or Ukrainian name with its leading adjective in dictionary form."""
+    analyzers = {}
+
+    def lemma(lang: str, name: str) -> list[str]:
+        if lang not in ("ru", "uk"):
+            return []
+        if lang not in analyzers:
+            try:
+                import pymorphy3
+
+                analyzers[lang] = pymorphy3.MorphAnalyzer(lang=lang)
+            except (ImportError, ValueError, OSError):  # no dictionary for the language
+                analyzers[lang] = None
+        morph = analyzers[lang]
+        first, _, rest = name.partition(" ")
+        if morph is None or not rest:
+            return []
+        parse = morph.parse(first)[0]
+        if "ADJF" not in parse.tag or parse.normal_form == first.lower():
+            return []
+        return [f"{parse.normal_form.capitalize()} {rest}"]
+
+    return lemma
