@@ -280,3 +280,20 @@ def test_a_geonames_division_finds_its_iso_code_by_a_close_name():
     linked = dict((r.name, s.code) for r, s in _link_iso_subdivisions([north, zap, nowhere], pycountry))
     assert linked == {"Northern Darfur": "SD-DN", "Zaporizhia": "UA-23"}
     assert "UA-23" in zap.source_id and "Zaporizka oblast" in zap.names
+
+
+@pytest.mark.parametrize(
+    ("name", "want"),
+    [
+        ("Gazastreifen", "Gaza Strip"),
+        ("Сектор Газа", "Gaza Strip"),
+        ("Cisjordanie", "West Bank"),
+        ("الضفة الغربية", "West Bank"),
+        ("Bekaa", "Bekaa Valley"),  # not an Israeli village with that alternate name
+        ("Крым", "Crimea"),
+        ("Bergkarabach", "Nagorno-Karabakh"),
+    ],
+)
+def test_conflict_regions_by_their_names_in_other_languages(gazetteer, name, want):
+    m = gazetteer.resolve(name)
+    assert m is not None and m.name == want and m.feature_kind in ("region", "admin1"), (name, m)
