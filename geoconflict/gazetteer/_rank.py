@@ -147,15 +147,21 @@ class Evidence:
 
     def agrees(self, lat: float, lon: float, cc: int, km: float) -> bool:
         """Whether any evidence speaks for a place here: its country, or a point within ``km``."""
-        if self.country_id is not None and cc == self.country_id:
-            return True
-        if cc in self.context_ccs:
-            return True
+        return bool(self.agrees_many(np.array([lat]), np.array([lon]), np.array([cc]), km)[0])
+
+    def agrees_many(self, lat: np.ndarray, lon: np.ndarray, cc: np.ndarray, km: float) -> np.ndarray:
+        """:meth:`agrees` for arrays of places at once."""
+        out = np.zeros(len(lat), dtype=bool)
+        if self.country_id is not None:
+            out |= cc == self.country_id
+        if self.context_ccs:
+            out |= self._cc_mask[np.asarray(cc, dtype=np.int64)]
         points = ([self.near] if self.near is not None else []) + list(self.context_points)
-        if not points:
-            return False
-        pts = np.asarray(points, dtype=float)
-        return bool((haversine_np(lat, lon, pts[:, 0], pts[:, 1]) <= km).any())
+        if points:
+            pts = np.asarray(points, dtype=float)
+            d = haversine_np(lat[:, None], lon[:, None], pts[None, :, 0], pts[None, :, 1])
+            out |= (d <= km).any(axis=1)
+        return out
 
     @cached_property
     def _cc_mask(self) -> np.ndarray:

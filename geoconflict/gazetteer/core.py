@@ -431,18 +431,19 @@ class Gazetteer:
         name of a village in Iran too, and a text about Kunduz and Helmand does not mean it.
         """
         ix = self._ix
-        keep = []
-        for t in scored:
-            pid = t[0]
-            if (
-                (t[2] == "fuzzy" or (not ev.empty and not t[5] & PRIMARY))
-                and ix.kind.item(pid) == _TOWN
-                and ix.population.item(pid) < FUZZY_SMALL_TOWN
-                and not ev.agrees(ix.lat.item(pid), ix.lon.item(pid), ix.cc.item(pid), FUZZY_EVIDENCE_KM)
-            ):
-                continue
-            keep.append(t)
-        return keep
+        evidence = not ev.empty
+        # cheap tests first, one vectorised distance test for the few suspects
+        suspects = [k for k, t in enumerate(scored) if t[2] == "fuzzy" or (evidence and not t[5] & PRIMARY)]
+        if not suspects:
+            return scored
+        pids = np.fromiter((scored[k][0] for k in suspects), dtype=np.int64, count=len(suspects))
+        small = (ix.kind[pids] == _TOWN) & (ix.population[pids] < FUZZY_SMALL_TOWN)
+        if not small.any():
+            return scored
+        far = small.copy()
+        far[small] = ~ev.agrees_many(ix.lat[pids[small]], ix.lon[pids[small]], ix.cc[pids[small]], FUZZY_EVIDENCE_KM)
+        drop = {suspects[k] for k in np.flatnonzero(far).tolist()}
+        return [t for k, t in enumerate(scored) if k not in drop]
 
     @cached_property
     def _not_places(self) -> dict[str, tuple[str, str]]:
