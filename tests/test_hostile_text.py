@@ -43,3 +43,23 @@ def test_a_list_without_full_stops_keeps_memory_bounded(gazetteer):
         assert g["sentence"].astype(str).str.len().max() <= MAX_SENTENCE_CHARS
     # every mention is still found: cuts fall at spaces, never inside a name
     assert set(g["mention"]) <= set(names)
+
+
+def test_made_up_names_after_prepositions_ask_a_bounded_number_of_misspelling_searches(monkeypatch):
+    import importlib
+
+    from geoconflict.gazetteer import Gazetteer
+
+    _detect = importlib.import_module("geoconflict.geoparse._detect")  # the module, not its function
+    gaz = Gazetteer.default()
+    asked = []
+    real = gaz.resolve
+
+    def counting(name, **kw):
+        asked.append(name)
+        return real(name, **kw)
+
+    text = " ".join(f"in Kqz{i}vb" for i in range(3000))  # made-up names, each after a preposition
+    monkeypatch.setattr(gaz, "resolve", counting)
+    _detect._close_spellings(gaz, text, _detect._tokenize(text, [(0, len(text))], "en"), [], frozenset(), None)
+    assert len(asked) <= _detect.CLOSE_SPELLING_BUDGET + len(text) // _detect.CLOSE_SPELLING_CHARS

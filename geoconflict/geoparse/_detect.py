@@ -110,6 +110,10 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
 #: The least score of a spelling variant taken in running text (``Gazetteer.resolve``'s scores:
 #: a transliteration 0.93, a one-letter slip on a city about 0.74).
 CLOSE_SPELLING_SCORE = 0.7
+#: Close-spelling searches a text may ask for: this many, plus one per this many characters
+#: (a page of news asks a handful; 1 MB of "in Xqzv" made up words would ask 100,000).
+CLOSE_SPELLING_BUDGET = 50
+CLOSE_SPELLING_CHARS = 500
 #: The prepositions of place before such a word: those of :data:`_LOCATIVE_RE`, and the ones of
 #: movement and the sea ("off Hodeidah", "towards Bakhmut").
 _TOWARDS_RE = re.compile(r"(?:^|\s)(?:in|at|near|outside|from|into|across|around|off|towards?|through)\s+$")
@@ -124,6 +128,7 @@ def _close_spellings(gaz: Gazetteer, text: str, tokens: list[_Token], found: lis
     """
     taken = {m.start for m in found}
     out = []
+    budget = CLOSE_SPELLING_BUDGET + len(text) // CLOSE_SPELLING_CHARS
     for t in tokens:
         if not t.cap or t.upper or t.caseless or t.start in taken or t.norm in people or t.norm in CALENDAR:
             continue
@@ -131,6 +136,9 @@ def _close_spellings(gaz: Gazetteer, text: str, tokens: list[_Token], found: lis
             continue
         if is_given_name(t.norm) or is_surname(t.norm) or (t.end < len(text) and text[t.end : t.end + 1].isalnum()):
             continue
+        budget -= 1
+        if budget < 0:
+            break  # a misspelling search costs a fraction of a millisecond: a text of nothing else is bounded
         m = gaz.resolve(text[t.start : t.end])
         if m is None or m.match_type not in ("phonetic", "fuzzy") or m.score < CLOSE_SPELLING_SCORE:
             continue
