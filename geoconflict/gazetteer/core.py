@@ -641,8 +641,9 @@ class Gazetteer:
             key = name.lower()  # what normalisation makes of a plain ASCII word
         else:
             full, key, hint = normalize_variants(name)
-            if full != key or hint is not None:
-                return None  # a suffix to weigh ("Texas City", "Syunik province")
+            if full == key and hint is not None:
+                return None  # a prefix to weigh ("Province of Kandahar")
+            key = full  # with a suffix, the answer to the whole is stored ("Texas City", "Syunik province")
         kid = self._ix.exact.get(key)
         if kid is None:
             return None
@@ -748,11 +749,15 @@ def write_default_answers(out: Path, keys: list[str]) -> None:
     asked = np.fromiter((_asked_as_itself(k) and k not in gaz._not_places for k in keys), dtype=bool, count=nkeys)
     take = np.zeros(nkeys, dtype=bool)
     take[kids[asked]] = True
-    now = take & direct
+    suffixed = np.zeros(nkeys, dtype=bool)  # "texas city": its stripped key competes, so it is ranked
+    suffixed[kids[[normalize_variants(k)[1] != k for k in keys]]] = True
+    now = take & direct & ~suffixed
     pid[now], flags[now], dom[now] = ix.exact_place[first[now]], fl[now], 1.0
-    for kid in np.flatnonzero(take & ~one).tolist():  # one posting and not direct: an identifier alone
-        _key, ranked = gaz._rank(trie.restore_key(kid), None, None, None, None, limit=8)
-        if ranked and ranked[0][2] == "exact":
+    # ranked: several postings, or a suffix (one posting and not direct: an identifier alone)
+    for kid in np.flatnonzero(take & ~now & (~one | suffixed)).tolist():
+        key = trie.restore_key(kid)
+        _key, ranked = gaz._rank(key, None, None, None, None, limit=8)
+        if ranked and ranked[0][2] == "exact" and ranked[0][3] == key:  # else its matched name would differ
             pid[kid], flags[kid], dom[kid] = ranked[0][0], ranked[0][5], gaz._dominance(ranked)
     words = np.zeros(nkeys, dtype=np.uint8)
     for bit, wordlist in ((WORD, ix.words), (EVERYDAY, ix.everyday)):
@@ -766,10 +771,11 @@ def write_default_answers(out: Path, keys: list[str]) -> None:
 
 
 def _asked_as_itself(key: str) -> bool:
-    """Whether a key, asked for as written, is looked up as itself, with no suffix, prefix or English spelling."""
+    """Whether a key, asked for as written, is looked up as itself, with no prefix or English spelling."""
     if not (key.isascii() and key.isalpha() and key.islower()):  # else normalisation may read it otherwise
-        if normalize_variants(key) != (key, key, None):
-            return False  # a suffix, a prefix ("texas city"), or a letter that folds again
+        full, stem, hint = normalize_variants(key)
+        if full != key or (stem == key and hint is not None):
+            return False  # a prefix, or a letter that folds again (a suffix is fine: "texas city")
     return english_key(key) is None
 
 
