@@ -103,7 +103,9 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
             mention.context_hint["possessive"] = text[tokens[i - 1].start : tokens[i - 1].end]
         out.append(mention)
     if lang == "en":
-        out += _close_spellings(gaz, text, tokens, out, people, mention_type)
+        extra = _close_spellings(gaz, text, tokens, out, people, mention_type)
+        if extra:
+            out = sorted(out + extra, key=lambda m: m.start)  # in text order, as the rest of the parse reads them
     return out
 
 
