@@ -116,9 +116,11 @@ CLOSE_SPELLING_SCORE = 0.7
 #: (a page of news asks a handful; 1 MB of "in Xqzv" made up words would ask 100,000).
 CLOSE_SPELLING_BUDGET = 50
 CLOSE_SPELLING_CHARS = 500
+#: Prepositions of place: "in Goris", "near Ordubad", "from Kherson".
+_LOCATIVE_WORDS = "in|at|near|outside|from|into|across|around"
 #: The prepositions of place before such a word: those of :data:`_LOCATIVE_RE`, and the ones of
 #: movement and the sea ("off Hodeidah", "towards Bakhmut").
-_TOWARDS_RE = re.compile(r"(?:^|\s)(?:in|at|near|outside|from|into|across|around|off|towards?|through)\s+$")
+_TOWARDS_RE = re.compile(rf"(?:^|\s)(?:{_LOCATIVE_WORDS}|off|towards?|through)\s+$")
 
 
 def _close_spellings(gaz: Gazetteer, text: str, tokens: list[_Token], found: list, people, mention_type) -> list:
@@ -229,7 +231,7 @@ def _in_person_name(text: str, tokens: list[_Token], i: int, j: int, surnames: f
 
 
 #: Prepositions of place before a capitalised word ("in Nelson", "near Sutton"): the word is a place there.
-_LOCATIVE_RE = re.compile(r"(?:^|\s)(?:in|at|near|outside|from|into|across|around)\s+$")
+_LOCATIVE_RE = re.compile(rf"(?:^|\s)(?:{_LOCATIVE_WORDS})\s+$")
 #: Months and days: "in March", "on Monday" are dates, whatever town shares the name.
 CALENDAR = frozenset(
     """january february march april may june july august september october november december monday tuesday

@@ -12,6 +12,7 @@ from ._tokens import (
     COMPASS,
     CONNECTORS,
     FACILITY_WORDS,
+    HYPHEN_ARTICLES,
     MAX_TOKENS,
     SUFFIX_WORDS,
     TITLES,
@@ -162,11 +163,9 @@ NAME_PART_WORDS = frozenset(
 
 #: A capitalised word and an Arabic article joined by a hyphen to what follows: the name after
 #: it is the tail of a longer one ("Maarat al-Numan" is no town called Numan, in Nigeria).
-_ARTICLE_TAIL_RE = re.compile(
-    r"\b[A-Z][\w'’]*\s+(?:al|el|ad|an|ar|as|ash|at|az|ath|ed|en|er|es|et|ez|ul|ud|ibn|bin|abu)-$"
-)
-
-_ARTICLE_HEAD_RE = re.compile(r"\s+(?:al|el|ad|an|ar|as|ash|at|az|ath|ed|en|er|es|et|ez|ul|ud)-[A-Z]")
+_HYPHEN_ARTICLE_ALT = "|".join(sorted(HYPHEN_ARTICLES, key=lambda a: (-len(a), a)))
+_ARTICLE_TAIL_RE = re.compile(rf"\b[A-Z][\w'’]*\s+(?:{_HYPHEN_ARTICLE_ALT}|ibn|bin|abu)-$")
+_ARTICLE_HEAD_RE = re.compile(rf"\s+(?:{_HYPHEN_ARTICLE_ALT})-[A-Z]")
 
 #: Articles a name may begin with, capitalised: "El Fasher", "Al Hudaydah", "La Paz", "Le Havre",
 #: "Des Moines", "Da Nang", "Den Haag" (the whole must be a name the gazetteer holds).
