@@ -74,11 +74,9 @@ def _detect(gaz: Gazetteer, text: str, sentences: list[tuple[int, int]], lang: s
     located = _located(text, tokens)
     out = []
     for i, j, key in _Detector(gaz, countries).spans(text, tokens):
-        j, key, m = _with_kind_word(gaz, text, tokens, i, j, key)
+        j, key, lookup, m = _with_kind_word(gaz, text, tokens, i, j, key)
         a, b = tokens[i].start, tokens[j - 1].end
         name = text[a:b]
-        lookup = name if key == _fold_token(name) else _as_written(key, name)
-        m = gaz.resolve(lookup)  # cached: the kind-word step asked it already
         if (m is None or m.feature_kind != "country") and key in countries:
             country = gaz.country(countries[key])  # matched on its code: resolve its name instead
             m = gaz.resolve(country.name) if country is not None else m
@@ -248,26 +246,26 @@ _KIND_WORD_KINDS = {"admin1": ("admin1", "admin2", "region"), "admin2": ("admin2
 
 
 def _with_kind_word(gaz: Gazetteer, text: str, tokens: list[_Token], i: int, j: int, key: str):
-    """(end, key, match) of a span, without its last word if that is a kind word the place is not of.
-
-    ("the U.S. Department of Transportation" names the country, not a department.)
+    """(end, key, lookup, match) of a span, without its last word if that is a kind word the place is not of.
 
     "Russia's Belgorod region" is the oblast and keeps its word, and so does a name of its own
     ("Kuwait city"); "no U.S. city has" is the country, not a town called Us, and "the U.S.
-    state of Ohio" no state: a country before a kind word describes what follows.
+    state of Ohio" no state: a country before a kind word describes what follows ("the U.S.
+    Department of Transportation" names the country, not a department).
     """
     name = text[tokens[i].start : tokens[j - 1].end]
-    m = gaz.resolve(name if key == _fold_token(name) else _as_written(key, name))
+    lookup = name if key == _fold_token(name) else _as_written(key, name)
+    m = gaz.resolve(lookup)
     last = tokens[j - 1]
     hint = KIND_HINTS.get(last.norm) if j - i > 1 else None
     if hint is None or key in gaz.name_keys:
-        return j, key, m
+        return j, key, lookup, m
     shorter = text[tokens[i].start : tokens[j - 2].end]
     short_m = gaz.resolve(shorter)
     kind_ok = m is not None and m.feature_kind in _KIND_WORD_KINDS.get(hint, (hint,))
     if kind_ok and (short_m is None or short_m.feature_kind != "country"):
-        return j, key, m
-    return j - 1, _fold_token(shorter), short_m
+        return j, key, lookup, m
+    return j - 1, _fold_token(shorter), shorter, short_m
 
 
 def _located(text: str, tokens: list[_Token]) -> frozenset[str]:
