@@ -391,9 +391,11 @@ def _link_iso_subdivisions(admin1: list[PlaceRecord], pycountry) -> list[tuple[P
     by_code = {s.code: s for s in pycountry.subdivisions if not getattr(s, "parent_code", None)}
     out, free = [], defaultdict(list)
     linked = {u.source_id.split("|", 1)[1] for u in admin1 if "|" in u.source_id}
+    stems: dict[str, list[str]] = defaultdict(list)  # the ISO names without their kind words, per country
     for s in by_code.values():
         if s.code not in linked:
             free[s.country_code].append(s)
+            stems[s.country_code].append(normalize_variants(s.name)[1])
     for u in admin1:
         if "|" in u.source_id:
             out.append((u, by_code[u.source_id.split("|", 1)[1]]))
@@ -401,9 +403,7 @@ def _link_iso_subdivisions(admin1: list[PlaceRecord], pycountry) -> list[tuple[P
         cands = free.get(u.country_code)
         if not cands:
             continue
-        found = process.extract(
-            normalize_variants(u.name)[1], [normalize_variants(s.name)[1] for s in cands], scorer=fuzz.ratio, limit=2
-        )
+        found = process.extract(normalize_variants(u.name)[1], stems[u.country_code], scorer=fuzz.ratio, limit=2)
         second = found[1][1] if len(found) > 1 else 0.0
         if found and found[0][1] >= ISO_LINK_RATIO and found[0][1] - second >= ISO_LINK_MARGIN:
             sub = cands[found[0][2]]

@@ -746,11 +746,10 @@ def write_default_answers(out: Path, keys: list[str]) -> None:
     trie = ix.exact
     # direct answers in one go; the loop below only ranks the keys with several postings
     kids = np.fromiter((trie[k] for k in keys), dtype=np.int64, count=nkeys)
-    asked = np.fromiter((_asked_as_itself(k) and k not in gaz._not_places for k in keys), dtype=bool, count=nkeys)
-    take = np.zeros(nkeys, dtype=bool)
-    take[kids[asked]] = True
-    suffixed = np.zeros(nkeys, dtype=bool)  # "texas city": its stripped key competes, so it is ranked
-    suffixed[kids[[normalize_variants(k)[1] != k for k in keys]]] = True
+    how = np.zeros(nkeys, dtype=np.uint8)
+    how[kids] = np.fromiter((_stored_as(k) if k not in gaz._not_places else 0 for k in keys), np.uint8, nkeys)
+    take = how > 0
+    suffixed = how == _WITH_SUFFIX  # "texas city": its stripped key competes, so it is ranked
     now = take & direct & ~suffixed
     pid[now], flags[now], dom[now] = ix.exact_place[first[now]], fl[now], 1.0
     # ranked: several postings, or a suffix (one posting and not direct: an identifier alone)
@@ -770,13 +769,22 @@ def write_default_answers(out: Path, keys: list[str]) -> None:
         np.save(out / f"answer_{column}.npy", values)
 
 
-def _asked_as_itself(key: str) -> bool:
-    """Whether a key, asked for as written, is looked up as itself, with no prefix or English spelling."""
-    if not (key.isascii() and key.isalpha() and key.islower()):  # else normalisation may read it otherwise
+#: How a key's answer is stored (see :func:`_stored_as`).
+_AS_ITSELF, _WITH_SUFFIX = 1, 2
+
+
+def _stored_as(key: str) -> int:
+    """How a key asked for as written is looked up: 0 not as itself (a prefix, an English spelling,
+    a letter that folds again), :data:`_AS_ITSELF`, or :data:`_WITH_SUFFIX` ("texas city")."""
+    if key.isascii() and key.isalpha() and key.islower():
+        stem = key  # nothing for normalisation to read otherwise
+    else:
         full, stem, hint = normalize_variants(key)
         if full != key or (stem == key and hint is not None):
-            return False  # a prefix, or a letter that folds again (a suffix is fine: "texas city")
-    return english_key(key) is None
+            return 0
+    if english_key(key) is not None:
+        return 0
+    return _AS_ITSELF if stem == key else _WITH_SUFFIX
 
 
 def open_index(*, root: Path | None = None, rebuild: bool = False, builder=None) -> IndexFiles:
